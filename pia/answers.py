@@ -1,0 +1,386 @@
+"""Answers files: the single source of truth for CLI, app, storage and reports.
+
+```yaml
+questionnaire: <id>
+questionnaire_version: <semver>
+meta: {title, organisation, prepared_by, date, ...}
+answers: {<question id>: <value>}      # "unknown" is a first-class value
+```
+
+Answers to hidden questions are kept (a user who toggles a question off and on
+loses nothing) but the *effective* answers, which the engine and reports use,
+contain only what is visible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .conditions import UNKNOWN, is_visible
+from .errors import PiaError, Problem
+from .model import Group, Questionnaire
+from .yamlio import MAX_ANSWERS_BYTES, Located, dump, load_file, load_text
+
+TOP_KEYS = ("questionnaire", "questionnaire_version", "meta", "answers")
+META_KEYS = ("title", "organisation", "prepared_by", "date", "reference", "contact")
+MAX_META_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class AnswerSet:
+    """One assessment's answers plus who/what they are for. Values are plain data."""
+
+    questionnaire: str
+    questionnaire_version: str
+    meta: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
+
+    def with_answer(self, qid: str, value: Any) -> AnswerSet:
+        """A copy with one answer set (None removes it)."""
+        new = dict(self.answers)
+        if value is None:
+            new.pop(qid, None)
+        else:
+            new[qid] = value
+        return AnswerSet(self.questionnaire, self.questionnaire_version, dict(self.meta), new)
+
+    def to_dict(self, q: Questionnaire | None = None) -> dict[str, Any]:
+        """Canonical order: top keys fixed, meta known keys first, answers in questionnaire order."""
+        meta = {k: self.meta[k] for k in META_KEYS if k in self.meta}
+        meta.update({k: self.meta[k] for k in sorted(self.meta) if k not in meta})
+        if q is not None:
+            order = {qq.id: i for i, qq in enumerate(q.questions())}
+            keys = sorted(self.answers, key=lambda k: (order.get(k, len(order)), k))
+        else:
+            keys = list(self.answers)
+        answers = {k: _canonical_value(self.answers[k], q.question(k) if q else None) for k in keys}
+        return {
+            "questionnaire": self.questionnaire,
+            "questionnaire_version": self.questionnaire_version,
+            "meta": meta,
+            "answers": answers,
+        }
+
+    def sha256(self, q: Questionnaire | None = None) -> str:
+        """Hash of the canonical JSON form: the reproducibility stamp in every report."""
+        blob = json.dumps(self.to_dict(q), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _canonical_value(value: Any, q: Any) -> Any:
+    """Group rows keep their field order as declared; everything else as given."""
+    if isinstance(q, Group) and isinstance(value, list):
+        order = [f.id for f in q.fields]
+        return [
+            {k: row[k] for k in sorted(row, key=lambda k: (order.index(k) if k in order else len(order), k))}
+            if isinstance(row, dict)
+            else row
+            for row in value
+        ]
+    return value
+
+
+def new_answers(q: Questionnaire, meta: dict[str, str] | None = None) -> AnswerSet:
+    return AnswerSet(q.id, q.version, dict(meta or {}), {})
+
+
+def dumps(answers: AnswerSet, q: Questionnaire | None = None) -> str:
+    """The YAML text of an answers file; save(load(x)) gives x back byte for byte."""
+    return dump(answers.to_dict(q))
+
+
+def save(answers: AnswerSet, path: str | Path, q: Questionnaire | None = None) -> None:
+    """Write atomically: a crash mid-write never leaves half a file behind."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(dumps(answers, q), encoding="utf-8")
+    tmp.replace(path)
+
+
+def parse(doc: Located) -> AnswerSet:
+    """Check the envelope of an answers file (not yet the answers themselves)."""
+    data = doc.data
+    if not isinstance(data, dict):
+        raise PiaError(doc.problem((), "an answers file is a mapping with questionnaire, questionnaire_version, meta, answers"))
+    problems = []
+    for key in data:
+        if key not in TOP_KEYS:
+            problems.append(doc.problem((key,), f"unknown top-level key {key!r}; expected {', '.join(TOP_KEYS)}"))
+    for key in ("questionnaire", "questionnaire_version"):
+        if not isinstance(data.get(key), str) or not data.get(key):
+            problems.append(doc.problem((key,) if key in data else (), f"{key} must be given as text"))
+    meta = data.get("meta") or {}
+    if not isinstance(meta, dict):
+        problems.append(doc.problem(("meta",), "meta must be a mapping"))
+        meta = {}
+    for k, v in meta.items():
+        if not isinstance(v, str):
+            problems.append(doc.problem(("meta", k), "meta values must be text (quote numbers and dates)"))
+        elif len(v) > MAX_META_LENGTH:
+            problems.append(doc.problem(("meta", k), f"longer than {MAX_META_LENGTH} characters"))
+    answers = data.get("answers") or {}
+    if not isinstance(answers, dict):
+        problems.append(doc.problem(("answers",), "answers must be a mapping of question id: value"))
+        answers = {}
+    if problems:
+        raise PiaError(problems)
+    return AnswerSet(data["questionnaire"], data["questionnaire_version"], dict(meta), dict(answers))
+
+
+def load(path: str | Path) -> tuple[AnswerSet, Located]:
+    doc = load_file(path, max_bytes=MAX_ANSWERS_BYTES, collect=True)
+    return parse(doc), doc
+
+
+def loads(text: str | bytes, source: str = "<answers>") -> tuple[AnswerSet, Located]:
+    doc = load_text(text, source, max_bytes=MAX_ANSWERS_BYTES, collect=True)
+    return parse(doc), doc
+
+
+def check_compatible(answers: AnswerSet, q: Questionnaire, doc: Located | None = None) -> list[Problem]:
+    """Refuse answers written for another instrument or a newer major version."""
+    def prob(key: str, msg: str) -> Problem:
+        return doc.problem((key,), msg) if doc else Problem("<answers>", 0, 0, key, msg)
+
+    if answers.questionnaire != q.id:
+        return [prob("questionnaire", f"written for questionnaire {answers.questionnaire!r}, not {q.id!r}")]
+    try:
+        major = int(answers.questionnaire_version.split(".")[0])
+    except ValueError:
+        return [prob("questionnaire_version", f"not a version number: {answers.questionnaire_version!r}")]
+    if major > q.major:
+        return [prob(
+            "questionnaire_version",
+            f"written for version {answers.questionnaire_version}, newer than the installed {q.version}; "
+            "update pia's questionnaires",
+        )]
+    if major < q.major:
+        return [prob(
+            "questionnaire_version",
+            f"written for version {answers.questionnaire_version}; version {q.version} changed the meaning "
+            "of some questions (major version). Start from `pia new-answers` and copy the answers across",
+        )]
+    return []
+
+
+def validate(answers: AnswerSet, q: Questionnaire, doc: Located | None = None) -> list[Problem]:
+    """Every problem with the answers, one message each, all at once."""
+    problems = list(doc.problems) if doc is not None else []
+    compat = check_compatible(answers, q, doc)
+    if compat:
+        return problems + compat
+
+    def prob(path: tuple[Any, ...], msg: str) -> Problem:
+        if doc is not None:
+            return doc.problem(("answers",) + path, msg)
+        return Problem("<answers>", 0, 0, ".".join(map(str, ("answers",) + path)), msg)
+
+    for qid, value in answers.answers.items():
+        question = q.question(str(qid))
+        if question is None:
+            problems.append(prob((qid,), f"no question {qid!r} in {q.id} {q.version}"))
+            continue
+        if value == UNKNOWN:
+            if not question.allow_unknown:
+                problems.append(prob((qid,), "this question needs an answer; 'unknown' is not allowed here"))
+            continue
+        if value is None:
+            problems.append(prob((qid,), "empty answer; remove the line or write unknown"))
+            continue
+        if isinstance(question, Group):
+            for sub, msg in question.row_problems(value):
+                problems.append(prob((qid,) + sub, msg))
+            continue
+        msg = question.check_value(value)
+        if msg:
+            problems.append(prob((qid,), msg))
+    return problems
+
+
+def load_validated(path: str | Path, q: Questionnaire) -> AnswerSet:
+    """Load and validate, raising a PiaError with every problem."""
+    answers, doc = load(path)
+    problems = validate(answers, q, doc)
+    if problems:
+        raise PiaError(problems)
+    return answers
+
+
+# --- visibility, effective answers and completeness ------------------------------------
+
+
+def effective_answers(q: Questionnaire, answers: dict[str, Any]) -> dict[str, Any]:
+    """Only the answers to questions that are visible; hidden ones are kept but ignored.
+
+    One pass suffices because conditions only look back to earlier questions.
+    """
+    effective: dict[str, Any] = {}
+    for section in q.sections:
+        if not is_visible(section.when, effective):
+            continue
+        for question in section.questions:
+            if is_visible(question.when, effective) and question.id in answers:
+                value = answers[question.id]
+                if value is not None and value != "" and value != []:
+                    effective[question.id] = value
+    return effective
+
+
+def visible_questions(q: Questionnaire, answers: dict[str, Any]) -> list[str]:
+    """Ids of the questions a user should see now, in order."""
+    effective = effective_answers(q, answers)
+    out = []
+    for section in q.sections:
+        if not is_visible(section.when, effective):
+            continue
+        out += [qq.id for qq in section.questions if is_visible(qq.when, effective)]
+    return out
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    section: str
+    visible: bool
+    questions: int
+    answered: int
+    unknown: int
+    required_missing: list[str]
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How far an assessment is: what is answered, unknown, and still required."""
+
+    visible: int
+    answered: int
+    unknown: int
+    required: int
+    required_answered: int
+    missing_required: list[str]
+    unknown_ids: list[str]
+    sections: list[SectionProgress]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing_required
+
+    @property
+    def fraction(self) -> float:
+        return 1.0 if not self.visible else (self.answered + self.unknown) / self.visible
+
+
+def completeness(q: Questionnaire, answers: dict[str, Any]) -> Completeness:
+    effective = effective_answers(q, answers)
+    sections: list[SectionProgress] = []
+    visible = answered = unknown = required = required_answered = 0
+    missing: list[str] = []
+    unknown_ids: list[str] = []
+    for section in q.sections:
+        shown = is_visible(section.when, effective)
+        s_q = s_a = s_u = 0
+        s_missing: list[str] = []
+        if shown:
+            for question in section.questions:
+                if not is_visible(question.when, effective):
+                    continue
+                s_q += 1
+                value = effective.get(question.id)
+                if value == UNKNOWN:
+                    s_u += 1
+                    unknown_ids.append(question.id)
+                elif value is not None:
+                    s_a += 1
+                if question.required:
+                    required += 1
+                    if value is None:
+                        s_missing.append(question.id)
+                    else:
+                        required_answered += 1
+        sections.append(SectionProgress(section.id, shown, s_q, s_a, s_u, s_missing))
+        visible += s_q
+        answered += s_a
+        unknown += s_u
+        missing += s_missing
+    return Completeness(visible, answered, unknown, required, required_answered, missing, unknown_ids, sections)
+
+
+# --- a commented skeleton to fill in by hand -------------------------------------------
+
+
+def skeleton(q: Questionnaire, lang: str = "en") -> str:
+    """An answers file with every question as a comment: its wording, type and choices."""
+    from .text import text
+
+    lines = [
+        f"# Answers for {text(q.title, lang)} ({q.id} {q.version}).",
+        "# Fill in the answers below; write unknown where you do not know yet. Check with: pia validate FILE",
+        f"questionnaire: {q.id}",
+        f"questionnaire_version: {q.version}",
+        "meta:",
+        "  title: ''",
+        "  organisation: ''",
+        "  prepared_by: ''",
+        "  date: ''",
+        "answers:",
+    ]
+    for section in q.sections:
+        lines.append(f"  # == {text(section.title, lang)} ==")
+        if section.when is not None:
+            lines.append("  # (this section is only asked in some cases)")
+        for question in section.questions:
+            lines.append(f"  # {_one_line(text(question.label, lang))}")
+            lines.append(f"  #   {_type_hint(question, lang)}")
+            if question.when is not None:
+                lines.append("  #   (asked only in some cases; leave out when it does not apply)")
+            lines.append(f"  # {question.id}: {_example(question)}")
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _type_hint(question: Any, lang: str) -> str:
+    from .text import text
+
+    unknown = " or unknown" if question.allow_unknown else ""
+    kind = question.type
+    if kind == "yes_no":
+        return f"yes / no{unknown}"
+    if kind == "single_choice":
+        return "one of: " + ", ".join(o.value for o in question.options) + unknown
+    if kind == "multi_choice":
+        return "a list of: " + ", ".join(o.value for o in question.options) + unknown
+    if kind == "number":
+        unit = f" {text(question.unit, lang)}" if question.unit else ""
+        rng = ""
+        if question.min is not None or question.max is not None:
+            rng = f" between {question.min if question.min is not None else '-'} and " \
+                  f"{question.max if question.max is not None else '-'}"
+        return f"a {'whole ' if question.integer else ''}number{unit}{rng}{unknown}"
+    if kind == "date":
+        return f"a date, YYYY-MM-DD{unknown}"
+    if kind == "group":
+        return "a list of entries with: " + ", ".join(f.id for f in question.fields) + unknown
+    return f"{'one line of ' if kind == 'text' else ''}text{unknown}"
+
+
+def _example(question: Any) -> str:
+    kind = question.type
+    if kind == "yes_no":
+        return "'no'"
+    if kind == "single_choice":
+        return question.options[0].value
+    if kind == "multi_choice":
+        return f"[{question.options[0].value}]"
+    if kind == "number":
+        return str(int(question.min) if question.min is not None else 0)
+    if kind == "date":
+        return "'2026-01-31'"
+    if kind == "group":
+        return "[{" + ", ".join(f"{f.id}: ..." for f in question.fields) + "}]"
+    return "''"

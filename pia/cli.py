@@ -1,0 +1,205 @@
+"""The `pia` command: a thin layer of click over the library.
+
+Exit codes: 0 success, 1 a finding the user asked about, 2 bad input (with
+one line per problem, never a traceback).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import PiaError, Problem
+
+EXIT_OK, EXIT_FINDING, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _fail(problems: list[Problem]) -> None:
+    for p in problems:
+        click.echo(str(p), err=True)
+    n = len(problems)
+    click.echo(f"{n} problem{'s' if n != 1 else ''} found", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def safe(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Every command: PiaError -> messages and exit 2; anything else -> one line, exit 3."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except PiaError as exc:
+            _fail(exc.problems)
+        except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except BrokenPipeError:
+            sys.exit(EXIT_OK)
+        except Exception as exc:  # pragma: no cover - last line of defence
+            if os.environ.get("PIA_DEBUG"):
+                raise
+            click.echo(f"pia: internal error: {type(exc).__name__}: {exc} (set PIA_DEBUG=1 for details)", err=True)
+            sys.exit(3)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pia")
+def main() -> None:
+    """pia: human-rights impact assessment of public camera systems."""
+
+
+# --- shared helpers for commands -----------------------------------------------------------
+
+
+def questionnaire_for(answers_path: Path, override: Path | None) -> Any:
+    """The questionnaire an answers file names, looked up beside it or on the search path."""
+    from .answers import load
+    from .loader import find_questionnaire, load_cached
+
+    if override is not None:
+        return load_cached(override)
+    answers, doc = load(answers_path)
+    here = answers_path.resolve().parent
+    found = find_questionnaire(answers.questionnaire, extra=[here, here.parent])
+    if found is None:
+        raise PiaError(doc.problem(
+            ("questionnaire",),
+            f"cannot find questionnaire {answers.questionnaire!r}; pass --questionnaire FILE or set PIA_PATH",
+        ))
+    return load_cached(found)
+
+
+def resolve_questionnaire(ref: str) -> Any:
+    """A questionnaire given as a file path or as an id on the search path."""
+    from .loader import find_questionnaire, load_cached
+
+    p = Path(ref)
+    if p.exists():
+        return load_cached(p)
+    found = find_questionnaire(ref)
+    if found is None:
+        raise PiaError(Problem(ref, 0, 0, "", "no such file, and no questionnaire with that id"))
+    return load_cached(found)
+
+
+def is_answers_file(path: Path) -> bool:
+    """Answers files carry a `questionnaire:` key; questionnaires carry `sections`/`version`."""
+    from .yamlio import load_file
+
+    doc = load_file(path, collect=True)
+    return isinstance(doc.data, dict) and ("answers" in doc.data or "questionnaire" in doc.data)
+
+
+QUESTIONNAIRE_OPTION = click.option(
+    "-q",
+    "--questionnaire",
+    "questionnaire_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Questionnaire file to check answers against (default: found by the id in the answers file).",
+)
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@QUESTIONNAIRE_OPTION
+@safe
+def validate(paths: tuple[Path, ...], questionnaire_path: Path | None) -> None:
+    """Check questionnaires and answers files; print every problem with its line."""
+    from .answers import load
+    from .answers import validate as validate_answers
+    from .loader import load_questionnaire
+
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            if path.suffix.lower() == ".docx":
+                problems += _validate_docx(path, questionnaire_path)
+                continue
+            if is_answers_file(path):
+                q = questionnaire_for(path, questionnaire_path)
+                answers, doc = load(path)
+                found = validate_answers(answers, q, doc)
+                problems += found
+                if not found:
+                    click.echo(f"{path}: ok (answers for {q.id} {q.version}, {len(answers.answers)} answers)")
+            else:
+                q = load_questionnaire(path)
+                click.echo(f"{path}: ok ({q.id} {q.version}, {len(q.sections)} sections, {len(q.questions())} questions)")
+        except PiaError as exc:
+            problems += exc.problems
+    if problems:
+        _fail(problems)
+
+
+def _validate_docx(path: Path, questionnaire_path: Path | None) -> list[Problem]:
+    """A report carries its answers; validate those (available once reports exist)."""
+    try:
+        from .report.embed import answers_from_docx  # type: ignore[import-not-found]
+    except ImportError:
+        return [Problem(str(path), 0, 0, "", "reading answers from a .docx report is not available")]
+    from .answers import loads
+    from .answers import validate as validate_answers
+    from .loader import find_questionnaire, load_cached
+
+    text = answers_from_docx(path)
+    answers, doc = loads(text, f"{path}[answers]")
+    if questionnaire_path:
+        q = load_cached(questionnaire_path)
+    else:
+        found = find_questionnaire(answers.questionnaire)
+        if found is None:
+            return [doc.problem(("questionnaire",), f"cannot find questionnaire {answers.questionnaire!r}")]
+        q = load_cached(found)
+    found_problems = validate_answers(answers, q, doc)
+    if not found_problems:
+        click.echo(f"{path}: ok (report with answers for {q.id} {q.version})")
+    return found_problems
+
+
+@main.command()
+@click.option("--kind", type=click.Choice(["questionnaire", "answers"]), default="questionnaire", show_default=True)
+@safe
+def schema(kind: str) -> None:
+    """Print the JSON Schema of questionnaire or answers files (for editor completion)."""
+    from .schemas import schema_for
+
+    click.echo(json.dumps(schema_for(kind), indent=2, sort_keys=True))
+
+
+@main.command("new-answers")
+@click.argument("questionnaire")
+@click.option("--lang", default="en", show_default=True, help="Language of the comments.")
+@safe
+def new_answers(questionnaire: str, lang: str) -> None:
+    """Print a commented answers skeleton for QUESTIONNAIRE (a file or an id)."""
+    from .answers import skeleton
+
+    click.echo(skeleton(resolve_questionnaire(questionnaire), lang), nl=False)
+
+
+@main.command("list")
+@safe
+def list_cmd() -> None:
+    """List the questionnaires pia can find."""
+    from .loader import list_questionnaires
+
+    for qid, path in list_questionnaires():
+        click.echo(f"{qid}\t{path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

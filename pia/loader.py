@@ -1,0 +1,492 @@
+"""Load a questionnaire (core file plus modules), validate it, and assemble it.
+
+Every problem in every file is collected and raised at once as a PiaError
+whose lines read `file:line:col: path: message`: an author fixes the whole
+file in one pass instead of meeting errors one by one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .conditions import leaves
+from .errors import PiaError, Problem
+from .model import Group, ModuleFile, Questionnaire, Section, check_leaf
+from .rules_model import MITIGATION_STATES, Rulebook
+from .text import text
+from .yamlio import Located, load_file
+
+REPO_QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
+
+
+def pydantic_problems(exc: ValidationError, doc: Located, prefix: tuple[Any, ...] = ()) -> list[Problem]:
+    """Turn pydantic's errors into located problems, one per error."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = prefix + tuple(err["loc"])
+        clean = data_path(doc.data, loc)
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown field {loc[-1]!r} (misspelt?)"
+            clean = clean if clean and clean[-1] == loc[-1] else clean + (loc[-1],)
+        elif err["type"] == "missing":
+            msg = f"required field {loc[-1]!r} is missing"
+        elif err["type"] == "union_tag_invalid":
+            msg = f"unknown type {err['input']!r}; expected one of {err['ctx']['expected_tags']}"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        line, col = doc.locate(clean)
+        shown = clean + ((loc[-1],) if err["type"] == "missing" else ())
+        out.append(Problem(doc.source, line, col, ".".join(map(str, shown)), msg))
+    return out
+
+
+def data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Keep the steps of a pydantic loc that exist in the data (drop union tags)."""
+    out: list[Any] = []
+    current = data
+    for step in loc:
+        if isinstance(current, dict) and step in current or isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
+            out.append(step)
+            current = current[step]
+    return tuple(out)
+
+
+@dataclass
+class _Placed:
+    doc: Located
+    path: tuple[Any, ...]
+
+
+@dataclass
+class _Assembly:
+    problems: list[Problem] = field(default_factory=list)
+    dropped: set[str] = field(default_factory=set)  # ids of questions that failed validation
+    sections: list[tuple[Section, _Placed]] = field(default_factory=list)
+
+    def add(self, placed: _Placed, path: tuple[Any, ...], message: str) -> None:
+        self.problems.append(placed.doc.problem(placed.path + path, message))
+
+
+IndexMap = dict[tuple[Any, ...], list[int]]
+
+
+def _salvage(data: dict, exc: ValidationError, dropped: set[str], imap: IndexMap) -> dict | None:
+    """Drop the questions, sections and rules pydantic rejected, so cross-checks can
+    still run on the rest and the author sees every problem in one pass.
+
+    `imap` records, for each list that lost items, which original index each
+    remaining item had, so later messages still point at the right lines.
+    """
+    import copy
+
+    out = copy.deepcopy(data)
+    remove: dict[tuple[str, int], set[int] | None] = {}
+    for err in exc.errors(include_url=False):
+        loc = err["loc"]
+        if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(out.get(loc[0]), list):
+            key = (loc[0], loc[1])
+            if loc[0] == "sections" and len(loc) >= 4 and loc[2] == "questions" and isinstance(loc[3], int):
+                if remove.get(key, set()) is not None:
+                    remove.setdefault(key, set()).add(loc[3])  # type: ignore[union-attr]
+            else:
+                remove[key] = None
+        else:
+            return None  # a top-level field is wrong: nothing sensible to check further
+    for (key, i), qs in sorted(remove.items(), key=lambda kv: -kv[0][1]):
+        item = out[key][i]
+        orig = imap.setdefault((key,), list(range(len(out[key]))))
+        if qs is None:
+            if key == "sections" and isinstance(item, dict):
+                for q in item.get("questions") or []:
+                    if isinstance(q, dict) and isinstance(q.get("id"), str):
+                        dropped.add(q["id"])
+            del out[key][i]
+            del orig[i]
+        else:
+            questions = item["questions"]
+            qkey = ("sections", orig[i], "questions")
+            qorig = imap.setdefault(qkey, list(range(len(questions))))
+            for j in sorted(qs, reverse=True):
+                if isinstance(questions[j], dict) and isinstance(questions[j].get("id"), str):
+                    dropped.add(questions[j]["id"])
+                del questions[j]
+                del qorig[j]
+            if not questions:
+                del out[key][i]
+                del orig[i]
+    return out
+
+
+def _orig(imap: IndexMap, key: tuple[Any, ...], i: int) -> int:
+    """The index an item had in the file before salvage removed anything."""
+    m = imap.get(key)
+    return m[i] if m is not None else i
+
+
+def _parse_module(
+    path: Path, problems: list[Problem], dropped: set[str] | None = None, imap: IndexMap | None = None
+) -> tuple[ModuleFile | None, Located | None]:
+    try:
+        doc = load_file(path, collect=True)
+    except PiaError as exc:
+        problems.extend(exc.problems)
+        return None, None
+    problems.extend(doc.problems)
+    if not isinstance(doc.data, dict):
+        problems.append(Problem(str(path), 1, 1, "", "expected a mapping with id, title and sections"))
+        return None, doc
+    try:
+        return ModuleFile.model_validate(doc.data), doc
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, doc))
+        if dropped is None:
+            return None, doc
+        data: dict | None = doc.data
+        for _ in range(3):  # a second pass may surface errors the first one hid
+            data = _salvage(data, exc, dropped, imap if imap is not None else {}) if data is not None else None
+            if data is None:
+                return None, doc
+            try:
+                return ModuleFile.model_validate(data), doc
+            except ValidationError as again:
+                exc = again
+        return None, doc
+
+
+def load_questionnaire(path: str | Path) -> Questionnaire:
+    """Load, validate and assemble; raises PiaError listing every problem."""
+    path = Path(path)
+    problems: list[Problem] = []
+    dropped: set[str] = set()
+    core_map: IndexMap = {}
+    core, core_doc = _parse_module(path, problems, dropped, core_map)
+    if core is None or core_doc is None:
+        raise PiaError(problems)
+    if core.version is None:
+        problems.append(core_doc.problem((), "the core file needs a version (semantic, e.g. 1.0.0)"))
+    core_doc.index_map = core_map  # type: ignore[attr-defined]
+    parts: list[tuple[ModuleFile, Located]] = [(core, core_doc)]
+    for i, rel in enumerate(core.modules):
+        mod_path = (path.parent / rel).resolve()
+        if not mod_path.is_relative_to(path.parent.resolve()):
+            problems.append(core_doc.problem(("modules", i), "a module must live in the questionnaire's folder"))
+            continue
+        mod_map: IndexMap = {}
+        mod, mod_doc = _parse_module(mod_path, problems, dropped, mod_map)
+        if mod is None or mod_doc is None:
+            continue
+        mod_doc.index_map = mod_map  # type: ignore[attr-defined]
+        if mod.modules:
+            problems.append(mod_doc.problem(("modules",), "modules cannot include further modules"))
+        parts.append((mod, mod_doc))
+    return _assemble(core, parts, problems, dropped)
+
+
+def _assemble(
+    core: ModuleFile, parts: list[tuple[ModuleFile, Located]], problems: list[Problem], dropped: set[str]
+) -> Questionnaire:
+    asm = _Assembly(problems=problems, dropped=dropped)
+    # Sections: core order, each module after its `after` section (or at the end).
+    def sp(doc: Located, i: int) -> _Placed:
+        return _Placed(doc, ("sections", _orig(_imap(doc), ("sections",), i)))
+
+    ordered: list[tuple[Section, _Placed]] = [(s, sp(parts[0][1], i)) for i, s in enumerate(core.sections)]
+    for mod, doc in parts[1:]:
+        placed = [(s, sp(doc, i)) for i, s in enumerate(mod.sections)]
+        if mod.after:
+            pos = next((k for k, (s, _) in enumerate(ordered) if s.id == mod.after), None)
+            if pos is None:
+                asm.add(_Placed(doc, ()), ("after",), f"no section {mod.after!r} to place this module after")
+                ordered.extend(placed)
+            else:
+                # after the target and any module sections already placed behind it
+                while pos + 1 < len(ordered) and ordered[pos + 1][1].doc is not parts[0][1] and \
+                        ordered[pos + 1][1].doc is not doc:
+                    pos += 1
+                ordered[pos + 1 : pos + 1] = placed
+        else:
+            ordered.extend(placed)
+    asm.sections = ordered
+
+    # Unique ids across the assembly.
+    seen_sections: dict[str, _Placed] = {}
+    seen_questions: dict[str, _Placed] = {}
+    position: dict[str, int] = {}
+    section_start: dict[str, int] = {}
+    questions: dict[str, Any] = {}
+    n = 0
+    for section, placed in ordered:
+        if section.id in seen_sections:
+            first = seen_sections[section.id]
+            asm.add(placed, ("id",), f"section id {section.id!r} is already used in {_where(first, ('id',))}")
+        seen_sections[section.id] = placed
+        section_start[section.id] = n
+        for qi, q in enumerate(section.questions):
+            qp = _qplaced(placed, qi)
+            if q.id in seen_questions:
+                asm.add(qp, ("id",), f"question id {q.id!r} is already used in {_where(seen_questions[q.id], ('id',))}")
+                continue
+            seen_questions[q.id] = qp
+            position[q.id] = n
+            questions[q.id] = q
+            n += 1
+
+    # Visibility conditions: exist, come earlier, fit the question's type.
+    for section, placed in ordered:
+        start = section_start[section.id]
+        _check_condition(asm, section.when, placed, ("when",), questions, position, start, "section")
+        for qi, q in enumerate(section.questions):
+            qp = _qplaced(placed, qi)
+            _check_condition(asm, q.when, qp, ("when",), questions, position, position.get(q.id, 0), "question")
+
+    rules = _merge_rules(asm, parts, questions, position)
+    if asm.problems:
+        raise PiaError(sorted(set(asm.problems), key=lambda p: (p.file, p.line, p.col)))
+    return Questionnaire(
+        id=core.id,
+        title=core.title,
+        version=core.version or "0.0.0",
+        description=core.description,
+        sections=[s for s, _ in ordered],
+        rules=rules,
+        source_files=[doc.source for _, doc in parts],
+    )
+
+
+def _imap(doc: Located) -> IndexMap:
+    return getattr(doc, "index_map", {})
+
+
+def _qplaced(section: _Placed, qi: int) -> _Placed:
+    """Where question qi of a placed section stands in its file."""
+    key = section.path + ("questions",)
+    return _Placed(section.doc, key + (_orig(_imap(section.doc), key, qi),))
+
+
+def _where(placed: _Placed, path: tuple[Any, ...]) -> str:
+    line, _ = placed.doc.locate(placed.path + path)
+    return f"{placed.doc.source}:{line}"
+
+
+def _check_condition(
+    asm: _Assembly,
+    cond: Any,
+    placed: _Placed,
+    base: tuple[Any, ...],
+    questions: dict[str, Any],
+    position: dict[str, int] | None,
+    limit: int,
+    what: str,
+) -> None:
+    """Static checks on one condition; `position=None` means order does not matter."""
+    if cond is None:
+        return
+    for leaf, sub in leaves(cond):
+        path = base + sub
+        q = questions.get(leaf.question)
+        if q is None and leaf.question in asm.dropped:
+            continue  # already reported where that question is defined
+        if q is None:
+            asm.add(placed, path + ("question",), f"unknown question {leaf.question!r}")
+            continue
+        if position is not None and position[leaf.question] >= limit:
+            asm.add(
+                placed,
+                path + ("question",),
+                f"{leaf.question!r} is not asked before this {what}; a condition may only look back",
+            )
+            continue
+        msg = check_leaf(leaf, q)
+        if msg:
+            asm.add(placed, path + ("value",) if leaf.value is not None else path + ("op",), msg)
+
+
+def _merge_rules(
+    asm: _Assembly,
+    parts: list[tuple[ModuleFile, Located]],
+    questions: dict[str, Any],
+    position: dict[str, int],
+) -> Rulebook:
+    merged: dict[str, Any] = {k: [] for k, v in Rulebook.model_fields.items() if v.annotation is not None and
+                              str(v.annotation).startswith("list")}
+    singles: dict[str, tuple[Any, _Placed]] = {}
+    placed_items: dict[str, list[tuple[Any, _Placed]]] = {k: [] for k in merged}
+    for mod, doc in parts:
+        for key in merged:
+            for i, item in enumerate(getattr(mod, key)):
+                merged[key].append(item)
+                placed_items[key].append((item, _Placed(doc, (key, _orig(_imap(doc), (key,), i)))))
+        for key in ("jurisdiction_question", "matrix", "reduction_cap", "mitigation_question"):
+            value = getattr(mod, key)
+            if value is None:
+                continue
+            if key in singles:
+                asm.add(_Placed(doc, ()), (key,), f"{key} is already set in {singles[key][1].doc.source}")
+            singles[key] = (value, _Placed(doc, ()))
+    rb = Rulebook(**merged, **{k: v for k, (v, _) in singles.items()})
+
+    # Unique ids within each catalogue.
+    for key in ("rights", "jurisdictions", "red_flags", "risk_rules", "mitigations", "frameworks"):
+        seen: dict[str, _Placed] = {}
+        for item, placed in placed_items[key]:
+            if item.id in seen:
+                asm.add(placed, ("id",), f"id {item.id!r} is already used in {_where(seen[item.id], ('id',))}")
+            seen[item.id] = placed
+
+    rights = {r.id for r in rb.rights}
+    profiles = {p.id for p in rb.jurisdictions}
+    frameworks = {f.id for f in rb.frameworks}
+
+    def check_rights(placed: _Placed, path: tuple[Any, ...], ids: list[str]) -> None:
+        for j, r in enumerate(ids):
+            if r not in rights:
+                asm.add(placed, path + (j,), f"unknown right {r!r}")
+
+    def check_profiles(placed: _Placed, ids: list[str]) -> None:
+        for j, p in enumerate(ids):
+            if p not in profiles:
+                asm.add(placed, ("jurisdictions", j), f"unknown jurisdiction profile {p!r}")
+
+    for p, placed in placed_items["jurisdictions"]:
+        for j, f in enumerate(p.frameworks):
+            if frameworks and f not in frameworks:
+                asm.add(placed, ("frameworks", j), f"unknown framework {f!r}")
+    for rf, placed in placed_items["red_flags"]:
+        _check_condition(asm, rf.when, placed, ("when",), questions, None, 0, "red flag")
+        check_rights(placed, ("rights",), rf.rights)
+        check_profiles(placed, rf.jurisdictions)
+    for rule, placed in placed_items["risk_rules"]:
+        _check_condition(asm, rule.when, placed, ("when",), questions, None, 0, "rule")
+        if rule.right not in rights:
+            asm.add(placed, ("right",), f"unknown right {rule.right!r}")
+        check_profiles(placed, rule.jurisdictions)
+    for m, placed in placed_items["mitigations"]:
+        for j, red in enumerate(m.reduces):
+            if red.right not in rights:
+                asm.add(placed, ("reduces", j, "right"), f"unknown right {red.right!r}")
+    levels = {lv.id for lv in rb.matrix.levels} if rb.matrix else set()
+    for ob, placed in placed_items["obligations"]:
+        if ob.level not in levels | {"red_flag"}:
+            asm.add(placed, ("level",), f"unknown level {ob.level!r}; use a matrix level or red_flag")
+        check_profiles(placed, ob.jurisdictions)
+
+    # Settings that point at questions.
+    jq = rb.jurisdiction_question
+    if jq is not None:
+        _, placed = singles["jurisdiction_question"]
+        q = questions.get(jq)
+        if q is None or q.type != "single_choice":
+            asm.add(placed, ("jurisdiction_question",), f"{jq!r} must be a single-choice question")
+        else:
+            missing = [v for v in q.values() if v not in profiles]
+            if missing:
+                asm.add(placed, ("jurisdiction_question",), f"no jurisdiction profile for choice(s) {', '.join(missing)}")
+    mq = rb.mitigation_question
+    if mq is not None:
+        _, placed = singles["mitigation_question"]
+        for msg in _mitigation_question_problems(questions.get(mq), mq, {m.id for m in rb.mitigations}):
+            asm.add(placed, ("mitigation_question",), msg)
+
+    # Framework elements named by questions must exist in the catalogue.
+    if rb.frameworks:
+        known = {e.id for f in rb.frameworks for e in f.elements}
+        for section, splaced in asm.sections:
+            for qi, q in enumerate(section.questions):
+                for j, el in enumerate(q.elements):
+                    if el not in known:
+                        asm.add(_qplaced(splaced, qi), ("elements", j), f"unknown framework element {el!r}")
+    return rb
+
+
+def _mitigation_question_problems(q: Any, qid: str, catalogue: set[str]) -> list[str]:
+    if not isinstance(q, Group):
+        return [f"{qid!r} must be a group question with fields mitigation, state, owner, due, evidence"]
+    out = []
+    mit = q.field("mitigation")
+    if mit is None or mit.type != "single_choice":
+        out.append(f"group {qid} needs a single-choice field 'mitigation'")
+    else:
+        unknown = [v for v in mit.values() if v not in catalogue]
+        if unknown:
+            out.append(f"group {qid}: mitigation choice(s) not in the catalogue: {', '.join(unknown)}")
+    state = q.field("state")
+    if state is None or state.type != "single_choice" or set(state.values()) != set(MITIGATION_STATES):
+        out.append(f"group {qid} needs a single-choice field 'state' with {', '.join(MITIGATION_STATES)}")
+    for name in ("owner", "evidence"):
+        if q.field(name) is None:
+            out.append(f"group {qid} needs a field {name!r}")
+    due = q.field("due")
+    if due is None or due.type != "date":
+        out.append(f"group {qid} needs a date field 'due'")
+    return out
+
+
+# --- finding a questionnaire by id ------------------------------------------------------
+
+_ID_LINE = re.compile(r"^id:\s*['\"]?([a-z][a-z0-9_]*)['\"]?\s*$", re.M)
+_VERSION_LINE = re.compile(r"^version:\s*['\"]?([0-9][^'\"\s]*)", re.M)
+
+
+def search_path(extra: list[Path] | None = None) -> list[Path]:
+    """Where questionnaires are looked for, in order."""
+    dirs = list(extra or [])
+    env = os.environ.get("PIA_PATH")
+    if env:
+        dirs += [Path(p) for p in env.split(os.pathsep) if p]
+    dirs.append(REPO_QUESTIONNAIRES)
+    return dirs
+
+
+def find_questionnaire(qid: str, extra: list[Path] | None = None) -> Path | None:
+    """The core file whose top-level `id:` is qid, searching folders one level deep."""
+    for d in search_path(extra):
+        if not d.is_dir():
+            continue
+        candidates = sorted(d.glob("*.yaml")) + sorted(d.glob("*/*.yaml"))
+        for c in candidates:
+            try:
+                head = c.read_text(encoding="utf-8", errors="replace")[:4000]
+            except OSError:
+                continue
+            m = _ID_LINE.search(head)
+            if m and m.group(1) == qid and _VERSION_LINE.search(head):
+                return c
+    return None
+
+
+def list_questionnaires(extra: list[Path] | None = None) -> list[tuple[str, Path]]:
+    """(id, path) of every core file on the search path."""
+    found: dict[str, Path] = {}
+    for d in search_path(extra):
+        if not d.is_dir():
+            continue
+        for c in sorted(d.glob("*.yaml")) + sorted(d.glob("*/*.yaml")):
+            head = c.read_text(encoding="utf-8", errors="replace")[:4000]
+            m = _ID_LINE.search(head)
+            if m and _VERSION_LINE.search(head):
+                found.setdefault(m.group(1), c)
+    return sorted(found.items())
+
+
+@lru_cache(maxsize=16)
+def _cached(path: str, mtimes: tuple[float, ...]) -> Questionnaire:
+    return load_questionnaire(path)
+
+
+def load_cached(path: str | Path) -> Questionnaire:
+    """Load once per file version: the app and batch runs ask for it often."""
+    p = Path(path).resolve()
+    files = [p] + sorted(p.parent.glob("**/*.yaml"))
+    return _cached(str(p), tuple(f.stat().st_mtime for f in files))
+
+
+def title_of(q: Questionnaire) -> str:
+    return text(q.title)

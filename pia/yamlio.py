@@ -1,0 +1,228 @@
+"""Strict, safe YAML loading that remembers where every value came from.
+
+Why strict: YAML 1.1 turns `no` into False, `012` into 10 and lets a duplicate
+key silently win. In a legal questionnaire each of those is a wrong answer,
+so they are errors or plain strings here. Why nodes: every validation message
+must name the file, line and column an official can open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import PiaError, Problem
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BOOL = "tag:yaml.org,2002:bool"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+MAX_YAML_BYTES = 20 * 1024 * 1024
+MAX_ANSWERS_BYTES = 5 * 1024 * 1024
+MAX_NODES = 2_000_000
+MAX_DEPTH = 64
+
+
+class StrictLoader(_Base):  # type: ignore[misc,valid-type]
+    """Safe loader: duplicate keys are findings, yes/no/on/off and dates stay strings."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[yaml.Mark, str]] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a mapping key must be a plain value", key_node.start_mark
+                ) from None
+            if key in seen:
+                # Recorded, not raised, so every other problem in the file is reported too.
+                self.duplicates.append(
+                    (key_node.start_mark, f"duplicate key {key!r} (first on line {seen[key] + 1})")
+                )
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+
+# Copy the resolver table (never mutate SafeLoader's): keep true/false, drop the
+# YAML 1.1 yes/no/on/off booleans and the timestamp resolver.
+StrictLoader.yaml_implicit_resolvers = {
+    ch: [
+        r
+        for r in resolvers
+        if not ((r[0] == _BOOL and ch in "yYnNoO") or r[0] == _TIMESTAMP)
+    ]
+    for ch, resolvers in _Base.yaml_implicit_resolvers.items()
+}
+
+
+class Located:
+    """A loaded document together with its node tree, for mapping paths to lines."""
+
+    def __init__(self, data: Any, node: yaml.Node | None, source: str, problems: list[Problem] | None = None):
+        self.data = data
+        self.node = node
+        self.source = source
+        self.problems: list[Problem] = problems or []  # non-fatal findings, e.g. duplicate keys
+
+    def locate(self, path: Sequence[Any]) -> tuple[int, int]:
+        """Line and column (1-based) of the deepest node reachable along `path`."""
+        node = self.node
+        if node is None:
+            return (0, 0)
+        best = node.start_mark
+        for step in path:
+            child = _child(node, step)
+            if child is None:
+                continue  # e.g. a pydantic union tag that is not a key
+            if isinstance(child, tuple):  # the key node of a mapping entry
+                key_node, node = child
+                best = key_node.start_mark
+            else:
+                node = child
+                best = node.start_mark
+        return (best.line + 1, best.column + 1)
+
+    def problem(self, path: Sequence[Any], message: str) -> Problem:
+        line, col = self.locate(path)
+        return Problem(self.source, line, col, format_path(path), message)
+
+
+def _child(node: yaml.Node, step: Any) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(step):
+                return (key_node, value_node)
+        return None
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+        return node.value[step]
+    return None
+
+
+def format_path(path: Iterable[Any]) -> str:
+    """`sections.2.questions.0.when` — the dotted form people can search for."""
+    return ".".join(str(p) for p in path)
+
+
+def _check_size(node: yaml.Node, source: str) -> None:
+    """Refuse alias bombs and absurd nesting before anything walks the data."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(node, 1, False)]
+    while stack:
+        current, depth, done = stack.pop()
+        if depth > MAX_DEPTH:
+            line = current.start_mark.line + 1
+            raise PiaError(Problem(source, line, 1, "", f"nesting deeper than {MAX_DEPTH} levels"))
+        key = id(current)
+        if key in sizes:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(current, yaml.MappingNode):
+            for k, v in current.value:
+                children += [k, v]
+        elif isinstance(current, yaml.SequenceNode):
+            children = list(current.value)
+        if done or not children:
+            sizes[key] = 1 + sum(sizes.get(id(c), 1) for c in children)
+            if sizes[key] > MAX_NODES:
+                raise PiaError(
+                    Problem(source, 1, 1, "", f"document expands to more than {MAX_NODES:,} values (alias bomb?)")
+                )
+            continue
+        stack.append((current, depth, True))
+        stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
+
+
+def load_text(
+    text: str | bytes, source: str = "<text>", max_bytes: int = MAX_YAML_BYTES, collect: bool = False
+) -> Located:
+    """Parse one YAML document strictly; every failure is a PiaError with a location.
+
+    With collect=True, duplicate keys are returned in `.problems` (so a validator
+    can report them together with everything else); otherwise they raise.
+    """
+    size = len(text.encode("utf-8") if isinstance(text, str) else text)
+    if size > max_bytes:
+        raise PiaError(Problem(source, 0, 0, "", f"file is {size:,} bytes; the limit is {max_bytes:,}"))
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PiaError(Problem(source, 0, 0, "", f"not UTF-8 text (byte {exc.start})")) from None
+    if "\x00" in text:
+        raise PiaError(Problem(source, 0, 0, "", "binary content (NUL byte); expected a YAML text file"))
+    loader = StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Located(None, None, source)
+        _check_size(node, source)
+        data = loader.construct_document(node)
+        found = [Problem(source, m.line + 1, m.column + 1, "", msg) for m, msg in loader.duplicates]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        message = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
+        raise PiaError(Problem(source, line, col, "", message)) from None
+    except yaml.YAMLError as exc:
+        raise PiaError(Problem(source, 0, 0, "", f"invalid YAML: {exc}")) from None
+    except RecursionError:
+        raise PiaError(Problem(source, 0, 0, "", "document nested too deeply")) from None
+    finally:
+        loader.dispose()
+    if found and not collect:
+        raise PiaError(found)
+    return Located(data, node, source, found)
+
+
+def load_file(path: str | Path, max_bytes: int = MAX_YAML_BYTES, collect: bool = False) -> Located:
+    """Read and parse a YAML file; missing or unreadable files become PiaError too."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise PiaError(Problem(str(path), 0, 0, "", f"file is {size:,} bytes; the limit is {max_bytes:,}"))
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise PiaError(Problem(str(path), 0, 0, "", "no such file")) from None
+    except IsADirectoryError:
+        raise PiaError(Problem(str(path), 0, 0, "", "is a directory, expected a YAML file")) from None
+    except OSError as exc:
+        raise PiaError(Problem(str(path), 0, 0, "", f"cannot read: {exc.strerror}")) from None
+    return load_text(raw, str(path), max_bytes, collect)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, multi-line strings as literal blocks, no aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def dump(data: Any) -> str:
+    """Deterministic YAML text: key order as given, unicode kept, wide lines."""
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100_000,
+        indent=2,
+    )
