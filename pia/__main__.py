@@ -1,0 +1,5 @@
+"""`python -m pia` runs the CLI (handy inside a checkout)."""
+
+from .cli import main
+
+main()
