@@ -584,6 +584,9 @@ class _Run:
             worst = [r for r in rights if r.residual_rank == overall_rank]
             if overall is None:
                 reasons.append("The instrument rates no rights and no red flag applies.")
+            if overall_rank == 0 and len(worst) == len(rights) and len(rights) > 1:
+                reasons.append(f"The residual risk to every right is {text(self._label(overall)).lower()}.")
+                worst = [r for r in worst if _drivers(r)]
             for r in worst:
                 drivers = _drivers(r)
                 reasons.append(
