@@ -604,6 +604,7 @@ class _Run:
                                f"giving '{OUTCOME_LABELS[outcome]}'.")
 
         label_of = {qq.id: qq for qq in self.q.questions()}
+        order = {qid: i for i, qid in enumerate(label_of)}
         gaps = [
             EvidenceGap(
                 question=qid,
@@ -613,7 +614,7 @@ class _Run:
                 drives=drivers,
                 material=qid in self.material_gaps,
             )
-            for qid, drivers in sorted(self.gaps.items(), key=lambda kv: _order(self.q, kv[0]))
+            for qid, drivers in sorted(self.gaps.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
         ]
         comp = completeness(self.q, dict(self.answers.answers))
         return Assessment(
@@ -621,6 +622,7 @@ class _Run:
             questionnaire_version=self.q.version,
             engine_version=ENGINE_VERSION,
             answers_sha256=self.answers.sha256(self.q),
+            meta={k: str(v) for k, v in self.answers.meta.items()},
             jurisdiction=self.profile,
             jurisdiction_known=self.jurisdiction_known,
             outcome=outcome,
@@ -679,11 +681,6 @@ def _drivers(r: RightResult) -> list[str]:
 
 def _qlist(qids: list[str]) -> str:
     return ", ".join(qids) if qids else "an answer"
-
-
-def _order(q: Questionnaire, qid: str) -> tuple[int, str]:
-    ids = [qq.id for qq in q.questions()]
-    return (ids.index(qid) if qid in ids else len(ids), qid)
 
 
 def assess(questionnaire: Questionnaire, answers: AnswerSet) -> Assessment:

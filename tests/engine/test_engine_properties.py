@@ -97,3 +97,21 @@ def test_making_an_answer_unknown_never_lowers_the_inherent_rating(answers, qid)
     for b, a in zip(before.rights, after.rights, strict=True):
         for d in b.dimensions:
             assert a.dimensions[d].value >= b.dimensions[d].value, (qid, b.id, d)
+
+
+_JUNK = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=8),
+              st.just(UNKNOWN), st.sampled_from(["yes", "no", "verified", "M-MASK", "eu"])),
+    lambda children: st.one_of(st.lists(children, max_size=3),
+                               st.dictionaries(st.sampled_from(["mitigation", "state", "owner", "due", "evidence",
+                                                                "kind", "x"]), children, max_size=4)),
+    max_leaves=8,
+)
+
+
+@SETTINGS
+@given(st.dictionaries(st.sampled_from([q.id for q in ENGINE_Q.questions()] + ["stray"]), _JUNK, max_size=12))
+def test_unvalidated_junk_never_crashes_the_engine(values):
+    # The app may assess a draft before it validates; the engine must not fall over.
+    a = assess(ENGINE_Q, AnswerSet(ENGINE_Q.id, ENGINE_Q.version, {}, values))
+    assert a.outcome in OUTCOMES
