@@ -39,7 +39,7 @@ def pydantic_problems(exc: ValidationError, doc: Located, prefix: tuple[Any, ...
         elif err["type"] == "missing":
             msg = f"required field {loc[-1]!r} is missing"
         elif err["type"] == "union_tag_invalid":
-            msg = f"unknown type {err['input']!r}; expected one of {err['ctx']['expected_tags']}"
+            msg = f"unknown type {err['ctx']['tag']!r}; expected one of {err['ctx']['expected_tags']}"
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
         line, col = doc.locate(clean)

@@ -153,6 +153,8 @@ def load_text(
     if size > max_bytes:
         raise PiaError(Problem(source, 0, 0, "", f"file is {size:,} bytes; the limit is {max_bytes:,}"))
     if isinstance(text, bytes):
+        if b"\x00" in text:
+            raise PiaError(Problem(source, 0, 0, "", "binary content (NUL byte); expected a YAML text file"))
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
