@@ -159,6 +159,28 @@ def _check_size(node: yaml.Node, source: str) -> None:
         stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
 
 
+def _check_flow_depth(text: str, source: str) -> None:
+    """Refuse deep nesting before composing: libyaml's composer recurses in C and a
+    few hundred kilobytes of `[[[[` crash the process. The event parser does not
+    recurse, so walking its events is safe; only files with many brackets pay."""
+    depth = 0
+    loader = _Base(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + 1
+                    raise PiaError(Problem(source, line, 1, "", f"nesting deeper than {MAX_DEPTH} levels"))
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError:
+        return  # the real parse reports syntax errors with their location
+    finally:
+        loader.dispose()
+
+
 def load_text(
     text: str | bytes, source: str = "<text>", max_bytes: int = MAX_YAML_BYTES, collect: bool = False
 ) -> Located:
@@ -179,6 +201,8 @@ def load_text(
             raise PiaError(Problem(source, 0, 0, "", f"not UTF-8 text (byte {exc.start})")) from None
     if "\x00" in text:
         raise PiaError(Problem(source, 0, 0, "", "binary content (NUL byte); expected a YAML text file"))
+    if text.count("[") > MAX_DEPTH or text.count("{") > MAX_DEPTH:
+        _check_flow_depth(text, source)
     with paused_gc():
         loader = StrictLoader(text)
         try:

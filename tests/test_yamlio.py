@@ -93,3 +93,16 @@ def test_dump_round_trips_tricky_strings():
     text = dump(data)
     assert load_text(text).data == data
     assert dump(load_text(text).data) == text
+
+
+@pytest.mark.parametrize("opener,closer", [("[", "]"), ("{a: ", "}")])
+def test_very_deep_flow_nesting_refused_without_crashing(opener, closer):
+    # 200,000 levels crash libyaml's recursive composer; the event pre-check must catch it first.
+    n = 200_000
+    with pytest.raises(PiaError, match="nesting deeper"):
+        load_text("x: " + opener * n + closer * n)
+
+
+def test_many_brackets_in_text_are_fine():
+    doc = load_text("a: '" + "[" * 200 + "'\nb: [1, [2, [3]]]\n")
+    assert doc.data["b"] == [1, [2, [3]]]
