@@ -590,10 +590,10 @@ class _Run:
             for r in worst:
                 drivers = _drivers(r)
                 reasons.append(
-                    f"The residual risk to {text(r.name).lower()} is {text(self._label(r.residual)).lower()} "
-                    f"(inherent {text(self._label(r.inherent)).lower()}, severity {r.residual_severity}, "
-                    f"likelihood {r.residual_dimensions['likelihood']})"
-                    + (f", set by rules {', '.join(drivers)}" if drivers else ", at its baseline")
+                    f"The residual risk to {text(r.name).lower()} is {text(self._label(r.residual)).lower()}: "
+                    f"severity {r.residual_severity} and likelihood {r.residual_dimensions['likelihood']} "
+                    f"after verified measures (inherent risk {text(self._label(r.inherent)).lower()}"
+                    + (f", set by rules {', '.join(drivers)})" if drivers else ", at its baseline)")
                     + "."
                 )
                 o_rules += [x for x in drivers if x not in o_rules]
