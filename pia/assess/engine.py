@@ -543,6 +543,10 @@ class _Run:
         rights = [self.right(r, red_flags, plan) for r in self.rb.rights]
         triggered = [f for f in red_flags if f.status == "triggered"]
         potential = [f for f in red_flags if f.status == "potential"]
+        if self.jq is not None and self.profile is None:
+            # Which frameworks and obligations apply also hangs on the jurisdiction.
+            self.record_gap([self.jq], "frameworks", material=False)
+            self.record_gap([self.jq], "obligations", material=False)
 
         overall_rank = max((r.residual_rank for r in rights), default=None)
         overall = self.matrix.levels[overall_rank].id if overall_rank is not None else None

@@ -39,7 +39,7 @@ def test_unknown_jurisdiction_applies_scoped_items_as_potential(engine_q):
     assert rf.answers == {"legal_basis": "none", "jurisdiction": "unknown"}
     assert a.outcome == "incomplete"
     gap = {g.question: g for g in a.evidence_gaps}["jurisdiction"]
-    assert gap.value == "unknown" and gap.drives == ["RF-11"] and gap.material
+    assert gap.value == "unknown" and gap.drives == ["RF-11", "frameworks", "obligations"] and gap.material
     assert a.frameworks == ["GDPR", "AIA", "CCOPS"]
 
 
@@ -47,7 +47,16 @@ def test_unknown_jurisdiction_rates_scoped_rules_at_worst(engine_q):
     a = assess(engine_q, answers(engine_q, jurisdiction="unknown", federal_sharing="yes"))
     irr = a.right("privacy").dimensions["irremediability"]
     assert irr.value == 3 and irr.evidence_gap and irr.gap_questions == ["jurisdiction"]
-    assert {g.question: g.drives for g in a.evidence_gaps} == {"jurisdiction": ["R-US-SHARING"]}
+    assert {g.question: g.drives for g in a.evidence_gaps} == {
+        "jurisdiction": ["R-US-SHARING", "frameworks", "obligations"],
+    }
+
+
+def test_unknown_jurisdiction_is_a_gap_even_when_no_rule_needs_it(engine_q):
+    a = assess(engine_q, answers(engine_q, jurisdiction="unknown"))
+    [gap] = a.evidence_gaps
+    assert (gap.question, gap.drives, gap.material) == ("jurisdiction", ["frameworks", "obligations"], False)
+    assert a.outcome == "proceed"
 
 
 def test_unknown_jurisdiction_lists_every_candidate_obligation(engine_q):
