@@ -140,6 +140,8 @@ def _leaf_values(cond):
 def test_matrix_is_the_methodology_matrix(camera):
     m = camera.rules.matrix
     assert [lv.id for lv in m.levels] == ["low", "medium", "high", "very_high"]
+    assert [text(lv.label) for lv in m.levels] == ["Low", "Medium", "High", "Very high"]
+    assert [lv.color for lv in m.levels] == ["#2e7d32", "#f9a825", "#ef6c00", "#b71c1c"]
     assert m.cells == {
         1: ["low", "low", "low", "medium"],
         2: ["low", "medium", "medium", "high"],
