@@ -355,6 +355,10 @@ def _merge_rules(
                 asm.add(placed, path + (j,), f"unknown right {r!r}")
 
     def check_profiles(placed: _Placed, ids: list[str]) -> None:
+        if ids and rb.jurisdiction_question is None:
+            # Without the question that picks a profile, a scoped rule would apply everywhere.
+            asm.add(placed, ("jurisdictions",), "scoped to jurisdictions, but no jurisdiction_question is set")
+            return
         for j, p in enumerate(ids):
             if p not in profiles:
                 asm.add(placed, ("jurisdictions", j), f"unknown jurisdiction profile {p!r}")

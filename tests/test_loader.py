@@ -148,3 +148,12 @@ def test_matrix_severity4_floor(tmp_path, mini_path):
 def test_find_questionnaire_by_id(fixtures):
     assert find_questionnaire("mini", extra=[fixtures / "mini"]) == fixtures / "mini" / "mini.yaml"
     assert find_questionnaire("no_such_id", extra=[fixtures]) is None
+
+
+def test_jurisdiction_scope_needs_the_question(tmp_path):
+    text = HEAD + "      - {id: a, type: yes_no, label: A}\n" + (
+        "red_flags:\n"
+        "  - {id: RF-1, title: X, outcome: do_not_proceed, when: {question: a, op: answered}, jurisdictions: [eu]}\n"
+    )
+    (problem,) = _problems(_write(tmp_path, text))
+    assert problem.line == 10 and "no jurisdiction_question" in problem.message
