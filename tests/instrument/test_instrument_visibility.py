@@ -112,3 +112,26 @@ def test_typical_cctv_assessment_is_shorter_than_the_whole_instrument(camera):
     total = len(camera.questions())
     shown = len(visible_questions(camera, CCTV_ONLY))
     assert shown < total - 50
+
+
+def test_random_assessments_respect_jurisdiction_scope(camera):
+    """Over many random answer sets, EU-only prohibitions never fire elsewhere and the engine always decides."""
+    from pia.answers import AnswerSet
+    from pia.assess import assess
+    from pia.rules_model import OUTCOMES
+
+    eu_only = {f.id for f in camera.rules.red_flags if f.jurisdictions == ["eu"]}
+    rng = random.Random(7)
+    seen_outcomes = set()
+    for _ in range(60):
+        answers = {q.id: _random_value(q, rng) for q in camera.questions()}
+        a = assess(camera, AnswerSet(camera.id, camera.version, {}, answers))
+        assert a.outcome in OUTCOMES
+        seen_outcomes.add(a.outcome)
+        fired = {f.id for f in a.red_flags}
+        if answers["jurisdiction"] != "eu":
+            assert not fired & eu_only, (answers["jurisdiction"], fired & eu_only)
+        for r in a.rights:
+            assert all(1 <= v <= 4 for v in r.residual_dimensions.values())
+            assert camera.rules.matrix.rank(r.residual) <= camera.rules.matrix.rank(r.inherent)
+    assert "prohibited" in seen_outcomes
