@@ -96,14 +96,20 @@ def test_prohibited_use_is_flagged_from_screening_answers_alone(camera, examples
 def test_live_face_recognition_within_the_exceptions_is_not_prohibited(camera, examples, answer_set):
     screening = _screening(camera, examples["live_fr_police_unauthorised"].answers)
     screening |= {"lfr_objective": "victims_missing", "lfr_national_law": "yes", "lfr_prior_authorisation": "yes"}
-    a = assess(camera, answer_set(screening))
+    # The last condition (impact assessment and registration before first use) is asked in the module.
+    pending = assess(camera, answer_set(screening))
+    rf01 = next(f for f in pending.red_flags if f.id == "RF-01")
+    assert rf01.status == "potential"
+    assert rf01.gap_questions == ["lfr_fria_registered"]
+    a = assess(camera, answer_set(screening | {"lfr_fria_registered": "yes"}))
     assert "RF-01" not in {f.id for f in a.red_flags}
     assert a.outcome != "prohibited"
 
 
 def test_unknown_authorisation_is_a_potential_prohibition(camera, examples, answer_set):
     screening = _screening(camera, examples["live_fr_police_unauthorised"].answers)
-    screening |= {"lfr_objective": "victims_missing", "lfr_national_law": "yes", "lfr_prior_authorisation": UNKNOWN}
+    screening |= {"lfr_objective": "victims_missing", "lfr_national_law": "yes", "lfr_prior_authorisation": UNKNOWN,
+                  "lfr_fria_registered": "yes"}
     a = assess(camera, answer_set(screening))
     rf01 = next(f for f in a.red_flags if f.id == "RF-01")
     assert rf01.status == "potential"
@@ -139,6 +145,7 @@ CANONICAL = [
     ("RF-14", "school_cctv", {"child_justification": "no"}, "do_not_proceed"),
     ("RF-15", "parking_plate_readers", {"dpo_advice": "not_sought"}, "incomplete"),
     ("RF-17", "retrospective_fr_central_square", {"rfr_authorisation": "internal"}, "do_not_proceed"),
+    ("RF-18", "parking_plate_readers", {"legal_basis": "legitimate_interest"}, "do_not_proceed"),
     ("RF-20", "parking_plate_readers", {"problem_evidence": "none"}, "do_not_proceed"),
 ]
 

@@ -108,6 +108,7 @@ def test_ai_act_prohibitions_are_scoped_to_the_eu(camera):
     for rid in ("RF-01", "RF-02", "RF-03", "RF-04", "RF-05", "RF-07", "RF-16", "RF-17"):
         assert flags[rid].jurisdictions == ["eu"], rid
     assert set(flags["RF-15"].jurisdictions) == {"eu", "uk"}
+    assert set(flags["RF-18"].jurisdictions) == {"eu", "uk"}
     for rid in ("RF-08", "RF-10", "RF-11", "RF-12", "RF-13", "RF-14", "RF-20"):
         assert flags[rid].jurisdictions == [], f"{rid} applies everywhere"
 
