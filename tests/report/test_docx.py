@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 
-from conftest import Example, parts, rendered
 from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
+from reportkit import Example, parts, rendered
 
 from pia.answers import dumps
 from pia.report.embed import answers_from_docx

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import jsonschema
-from conftest import ROOT, Example, rendered
+from reportkit import ROOT, Example, rendered
 
 from pia.assess import assess
 from pia.report.context import OUTCOME_LABELS

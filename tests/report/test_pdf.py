@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import Example, pdftotext_or_skip, rendered, soffice_or_skip
+from reportkit import Example, pdftotext_or_skip, rendered, soffice_or_skip
 
 from pia.errors import PiaError
 from pia.report.context import OUTCOME_LABELS
