@@ -23,6 +23,7 @@ from .embed import embed
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 MATRIX_WIDTH_MM = 150
+BRIEF_MATRIX_WIDTH_MM = 95
 
 
 def make_env() -> ImmutableSandboxedEnvironment:
@@ -96,7 +97,8 @@ def render_docx(
         raise PiaError(Problem(name, 0, 0, "", f"not a readable Word template: {exc}")) from exc
     context = dict(ctx)
     png = draw_png(ctx["matrix"], ctx["rights"])
-    context["matrix_image"] = InlineImage(tpl, io.BytesIO(png), width=Mm(MATRIX_WIDTH_MM))
+    width = MATRIX_WIDTH_MM if not ctx.get("brief") else BRIEF_MATRIX_WIDTH_MM
+    context["matrix_image"] = InlineImage(tpl, io.BytesIO(png), width=Mm(width))
     try:
         tpl.render(context, jinja_env=make_env(), autoescape=True)
     except (TemplateError, SecurityError, OverflowError, RecursionError) as exc:
