@@ -82,14 +82,29 @@ def render_docx(
     *,
     template: str | Path | bytes | None = None,
     answers_yaml: str | None = None,
+    timeout: float | None = None,
 ) -> bytes:
-    """The report as .docx bytes, with the answers embedded."""
+    """The report as .docx bytes, with the answers embedded.
+
+    A template given by the caller renders in a child process with a time and
+    memory limit (see limits.py); the shipped templates render in-process.
+    """
+    if template is None:
+        return _render_docx(ctx, None, answers_yaml)
+    from .limits import DEFAULT_TIMEOUT, limited
+
+    data, name = read_template(template, bool(ctx.get("brief")))
+    return limited(_render_docx, ctx, (data, name), answers_yaml, timeout=timeout or DEFAULT_TIMEOUT,
+                   what=f"template {name}")
+
+
+def _render_docx(ctx: dict[str, Any], template: tuple[bytes, str] | None, answers_yaml: str | None) -> bytes:
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
     from .matrix import draw_png
 
-    data, name = read_template(template, bool(ctx.get("brief")))
+    data, name = template if template is not None else read_template(None, bool(ctx.get("brief")))
     try:
         tpl = DocxTemplate(io.BytesIO(data))
         tpl.init_docx()
