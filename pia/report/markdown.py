@@ -43,7 +43,7 @@ def render_markdown(ctx: dict[str, Any]) -> str:
     meta = ctx["meta"]
     add(f"# {md(ctx['title'])}")
     add(f"*{md(ctx['subtitle'])}*")
-    add(_table(["", ""], [
+    add(_table(["Item", "Detail"], [
         ["Organisation", meta["organisation"] or "Not stated"],
         ["Prepared by", meta["prepared_by"] or "Not stated"],
         ["Date of the answers", meta["date"] or "Not stated"],
@@ -128,7 +128,7 @@ def _obligations(ctx: dict[str, Any], add: Any) -> None:
 
 def _repro(ctx: dict[str, Any], add: Any) -> None:
     r = ctx["reproducibility"]
-    add(_table(["", ""], [
+    add(_table(["Item", "Detail"], [
         ["Questionnaire", f"{r['questionnaire_id']} version {r['questionnaire_version']}"],
         ["Engine version", r["engine_version"]],
         ["SHA-256 of the answers", r["answers_sha256"]],
