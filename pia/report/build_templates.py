@@ -224,7 +224,7 @@ def rights_table(doc: Document) -> None:
          "{% cellbg r.inherent.tint %}{{ r.inherent.label }}", "{% cellbg r.residual.tint %}{{ r.residual.label }}",
          "{{ r.projected.label }}"],
         "for r in rights",
-        [3.2, 1.4, 1.4, 2.2, 1.8, 2.3, 2.3, 2.2],
+        [2.7, 1.3, 1.4, 2.5, 2.0, 2.2, 2.3, 2.2],
     )
     para(doc, "Scale, scope, irremediability and likelihood are rated 1 (low) to 4 (very high). "
          "Severity is the highest of the first three; the level comes from the risk matrix. "
