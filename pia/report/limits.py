@@ -3,7 +3,7 @@
 The Jinja sandbox stops a template from reaching Python internals, but not from
 looping for ever (`{% for i in range(99999) %}{% for j in range(99999) %}`) or
 building huge strings. A municipality's own template therefore renders in a
-forked child that is killed when it overruns; the shipped templates, which we
+child process that is killed when it overruns; the shipped templates, which we
 wrote, render in-process.
 """
 
@@ -45,8 +45,11 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dic
 def limited(fn: Callable[..., Any], *args: Any, timeout: float = DEFAULT_TIMEOUT, what: str = "the template",
             **kwargs: Any) -> Any:
     """fn(*args, **kwargs) in a child process; PiaError when it fails or overruns."""
-    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    # forkserver: safe inside a threaded server (Streamlit), unlike a bare fork.
+    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload(["pia.report.docx", "pia.report.lint", "docxtpl"])
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, fn, args, kwargs), daemon=True)
     proc.start()
