@@ -44,6 +44,17 @@ def test_core_pipeline_makes_no_network_calls(no_network):
     assert no_network == []
 
 
+def test_reports_make_no_network_calls(no_network):
+    from pia.report import render
+    from pia.report.batch import load_any
+
+    q, answers = load_any(EXAMPLES / "town_centre_cctv_large.yaml")
+    for fmt in ("md", "json", "docx"):
+        for brief in (False, True):
+            assert render(q, answers, fmt, brief=brief, generated="2026-11-26")
+    assert no_network == []
+
+
 def test_core_never_imports_streamlit():
     code = (
         "import sys, pkgutil, importlib, pia\n"
