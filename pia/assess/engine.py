@@ -1,0 +1,695 @@
+"""The assessment engine: a pure function from (questionnaire, answers) to an Assessment.
+
+Everything it weighs is data the instrument declares (`Questionnaire.rules`):
+red flags, risk rules, the matrix, the mitigations catalogue and the
+obligations. The steps follow scoring-methodology.md section 6:
+
+1. Legality gate. Red flags are checked first; a flag whose condition holds
+   is *triggered*, one that depends on an unknown answer is *potential*. No
+   mitigation lifts either.
+2. Per right, inherent risk. Every dimension starts at the right's baseline;
+   each rule that holds (or might hold) raises it to its floor, the highest
+   floor wins, floors never add up. Vulnerability uplifts then raise it by the
+   largest uplift (they do not stack), capped at 4. severity =
+   max(scale, scope, irremediability); inherent = matrix[severity][likelihood].
+3. Mitigations. Only verified rows (with evidence recorded) lower the
+   residual; planned (with owner and due date), implemented and verified rows
+   lower the projected residual, shown apart. The reduction per dimension is
+   capped and never goes below 1.
+4. Outcome, from worst to best: a triggered red flag decides; else potential
+   red flags or a material evidence gap on a right rated high or worse give
+   "incomplete"; else the worst verified residual level decides (never an
+   average).
+5. Obligations follow from the overall level and from triggered red flags.
+
+Unknown is never read as No. Conditions are evaluated three-valued; an answer
+that is "unknown", or a required question that is visible but unanswered,
+makes a condition that depends on it *None*: the rule is applied at its worst
+plausible value and the answer is listed as an evidence gap. A question hidden
+by its own condition is not applicable and is never a gap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import ENGINE_VERSION
+from ..answers import AnswerSet, completeness, effective_answers, visible_questions
+from ..conditions import UNKNOWN, Condition, evaluate, leaves
+from ..model import Group, Questionnaire
+from ..rules_model import DIMENSIONS, MITIGATION_STATES, OUTCOMES, Matrix, Mitigation, Rulebook
+from ..text import text
+from .models import (
+    AppliedMitigation,
+    Assessment,
+    CompletenessResult,
+    DimensionResult,
+    EvidenceGap,
+    MitigationResult,
+    ObligationResult,
+    RedFlagResult,
+    RightResult,
+    RuleHit,
+)
+
+# The methodology's 4x4 severity-weighted matrix, used when an instrument declares none.
+DEFAULT_MATRIX = Matrix(
+    levels=[
+        {"id": "low", "label": "Low", "color": "#2e7d32"},
+        {"id": "medium", "label": "Medium", "color": "#f9a825"},
+        {"id": "high", "label": "High", "color": "#ef6c00"},
+        {"id": "very_high", "label": "Very high", "color": "#b71c1c"},
+    ],
+    cells={
+        1: ["low", "low", "low", "medium"],
+        2: ["low", "medium", "medium", "high"],
+        3: ["medium", "high", "high", "very_high"],
+        4: ["high", "very_high", "very_high", "very_high"],
+    },
+)
+DEFAULT_REDUCTION_CAP = 2
+
+# Level rank -> outcome when no red flag or gap decides. Rank is the position of
+# the level in the matrix (0 = lowest); ranks beyond 3 count as the top rank.
+LEVEL_OUTCOMES: tuple[str, ...] = ("proceed", "proceed_with_conditions", "revise", "do_not_proceed")
+# A right rated at this rank or above ("high" in the 4-level matrix) with a
+# material evidence gap makes the outcome incomplete.
+HIGH_RANK = 2
+
+OUTCOME_LABELS: dict[str, str] = {
+    "prohibited": "Legally prohibited",
+    "do_not_proceed": "Do not proceed",
+    "incomplete": "Incomplete: evidence needed before a decision",
+    "revise": "Revise: proceed only after remediation",
+    "proceed_with_conditions": "Proceed with conditions",
+    "proceed": "Proceed (monitor)",
+}
+
+SEVERITY_DIMENSIONS = ("scale", "scope", "irremediability")
+
+
+def outcome_for_rank(rank: int) -> str:
+    """The outcome a residual level of this rank gives on its own."""
+    return LEVEL_OUTCOMES[max(0, min(rank, len(LEVEL_OUTCOMES) - 1))]
+
+
+def outcome_index(outcome: str) -> int:
+    """Position on the ladder; lower is worse (prohibited = 0)."""
+    return OUTCOMES.index(outcome)
+
+
+# --- three-valued helpers ---------------------------------------------------------------
+
+
+def _and3(a: bool | None, b: bool | None) -> bool | None:
+    if a is False or b is False:
+        return False
+    if a is None or b is None:
+        return None
+    return True
+
+
+# --- the answers the engine reads --------------------------------------------------------
+
+
+class _Answers:
+    """Effective answers, with required visible questions left blank read as unknown."""
+
+    def __init__(self, q: Questionnaire, answers: Mapping[str, Any]):
+        effective = effective_answers(q, dict(answers))
+        working: dict[str, Any] = {}
+        self.missing: set[str] = set()
+        for qid in visible_questions(q, dict(answers)):
+            question = q.question(qid)
+            if qid in effective:
+                value = effective[qid]
+                if isinstance(question, Group) and isinstance(value, list):
+                    value = [_fill_row(question, row) for row in value]
+                working[qid] = value
+            elif question is not None and question.required:
+                working[qid] = UNKNOWN
+                self.missing.add(qid)
+        self.values = working
+
+    def shown(self, qid: str) -> Any:
+        """The answer as the trace shows it: None when absent, hidden or not yet given."""
+        if qid in self.missing:
+            return None
+        return self.values.get(qid)
+
+    def evaluate(self, cond: Condition | None) -> bool | None:
+        return evaluate(cond, self.values, missing=False)
+
+    def unknown_inputs(self, cond: Condition | None) -> list[str]:
+        """Question ids a condition reads whose answer is unknown (or missing)."""
+        out: list[str] = []
+        for leaf, _ in leaves(cond) if cond is not None else []:
+            if leaf.question in out:
+                continue
+            value = self.values.get(leaf.question)
+            if value == UNKNOWN or (
+                leaf.field is not None
+                and isinstance(value, list)
+                and any(isinstance(row, Mapping) and row.get(leaf.field) == UNKNOWN for row in value)
+            ):
+                out.append(leaf.question)
+        return out
+
+    def trace(self, cond: Condition | None) -> dict[str, Any]:
+        """question id -> answer for every question a condition reads.
+
+        For a group, only the fields the condition looks at, one entry per row.
+        """
+        out: dict[str, Any] = {}
+        fields: dict[str, list[str]] = {}
+        for leaf, _ in leaves(cond) if cond is not None else []:
+            if leaf.field is None:
+                out[leaf.question] = self.shown(leaf.question)
+            else:
+                fields.setdefault(leaf.question, [])
+                if leaf.field not in fields[leaf.question]:
+                    fields[leaf.question].append(leaf.field)
+        for qid, names in fields.items():
+            if qid in out:
+                continue
+            value = self.shown(qid)
+            if isinstance(value, list):
+                value = [
+                    {f: row.get(f) for f in names} if isinstance(row, Mapping) else row
+                    for row in value
+                ]
+            out[qid] = value
+        return out
+
+
+def _fill_row(group: Group, row: Any) -> Any:
+    if not isinstance(row, Mapping):
+        return row
+    filled = dict(row)
+    for f in group.fields:
+        if f.required and filled.get(f.id) in (None, "", []):
+            filled[f.id] = UNKNOWN
+    return filled
+
+
+# --- the engine --------------------------------------------------------------------------
+
+
+class _Run:
+    """State of one assessment run; assess() is the public face."""
+
+    def __init__(self, q: Questionnaire, answers: AnswerSet):
+        self.q = q
+        self.answers = answers
+        self.rb: Rulebook = q.rules
+        self.matrix = self.rb.matrix or DEFAULT_MATRIX
+        self.cap = self.rb.reduction_cap or DEFAULT_REDUCTION_CAP
+        self.a = _Answers(q, answers.answers)
+        self.gaps: dict[str, list[str]] = {}
+        self.material_gaps: set[str] = set()
+        self._jurisdiction()
+
+    # jurisdiction ------------------------------------------------------------------
+    def _jurisdiction(self) -> None:
+        jq = self.rb.jurisdiction_question
+        self.jq = jq
+        self.profile: str | None = None
+        if jq is None:
+            return
+        value = self.a.values.get(jq)
+        ids = {p.id for p in self.rb.jurisdictions}
+        if isinstance(value, str) and value in ids:
+            self.profile = value
+
+    @property
+    def jurisdiction_known(self) -> bool:
+        return self.jq is None or self.profile is not None
+
+    def applies(self, scoped: list[str]) -> bool | None:
+        """Whether an item limited to some jurisdictions applies here (None: not known)."""
+        if not scoped or self.jq is None:
+            return True
+        if self.profile is None:
+            return None
+        return self.profile in scoped
+
+    def status(self, cond: Condition, scoped: list[str]) -> bool | None:
+        applies = self.applies(scoped)
+        if applies is False:
+            return False
+        return _and3(applies, self.a.evaluate(cond))
+
+    def gap_inputs(self, cond: Condition, scoped: list[str]) -> list[str]:
+        qids = self.a.unknown_inputs(cond)
+        if self.applies(scoped) is None and self.jq is not None and self.jq not in qids:
+            qids.append(self.jq)
+        return qids
+
+    def trace(self, cond: Condition, scoped: list[str]) -> dict[str, Any]:
+        out = self.a.trace(cond)
+        if scoped and self.jq is not None:
+            out[self.jq] = self.a.shown(self.jq)
+        return out
+
+    def record_gap(self, qids: list[str], driver: str, material: bool) -> None:
+        for qid in qids:
+            drivers = self.gaps.setdefault(qid, [])
+            if driver not in drivers:
+                drivers.append(driver)
+            if material:
+                self.material_gaps.add(qid)
+
+    # red flags ---------------------------------------------------------------------
+    def red_flags(self) -> tuple[list[RedFlagResult], list[str]]:
+        found: list[RedFlagResult] = []
+        clear: list[str] = []
+        for rf in self.rb.red_flags:
+            st = self.status(rf.when, rf.jurisdictions)
+            if st is False:
+                if self.applies(rf.jurisdictions) is not False:
+                    clear.append(rf.id)
+                continue
+            gap_q = self.gap_inputs(rf.when, rf.jurisdictions) if st is None else []
+            if st is None:
+                self.record_gap(gap_q, rf.id, material=True)
+            found.append(RedFlagResult(
+                id=rf.id,
+                title=rf.title,
+                outcome=rf.outcome,
+                status="triggered" if st else "potential",
+                explanation=rf.explanation,
+                clears=rf.clears,
+                anchors=list(rf.anchors),
+                rights=list(rf.rights),
+                jurisdictions=list(rf.jurisdictions),
+                answers=self.trace(rf.when, rf.jurisdictions),
+                gap_questions=gap_q,
+            ))
+        return found, clear
+
+    # rights --------------------------------------------------------------------------
+    def right(self, right: Any, red_flags: list[RedFlagResult], plan: dict[str, _PlanEntry]) -> RightResult:
+        hits: list[tuple[Any, bool | None]] = []
+        for rule in self.rb.risk_rules:
+            if rule.right != right.id:
+                continue
+            st = self.status(rule.when, rule.jurisdictions)
+            if st is not False:
+                hits.append((rule, st))
+        gap_of = {rule.id: self.gap_inputs(rule.when, rule.jurisdictions) for rule, st in hits if st is None}
+        answers_of = {rule.id: self.trace(rule.when, rule.jurisdictions) for rule, _ in hits}
+
+        dims: dict[str, DimensionResult] = {}
+        known: dict[str, int] = {}
+        for d in DIMENSIONS:
+            base = right.baseline.get(d, 1)
+            floors = [(rule.floors[d], rule, st) for rule, st in hits if d in rule.floors]
+            ups = [(rule.uplift[d], rule, st) for rule, st in hits if d in rule.uplift]
+            floor = max([base] + [f for f, _, _ in floors])
+            floor_known = max([base] + [f for f, _, st in floors if st])
+            up = max([0] + [u for u, _, _ in ups])
+            up_known = max([0] + [u for u, _, st in ups if st])
+            value = min(4, floor + up)
+            known[d] = min(4, floor_known + up_known)
+            rules = [r.id for f, r, _ in floors if f == floor]
+            uplift_rules = [r.id for u, r, _ in ups if u == up] if up and value > floor else []
+            gap = value > known[d]
+            gap_q: list[str] = []
+            if gap:
+                for _f, r, st in floors + ups:
+                    if st is None and (r.id in rules or r.id in uplift_rules):
+                        gap_q += [x for x in gap_of[r.id] if x not in gap_q]
+            trace: dict[str, Any] = {}
+            for rid in rules + uplift_rules:
+                trace.update(answers_of[rid])
+            dims[d] = DimensionResult(
+                value=value,
+                baseline=base,
+                floor=floor,
+                rules=rules,
+                uplift=value - floor,
+                uplift_rules=uplift_rules,
+                answers=trace,
+                evidence_gap=gap,
+                gap_questions=gap_q,
+            )
+
+        values = {d: dims[d].value for d in DIMENSIONS}
+        severity = _severity(values)
+        inherent = self.matrix.level(severity, values["likelihood"])
+        known_level = self.matrix.level(_severity(known), known["likelihood"])
+        material = self.matrix.rank(inherent) != self.matrix.rank(known_level)
+        for rule, st in hits:
+            if st is None:
+                self.record_gap(gap_of[rule.id], rule.id, material=material)
+
+        applied, residual, projected = self.mitigate(right.id, values, plan)
+        r_sev, p_sev = _severity(residual), _severity(projected)
+        residual_level = self._not_above(self.matrix.level(r_sev, residual["likelihood"]), inherent)
+        projected_level = self._not_above(self.matrix.level(p_sev, projected["likelihood"]), residual_level)
+
+        gaps: list[str] = []
+        for qids in gap_of.values():
+            gaps += [x for x in qids if x not in gaps]
+        harms: list[Any] = []
+        for rule, _ in hits:
+            if rule.harm not in harms:
+                harms.append(rule.harm)
+        return RightResult(
+            id=right.id,
+            name=right.name,
+            anchors=list(right.anchors),
+            dimensions=dims,
+            severity=severity,
+            likelihood=values["likelihood"],
+            inherent=inherent,
+            inherent_rank=self.matrix.rank(inherent),
+            residual_dimensions=residual,
+            residual_severity=r_sev,
+            residual=residual_level,
+            residual_rank=self.matrix.rank(residual_level),
+            projected_dimensions=projected,
+            projected_severity=p_sev,
+            projected=projected_level,
+            projected_rank=self.matrix.rank(projected_level),
+            harms=harms,
+            rule_hits=[
+                RuleHit(
+                    id=rule.id,
+                    right=rule.right,
+                    harm=rule.harm,
+                    status="holds" if st else "potential",
+                    floors=dict(rule.floors),
+                    uplift=dict(rule.uplift),
+                    rationale=rule.rationale,
+                    anchors=list(rule.anchors),
+                    answers=answers_of[rule.id],
+                )
+                for rule, st in hits
+            ],
+            mitigations=applied,
+            red_flags=[f.id for f in red_flags if right.id in f.rights],
+            evidence_gaps=gaps,
+            material_gap=material,
+            known_only=known_level,
+        )
+
+    def _not_above(self, level: str, ceiling: str) -> str:
+        """Residual never exceeds inherent (guaranteed by a monotone matrix; kept explicit)."""
+        return ceiling if self.matrix.rank(level) > self.matrix.rank(ceiling) else level
+
+    # mitigations ---------------------------------------------------------------------
+    def plan(self) -> tuple[list[MitigationResult], dict[str, _PlanEntry]]:
+        """Read the mitigation plan rows; one entry per catalogue measure (best row wins)."""
+        mq = self.rb.mitigation_question
+        catalogue = {m.id: m for m in self.rb.mitigations}
+        rows = self.a.values.get(mq) if mq else None
+        results: list[MitigationResult] = []
+        best: dict[str, _PlanEntry] = {}
+        if not isinstance(rows, list):
+            return results, best
+        for i, row in enumerate(rows):
+            if not isinstance(row, Mapping):
+                continue
+            mid = row.get("mitigation")
+            m = catalogue.get(mid) if isinstance(mid, str) else None
+            state = row.get("state")
+            state = state if state in MITIGATION_STATES else UNKNOWN
+            owner, due, evidence = (_given(row.get(k)) for k in ("owner", "due", "evidence"))
+            issues: list[str] = []
+            counted = projected = False
+            if m is None:
+                issues.append("no measure from the catalogue is chosen; this entry counts for nothing")
+            elif state == "verified":
+                if evidence:
+                    counted = projected = True
+                else:
+                    projected = True
+                    issues.append("marked verified but no evidence is recorded; counted as implemented only")
+            elif state == "implemented":
+                projected = True
+            elif state == "planned":
+                if owner and due:
+                    projected = True
+                else:
+                    issues.append("planned without an owner and a due date; counted as proposed")
+            elif state != "proposed":
+                issues.append("state not known; counted as proposed")
+            duplicate = False
+            if m is not None:
+                prev = best.get(m.id)
+                strength = (counted, projected)
+                if prev is None or strength > (prev.counted, prev.projected):
+                    if prev is not None:
+                        results[prev.index] = results[prev.index].model_copy(
+                            update={"duplicate": True, "issues": [*results[prev.index].issues,
+                                                                   f"{m.id} is listed again in a later entry; that entry is used"]}
+                        )
+                    best[m.id] = _PlanEntry(m, state, counted, projected, len(results))
+                else:
+                    duplicate = True
+                    issues.append(f"{m.id} is listed more than once; the first entry with the most advanced state is used")
+            results.append(MitigationResult(
+                row=i,
+                id=m.id if m else (mid if isinstance(mid, str) else UNKNOWN),
+                title=m.title if m else "(no measure chosen)",
+                state=state,
+                owner=owner,
+                due=due,
+                evidence=evidence,
+                evidence_required=m.evidence if m else None,
+                rights=sorted({r.right for r in m.reduces}, key=[x.id for x in self.rb.rights].index) if m else [],
+                reduces=[{"right": r.right, "dimension": r.dimension} for r in m.reduces] if m else [],
+                max_reduction=m.max_reduction if m else 0,
+                counted=counted and not duplicate,
+                projected=projected and not duplicate,
+                duplicate=duplicate,
+                issues=issues,
+            ))
+        return results, best
+
+    def mitigate(
+        self, right_id: str, inherent: dict[str, int], plan: dict[str, _PlanEntry]
+    ) -> tuple[list[AppliedMitigation], dict[str, int], dict[str, int]]:
+        """Lower the dimensions by the linked measures; capped, never below 1."""
+        applied: list[AppliedMitigation] = []
+        residual = dict(inherent)
+        projected = dict(inherent)
+        for d in DIMENSIONS:
+            linked = [
+                e for e in plan.values()
+                if any(r.right == right_id and r.dimension == d for r in e.m.reduces)
+            ]
+            # Verified first so they keep their share of the cap in the projection.
+            linked.sort(key=lambda e: (not e.counted, not e.projected, e.index))
+            room_v = min(self.cap, inherent[d] - 1)
+            room_p = room_v
+            for e in linked:
+                take_v = min(e.m.max_reduction, room_v) if e.counted else 0
+                take_p = min(e.m.max_reduction, room_p) if e.projected else 0
+                room_v -= take_v
+                room_p -= take_p
+                residual[d] -= take_v
+                projected[d] -= take_p
+                applied.append(AppliedMitigation(
+                    id=e.m.id,
+                    state=e.state,
+                    dimension=d,
+                    max_reduction=e.m.max_reduction,
+                    reduction=take_v,
+                    projected_reduction=take_p,
+                    counted=e.counted,
+                    projected=e.projected,
+                ))
+        applied.sort(key=lambda x: (x.id, DIMENSIONS.index(x.dimension)))
+        return applied, residual, projected
+
+    # obligations ---------------------------------------------------------------------
+    def obligations(self, overall: str | None, triggered: list[RedFlagResult]) -> list[ObligationResult]:
+        wanted: list[tuple[str, str]] = []
+        if overall is not None:
+            wanted.append((overall, f"The overall residual risk is {text(self._label(overall)).lower()}."))
+        if triggered:
+            ids = ", ".join(f.id for f in triggered)
+            wanted.append(("red_flag", f"Red flag{'s' if len(triggered) > 1 else ''} {ids} triggered."))
+        out: list[ObligationResult] = []
+        for level, reason in wanted:
+            obs = [o for o in self.rb.obligations if o.level == level]
+            if self.profile is not None:
+                scoped = [o for o in obs if self.profile in o.jurisdictions]
+                obs = scoped or [o for o in obs if not o.jurisdictions]
+            for o in obs:
+                out.append(ObligationResult(**o.model_dump(), reason=reason))
+        return out
+
+    def _label(self, level: str) -> Any:
+        return next((lv.label for lv in self.matrix.levels if lv.id == level), level)
+
+    def frameworks(self) -> list[str]:
+        if self.profile is not None:
+            return list(next(p for p in self.rb.jurisdictions if p.id == self.profile).frameworks)
+        seen: list[str] = []
+        if self.jq is not None and self.rb.jurisdictions:
+            for p in self.rb.jurisdictions:
+                seen += [f for f in p.frameworks if f not in seen]
+            return seen
+        return [f.id for f in self.rb.frameworks]
+
+    # outcome -------------------------------------------------------------------------
+    def run(self) -> Assessment:
+        red_flags, _clear = self.red_flags()
+        rows, plan = self.plan()
+        rights = [self.right(r, red_flags, plan) for r in self.rb.rights]
+        triggered = [f for f in red_flags if f.status == "triggered"]
+        potential = [f for f in red_flags if f.status == "potential"]
+
+        overall_rank = max((r.residual_rank for r in rights), default=None)
+        overall = self.matrix.levels[overall_rank].id if overall_rank is not None else None
+        proj_rank = max((r.projected_rank for r in rights), default=None)
+        inh_rank = max((r.inherent_rank for r in rights), default=None)
+
+        reasons: list[str] = []
+        o_rules: list[str] = []
+        o_answers: dict[str, Any] = {}
+        gap_rights = [r for r in rights if r.material_gap and r.inherent_rank >= HIGH_RANK]
+        if triggered:
+            outcome = min((f.outcome for f in triggered), key=outcome_index)
+            for f in sorted(triggered, key=lambda f: (outcome_index(f.outcome), f.id)):
+                reasons.append(f"Red flag {f.id} ({text(f.title)}) is triggered; it forces "
+                               f"'{OUTCOME_LABELS[f.outcome]}' and no mitigation can lift it.")
+                if f.outcome == outcome:
+                    o_rules.append(f.id)
+                    o_answers.update(f.answers)
+        elif potential or gap_rights:
+            outcome = "incomplete"
+            for f in potential:
+                reasons.append(f"Red flag {f.id} ({text(f.title)}) may apply: it depends on "
+                               f"{_qlist(f.gap_questions)}, which {'is' if len(f.gap_questions) == 1 else 'are'} "
+                               "not known. Answer it to clear or confirm the flag.")
+                o_rules.append(f.id)
+                o_answers.update(f.answers)
+            for r in gap_rights:
+                rule_ids = [h.id for h in r.rule_hits if h.status == "potential"]
+                reasons.append(f"The risk to {text(r.name).lower()} is rated {text(self._label(r.inherent)).lower()} "
+                               f"only because of unknown answers ({_qlist(r.evidence_gaps)}; rules "
+                               f"{', '.join(rule_ids)}); with the known answers alone it would be "
+                               f"{text(self._label(r.known_only or r.inherent)).lower()}.")
+                o_rules += [x for x in rule_ids if x not in o_rules]
+                for h in r.rule_hits:
+                    if h.status == "potential":
+                        o_answers.update(h.answers)
+        else:
+            outcome = outcome_for_rank(overall_rank) if overall_rank is not None else "proceed"
+            worst = [r for r in rights if r.residual_rank == overall_rank]
+            if overall is None:
+                reasons.append("The instrument rates no rights and no red flag applies.")
+            for r in worst:
+                drivers = _drivers(r)
+                reasons.append(
+                    f"The residual risk to {text(r.name).lower()} is {text(self._label(r.residual)).lower()} "
+                    f"(inherent {text(self._label(r.inherent)).lower()}, severity {r.residual_severity}, "
+                    f"likelihood {r.residual_dimensions['likelihood']})"
+                    + (f", set by rules {', '.join(drivers)}" if drivers else ", at its baseline")
+                    + "."
+                )
+                o_rules += [x for x in drivers if x not in o_rules]
+                for d in r.dimensions.values():
+                    o_answers.update(d.answers)
+            if triggered == [] and potential == [] and rights:
+                reasons.append(f"No red flag is triggered; the overall level is the worst residual, "
+                               f"giving '{OUTCOME_LABELS[outcome]}'.")
+
+        label_of = {qq.id: qq for qq in self.q.questions()}
+        gaps = [
+            EvidenceGap(
+                question=qid,
+                label=label_of[qid].label if qid in label_of else qid,
+                section=(s.id if (s := self.q.section_of(qid)) else None),
+                value="missing" if qid in self.a.missing else "unknown",
+                drives=drivers,
+                material=qid in self.material_gaps,
+            )
+            for qid, drivers in sorted(self.gaps.items(), key=lambda kv: _order(self.q, kv[0]))
+        ]
+        comp = completeness(self.q, dict(self.answers.answers))
+        return Assessment(
+            questionnaire_id=self.q.id,
+            questionnaire_version=self.q.version,
+            engine_version=ENGINE_VERSION,
+            answers_sha256=self.answers.sha256(self.q),
+            jurisdiction=self.profile,
+            jurisdiction_known=self.jurisdiction_known,
+            outcome=outcome,
+            outcome_reasons=reasons,
+            outcome_rules=o_rules,
+            outcome_answers=o_answers,
+            overall_level=overall,
+            overall_rank=overall_rank,
+            overall_projected_level=self.matrix.levels[proj_rank].id if proj_rank is not None else None,
+            inherent_level=self.matrix.levels[inh_rank].id if inh_rank is not None else None,
+            red_flags=red_flags,
+            red_flags_clear=_clear,
+            rights=rights,
+            mitigations=rows,
+            evidence_gaps=gaps,
+            obligations=self.obligations(overall, triggered),
+            frameworks=self.frameworks(),
+            matrix=self.matrix,
+            reduction_cap=self.cap,
+            completeness=CompletenessResult(
+                visible=comp.visible,
+                answered=comp.answered,
+                unknown=comp.unknown,
+                required=comp.required,
+                required_answered=comp.required_answered,
+                missing_required=list(comp.missing_required),
+            ),
+        )
+
+
+class _PlanEntry:
+    """The row of the plan that speaks for one catalogue measure."""
+
+    __slots__ = ("m", "state", "counted", "projected", "index")
+
+    def __init__(self, m: Mitigation, state: str, counted: bool, projected: bool, index: int):
+        self.m, self.state, self.counted, self.projected, self.index = m, state, counted, projected, index
+
+
+def _given(value: Any) -> str | None:
+    if value is None or value == UNKNOWN or (isinstance(value, str) and not value.strip()):
+        return None
+    return str(value)
+
+
+def _severity(dims: Mapping[str, int]) -> int:
+    return max(dims[d] for d in SEVERITY_DIMENSIONS)
+
+
+def _drivers(r: RightResult) -> list[str]:
+    out: list[str] = []
+    for d in r.dimensions.values():
+        out += [x for x in d.rules + d.uplift_rules if x not in out]
+    return out
+
+
+def _qlist(qids: list[str]) -> str:
+    return ", ".join(qids) if qids else "an answer"
+
+
+def _order(q: Questionnaire, qid: str) -> tuple[int, str]:
+    ids = [qq.id for qq in q.questions()]
+    return (ids.index(qid) if qid in ids else len(ids), qid)
+
+
+def assess(questionnaire: Questionnaire, answers: AnswerSet) -> Assessment:
+    """Assess one answer set against its questionnaire. Pure and deterministic.
+
+    The answers should have passed `pia.answers.validate`; values the engine
+    cannot read (e.g. a malformed row) are ignored rather than raising.
+    """
+    return _Run(questionnaire, answers).run()
+
+
+__all__ = ["assess", "DEFAULT_MATRIX", "OUTCOME_LABELS", "LEVEL_OUTCOMES", "outcome_for_rank"]
