@@ -1,0 +1,61 @@
+"""The app's frame: pages, sidebar, draft resumption from the address bar.
+
+app.py calls main(); each page lives in its own module and only reads and
+changes the domain record through pia.ui.state.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from . import state
+
+ss = st.session_state
+PAGES: dict[str, st.Page] = {}
+
+
+def goto(name: str) -> None:
+    """Switch page from the script body (callbacks set a flag instead)."""
+    st.switch_page(PAGES[name])
+
+
+def request_page(name: str) -> None:
+    """For on_click callbacks: switch page at the start of the next run."""
+    ss["goto_page"] = name
+
+
+def _sidebar() -> None:
+    with st.sidebar:
+        ss["who_w"] = ss.get(state.WHO, "")
+        st.text_input("Your name (recorded in the history)", key="who_w", max_chars=200,
+                      on_change=lambda: ss.__setitem__(state.WHO, ss["who_w"].strip()))
+        if state.has_open():
+            from .downloads import answers_file
+
+            q = state.questionnaire()
+            offer = answers_file(q, state.answer_set())
+            st.download_button("Download answers file", data=offer.make, file_name=offer.file_name, mime=offer.mime,
+                               on_click="ignore", key="dl_answers_sidebar", icon=":material/download:",
+                               help="Your answers as a YAML file: keep a copy, share it, or load it again later.")
+
+
+def main() -> None:
+    st.set_page_config(page_title="pia — camera impact assessment", page_icon=":material/policy:", layout="wide")
+    from . import compare, history, review, start, wizard
+
+    PAGES.update({
+        "start": st.Page(start.page, title="Start", icon=":material/home:", url_path="start", default=True),
+        "wizard": st.Page(wizard.page, title="Assessment", icon=":material/checklist:", url_path="assessment"),
+        "review": st.Page(review.page, title="Review and reports", icon=":material/description:", url_path="review"),
+        "compare": st.Page(compare.page, title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+        "history": st.Page(history.page, title="History", icon=":material/history:", url_path="history"),
+    })
+    nav = st.navigation(list(PAGES.values()), position="sidebar")
+    state.ensure_from_url()
+    target = ss.pop("goto_page", None)
+    if ss.pop("goto_wizard", False):
+        target = "wizard"
+    if target and PAGES[target].url_path != nav.url_path:
+        st.switch_page(PAGES[target])
+    _sidebar()
+    nav.run()
