@@ -1,0 +1,92 @@
+"""Reports: council brief and full assessment as Word, PDF, Markdown and JSON.
+
+    from pia.report import render
+    data = render(questionnaire, answers, "docx", brief=False, generated="2026-11-26")
+
+One report context (context.py, plain data) feeds every renderer, so the
+formats always agree. Dates are inputs: nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from ..answers import AnswerSet, dumps, validate
+from ..errors import PiaError
+from ..model import Questionnaire
+
+FORMATS: tuple[str, ...] = ("docx", "pdf", "md", "json")
+SUFFIXES = {".docx": "docx", ".pdf": "pdf", ".md": "md", ".markdown": "md", ".json": "json"}
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "md": "text/markdown; charset=utf-8",
+    "json": "application/json",
+}
+
+
+def assessment_for(questionnaire: Questionnaire, answers: AnswerSet, assessment: Any = None) -> Any:
+    """Valid answers only; then the engine's result (or the one the caller already has)."""
+    problems = validate(answers, questionnaire)
+    if problems:
+        raise PiaError(problems)
+    if assessment is None:
+        from ..assess import assess
+
+        assessment = assess(questionnaire, answers)
+    return assessment
+
+
+def context_for(
+    questionnaire: Questionnaire,
+    answers: AnswerSet,
+    *,
+    brief: bool = False,
+    generated: dt.date | str | None = None,
+    lang: str = "en",
+    assessment: Any = None,
+) -> dict[str, Any]:
+    """Validate the answers, run the engine (unless given its result) and build the context."""
+    from .context import build_context
+
+    assessment = assessment_for(questionnaire, answers, assessment)
+    return build_context(questionnaire, answers, assessment, generated=generated, brief=brief, lang=lang)
+
+
+def render(
+    questionnaire: Questionnaire,
+    answers: AnswerSet,
+    fmt: str = "docx",
+    *,
+    brief: bool = False,
+    template: str | Path | bytes | None = None,
+    generated: dt.date | str | None = None,
+    lang: str = "en",
+    assessment: Any = None,
+    timeout: float = 120.0,
+) -> bytes:
+    """One report as bytes. PiaError for bad answers, a bad template or a missing soffice."""
+    if fmt not in FORMATS:
+        raise PiaError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    from .context import build_context
+
+    assessment = assessment_for(questionnaire, answers, assessment)
+    ctx = build_context(questionnaire, answers, assessment, generated=generated, brief=brief, lang=lang)
+    if fmt == "md":
+        from .markdown import render_markdown
+
+        return render_markdown(ctx).encode("utf-8")
+    if fmt == "json":
+        from .json_export import render_json
+
+        return render_json(ctx, questionnaire, answers, assessment)
+    from .docx import render_docx
+
+    data = render_docx(ctx, template=template, answers_yaml=dumps(answers, questionnaire))
+    if fmt == "docx":
+        return data
+    from .pdf import docx_to_pdf
+
+    return docx_to_pdf(data, timeout=timeout)

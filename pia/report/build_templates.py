@@ -1,0 +1,511 @@
+"""Build the committed Word templates (full assessment and council brief) with python-docx.
+
+Run `python -m pia.report.build_templates` after changing this file; a test
+checks that the committed templates match what this script produces (part by
+part, since zip timestamps differ). The templates use real Heading styles,
+header rows that repeat on every page, a running header with the title and
+"Page X of Y" in the footer, so a city can publish the result as it is — or
+open the template in Word, restyle it, and pass it with --template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+NAVY = RGBColor(0x1F, 0x3A, 0x5F)
+GREY = RGBColor(0x55, 0x55, 0x55)
+HEADER_FILL = "D9E2F3"
+FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+# --- low-level helpers --------------------------------------------------------------------
+
+
+def _styles(doc: Document) -> None:
+    st = doc.styles
+    normal = st["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(10.5)
+    rpr = normal.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), "Calibri")
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "en-GB")
+    rpr.append(lang)
+    normal.paragraph_format.space_after = Pt(4)
+    for name, size, before in (("Title", 26, 0), ("Heading 1", 16, 18), ("Heading 2", 13, 12), ("Heading 3", 11, 8)):
+        s = st[name]
+        s.font.name = "Calibri"
+        s.font.size = Pt(size)
+        s.font.color.rgb = NAVY
+        s.font.bold = name != "Title"
+        s.paragraph_format.space_before = Pt(before)
+        s.paragraph_format.space_after = Pt(6)
+        s.paragraph_format.keep_with_next = True
+    sub = st["Subtitle"]
+    sub.font.name = "Calibri"
+    sub.font.size = Pt(14)
+    sub.font.color.rgb = GREY
+    cap = st["Caption"]
+    cap.font.size = Pt(9)
+    cap.font.italic = True
+    cap.font.color.rgb = GREY
+
+
+def _field(paragraph, instr: str, placeholder: str) -> None:
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), instr)
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = placeholder
+    r.append(t)
+    fld.append(r)
+    paragraph._p.append(fld)
+
+
+def _header_footer(doc: Document, header_text: str) -> None:
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.orientation = WD_ORIENT.PORTRAIT
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2.2))
+    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
+    hp = section.header.paragraphs[0]
+    hp.text = header_text
+    hp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for run in hp.runs:
+        run.font.size = Pt(8.5)
+        run.font.color.rgb = GREY
+    fp = section.footer.paragraphs[0]
+    fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = fp.add_run("{{ questionnaire.id }} {{ questionnaire.version }}  ·  generated {{ generated }}  ·  Page ")
+    run.font.size = Pt(8.5)
+    _field(fp, "PAGE", "1")
+    fp.add_run(" of ").font.size = Pt(8.5)
+    _field(fp, "NUMPAGES", "1")
+
+
+def _cell_text(cell, text: str, bold: bool = False) -> None:
+    cell.text = ""
+    p = cell.paragraphs[0]
+    run = p.add_run(text)
+    run.bold = bold
+    p.paragraph_format.space_after = Pt(0)
+
+
+def _shade(cell, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tcpr.append(shd)
+
+
+def _repeat_header(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    trpr.append(el)
+
+
+def _cant_split(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:cantSplit"))
+
+
+def table(doc: Document, headers: list[str], cells: list[str], loop: str | None, widths: list[float]) -> None:
+    """A table with a repeating header row and one templated row (looped by `{%tr %}`)."""
+    rows = 1 + (3 if loop else 1)
+    t = doc.add_table(rows=rows, cols=len(headers))
+    t.style = doc.styles["Table Grid"]
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for i, h in enumerate(headers):
+        _cell_text(t.rows[0].cells[i], h, bold=True)
+        _shade(t.rows[0].cells[i], HEADER_FILL)
+    _repeat_header(t.rows[0])
+    if loop:
+        _cell_text(t.rows[1].cells[0], "{%tr " + loop + " %}")
+        body, end = t.rows[2], t.rows[3]
+        _cell_text(end.cells[0], "{%tr endfor %}")
+    else:
+        body = t.rows[1]
+    _cant_split(body)
+    for i, c in enumerate(cells):
+        _cell_text(body.cells[i], c)
+    _widths(t, widths)
+    doc.add_paragraph().paragraph_format.space_after = Pt(2)
+
+
+def _widths(t, widths: list[float] | tuple[float, ...]) -> None:
+    """Fixed column widths in the grid and every cell, which Word and LibreOffice both honour."""
+    t.autofit = False
+    grid = t._tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(int(Cm(w).twips)))
+    for row in t.rows:
+        for i, w in enumerate(widths):
+            row.cells[i].width = Cm(w)
+
+
+def kv_table(doc: Document, pairs: list[tuple[str, str]], widths: tuple[float, float] = (5.0, 11.6)) -> None:
+    """A two-column label/value table (no loop) for metadata blocks."""
+    t = doc.add_table(rows=len(pairs), cols=2)
+    t.style = doc.styles["Table Grid"]
+    for row, (k, v) in zip(t.rows, pairs, strict=True):
+        _cell_text(row.cells[0], k, bold=True)
+        _shade(row.cells[0], HEADER_FILL)
+        _cell_text(row.cells[1], v)
+    _widths(t, widths)
+    doc.add_paragraph().paragraph_format.space_after = Pt(2)
+
+
+def tag(doc: Document, text: str) -> None:
+    """A paragraph holding only a block tag; docxtpl removes the paragraph."""
+    doc.add_paragraph(text)
+
+
+def para(doc: Document, text: str, style: str | None = None, bold: bool = False) -> None:
+    p = doc.add_paragraph(style=style)
+    run = p.add_run(text)
+    run.bold = bold
+
+
+def bullets(doc: Document, loop: str, item: str) -> None:
+    tag(doc, "{%p " + loop + " %}")
+    doc.add_paragraph(item, style="List Bullet")
+    tag(doc, "{%p endfor %}")
+
+
+def page_break(doc: Document) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _new(header: str) -> Document:
+    doc = Document()
+    _styles(doc)
+    _header_footer(doc, header)
+    cp = doc.core_properties
+    cp.author = "pia"
+    cp.last_modified_by = "pia"
+    cp.title = ""
+    cp.subject = ""
+    cp.comments = ""
+    cp.keywords = ""
+    cp.created = FIXED_DATE
+    cp.modified = FIXED_DATE
+    cp.revision = 1
+    return doc
+
+
+# --- shared blocks ------------------------------------------------------------------------
+
+
+def rights_table(doc: Document) -> None:
+    table(
+        doc,
+        ["Right", "Scale", "Scope", "Irremediability", "Likelihood", "Before safeguards",
+         "After verified safeguards", "If planned safeguards are done"],
+        ["{{ r.name }}", "{{ r.scale }}", "{{ r.scope }}", "{{ r.irremediability }}", "{{ r.likelihood }}",
+         "{% cellbg r.inherent.tint %}{{ r.inherent.label }}", "{% cellbg r.residual.tint %}{{ r.residual.label }}",
+         "{{ r.projected.label }}"],
+        "for r in rights",
+        [3.2, 1.4, 1.4, 2.2, 1.8, 2.3, 2.3, 2.2],
+    )
+    para(doc, "Scale, scope, irremediability and likelihood are rated 1 (low) to 4 (very high). "
+         "Severity is the highest of the first three; the level comes from the risk matrix. "
+         "Only verified safeguards lower the rating; planned ones are shown apart.", style="Caption")
+
+
+def red_flag_table(doc: Document, brief: bool) -> None:
+    tag(doc, "{%p if red_flags %}")
+    table(
+        doc,
+        ["Red flag", "Status", "Forces", "Legal basis", "What would clear it"],
+        ["{{ f.id }}: {{ f.title }}", "{{ f.status_label }}", "{{ f.outcome_label }}", "{{ f.anchors }}", "{{ f.clears }}"],
+        "for f in red_flags",
+        [4.6, 2.8, 2.4, 3.0, 4.0],
+    )
+    if not brief:
+        tag(doc, "{%p for f in red_flags %}")
+        para(doc, "{{ f.id }}: {{ f.title }}", style="Heading 3")
+        para(doc, "{{ f.explanation }}")
+        tag(doc, "{%p for x in f.answers %}")
+        doc.add_paragraph("{{ x.question }}: {{ x.answer }}", style="List Bullet")
+        tag(doc, "{%p endfor %}")
+        tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, "No red flag applies: nothing in the answers engages an absolute legal bar.")
+    tag(doc, "{%p endif %}")
+
+
+def mitigation_table(doc: Document, rows: str) -> None:
+    tag(doc, "{%p if " + rows + " %}")
+    table(
+        doc,
+        ["Safeguard", "State", "Owner", "Due", "Evidence", "Counts now"],
+        ["{{ m.title }}", "{{ m.state_label }}", "{{ m.owner }}", "{{ m.due }}",
+         "{{ m.evidence or m.evidence_needed }}", "{{ m.counted_label }}"],
+        "for m in " + rows,
+        [4.2, 2.0, 2.8, 2.2, 3.8, 2.0],
+    )
+    tag(doc, "{%p else %}")
+    para(doc, "No safeguards are recorded.")
+    tag(doc, "{%p endif %}")
+
+
+def obligations_table(doc: Document) -> None:
+    tag(doc, "{%p if obligations %}")
+    table(
+        doc,
+        ["Applies at", "Who approves", "Consultation", "Independent review", "Publication", "Review"],
+        ["{{ o.level_label }}", "{{ o.approver }}", "{{ o.consultation }}", "{{ o.independent_review }}",
+         "{{ o.publication }}", "{{ o.review }}"],
+        "for o in obligations",
+        [2.4, 3.0, 3.0, 3.0, 3.0, 2.4],
+    )
+    tag(doc, "{%p else %}")
+    para(doc, "No obligations are defined for this outcome.")
+    tag(doc, "{%p endif %}")
+
+
+def matrix_block(doc: Document) -> None:
+    tag(doc, "{%p if matrix.present %}")
+    p = doc.add_paragraph("{{ matrix_image }}")
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para(doc, "Figure: {{ matrix.caption }} {{ matrix.alt }}", style="Caption")
+    tag(doc, "{%p endif %}")
+
+
+# --- the two documents --------------------------------------------------------------------
+
+
+def build_full() -> Document:
+    doc = _new("{{ title }}: full human-rights impact assessment")
+    para(doc, "{{ title }}", style="Title")
+    para(doc, "{{ subtitle }}", style="Subtitle")
+    kv_table(doc, [
+        ("Organisation", "{{ meta.organisation }}"),
+        ("Prepared by", "{{ meta.prepared_by }}"),
+        ("Date of the answers", "{{ meta.date }}"),
+        ("Report generated", "{{ generated }}"),
+        ("Reference", "{{ meta.reference }}"),
+        ("Questionnaire", "{{ questionnaire.title }} ({{ questionnaire.id }}, version {{ questionnaire.version }})"),
+        ("Jurisdiction", "{{ jurisdiction.name }}"),
+        ("Outcome", "{{ outcome.label }}"),
+        ("Highest remaining risk", "{{ overall_level_label }}"),
+        ("Answered", "{{ completeness.answered }} of {{ completeness.visible }} questions shown "
+                     "({{ completeness.unknown }} unknown)"),
+    ])
+    para(doc, "Outcome: {{ outcome.label }}", style="Heading 2")
+    para(doc, "{{ outcome.sentence }}")
+    page_break(doc)
+
+    para(doc, "Contents", style="Heading 1")
+    tag(doc, "{%p for c in contents %}")
+    doc.add_paragraph("{{ c }}", style="List Number")
+    tag(doc, "{%p endfor %}")
+
+    para(doc, "1. Summary", style="Heading 1")
+    para(doc, "{{ outcome.sentence }}", bold=True)
+    bullets(doc, "for reason in outcome.reasons", "{{ reason }}")
+    para(doc, "{{ outcome.decision_requested }}")
+    rights_table(doc)
+
+    para(doc, "2. Screening and legal triage", style="Heading 1")
+    para(doc, "Jurisdiction: {{ jurisdiction.name }}. Frameworks applied: "
+         "{% for f in jurisdiction.frameworks %}{{ f }}{% if not loop.last %}; {% endif %}{% else %}none{% endfor %}.")
+    tag(doc, "{%p for s in screening %}")
+    para(doc, "{{ s.title }}", style="Heading 2")
+    table(doc, ["Question", "Answer"], ["{{ x.question }}", "{{ x.answer }}"], "for x in s.questions", [8.0, 8.6])
+    tag(doc, "{%p endfor %}")
+    para(doc, "Red flags", style="Heading 2")
+    red_flag_table(doc, brief=False)
+
+    para(doc, "3. Answers by section", style="Heading 1")
+    para(doc, "Every question shown for this proposal, with the answer given. Questions that do not apply "
+         "to this proposal are left out.")
+    tag(doc, "{%p for s in sections %}")
+    para(doc, "{{ s.title }}", style="Heading 2")
+    tag(doc, "{%p if s.intro %}")
+    para(doc, "{{ s.intro }}")
+    tag(doc, "{%p endif %}")
+    table(doc, ["Question", "Answer", "Legal references"],
+          ["{{ x.question }}", "{{ x.answer }}", "{{ x.legal_refs }}"], "for x in s.questions", [7.0, 6.6, 3.0])
+    tag(doc, "{%p endfor %}")
+
+    para(doc, "4. Legality and proportionality, right by right", style="Heading 1")
+    para(doc, "Any interference with a right must be provided by law, pursue a legitimate aim, be necessary "
+         "and be proportionate. This section sets out what the answers say on each limb; it does not replace "
+         "legal advice.")
+    tag(doc, "{%p for l in legality %}")
+    para(doc, "{{ l.right }}", style="Heading 2")
+    para(doc, "Legal anchors: {{ l.anchors }}")
+    para(doc, "Interference: {{ l.interference }}")
+    para(doc, "{{ l.verdict }}", bold=True)
+    table(doc, ["Test", "Status", "What the answers say"],
+          ["{{ limb.title }}", "{{ limb.status }}", "{{ limb.evidence }}"], "for limb in l.limbs", [5.0, 3.4, 8.2])
+    tag(doc, "{%p endfor %}")
+
+    para(doc, "5. Risk to each right", style="Heading 1")
+    rights_table(doc)
+    tag(doc, "{%p for r in rights %}")
+    para(doc, "{{ r.name }}", style="Heading 2")
+    para(doc, "Legal anchors: {{ r.anchors }}. Before safeguards: {{ r.inherent.label }}; after verified "
+         "safeguards: {{ r.residual.label }}; if planned safeguards are completed: {{ r.projected.label }}.")
+    table(doc, ["Dimension", "Rating", "Why (rules and answers)"],
+          ["{{ d.name }}", "{{ d.value }} {{ d.word }}", "{{ d.reason }}"], "for d in r.dimensions", [3.2, 2.4, 11.0])
+    tag(doc, "{%p if r.harms %}")
+    para(doc, "Harms identified:")
+    bullets(doc, "for h in r.harms", "{{ h }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+    para(doc, "6. Risk matrix", style="Heading 1")
+    matrix_block(doc)
+    para(doc, "The same matrix as a table (rights placed in their cells):")
+    table(doc, ["Severity", "Likelihood 1", "Likelihood 2", "Likelihood 3", "Likelihood 4"],
+          ["{{ row.severity }} ({{ row.word }})",
+           "{% cellbg row.cells[0].tint %}{{ row.cells[0].text }}",
+           "{% cellbg row.cells[1].tint %}{{ row.cells[1].text }}",
+           "{% cellbg row.cells[2].tint %}{{ row.cells[2].text }}",
+           "{% cellbg row.cells[3].tint %}{{ row.cells[3].text }}"],
+          "for row in matrix.rows", [2.6, 3.5, 3.5, 3.5, 3.5])
+
+    para(doc, "7. Mitigation plan", style="Heading 1")
+    para(doc, "Each safeguard with its owner and date. A safeguard lowers a rating only once it is verified "
+         "with the evidence shown.")
+    mitigation_table(doc, "mitigations")
+
+    para(doc, "8. Evidence gaps", style="Heading 1")
+    tag(doc, "{%p if evidence_gaps %}")
+    para(doc, "These answers are unknown or missing. Where they drive a rating, the rating assumes the worst "
+         "plausible answer until the gap is closed.")
+    table(doc, ["Question", "Section", "Status", "Affects rules"],
+          ["{{ g.question }}", "{{ g.section }}", "{{ g.status }}", "{{ g.drives }}"], "for g in evidence_gaps",
+          [7.0, 4.0, 2.6, 3.0])
+    tag(doc, "{%p else %}")
+    para(doc, "No evidence gaps: every question that drives a rating is answered.")
+    tag(doc, "{%p endif %}")
+
+    para(doc, "9. Obligations that follow", style="Heading 1")
+    obligations_table(doc)
+
+    para(doc, "10. Consultation record", style="Heading 1")
+    tag(doc, "{%p for s in consultation %}")
+    para(doc, "{{ s.title }}", style="Heading 2")
+    table(doc, ["Question", "Answer"], ["{{ x.question }}", "{{ x.answer }}"], "for x in s.questions", [8.0, 8.6])
+    tag(doc, "{%p else %}")
+    para(doc, "The questionnaire records no consultation for this proposal.")
+    tag(doc, "{%p endfor %}")
+
+    para(doc, "11. Sign-off", style="Heading 1")
+    tag(doc, "{%p if signoff %}")
+    table(doc, ["Item", "Recorded answer"], ["{{ s.role }}", "{{ s.entry }}"], "for s in signoff", [8.0, 8.6])
+    tag(doc, "{%p endif %}")
+    t = doc.add_table(rows=5, cols=4)
+    t.style = doc.styles["Table Grid"]
+    for i, h in enumerate(["Role", "Name", "Signature", "Date"]):
+        _cell_text(t.rows[0].cells[i], h, bold=True)
+        _shade(t.rows[0].cells[i], HEADER_FILL)
+    _repeat_header(t.rows[0])
+    for row, role in zip(t.rows[1:], ["Author", "Reviewer", "Data protection officer",
+                                      "Approver{% if obligations %} ({{ obligations[0].approver }}){% endif %}"],
+                         strict=True):
+        _cell_text(row.cells[0], role)
+        row.height = Cm(1.2)
+    _widths(t, [5.0, 4.6, 4.6, 2.4])
+    doc.add_paragraph()
+
+    page_break(doc)
+    para(doc, "Annex A. Framework crosswalk", style="Heading 1")
+    para(doc, "For each element a legal framework requires, the questions that answer it and whether they are "
+         "answered for this proposal.")
+    tag(doc, "{%p for fw in crosswalk %}")
+    para(doc, "{{ fw.name }} ({{ fw.applies_label }})", style="Heading 2")
+    table(doc, ["Element", "What it requires", "Where it is answered", "Status"],
+          ["{{ e.id }}", "{{ e.title }} ({{ e.required }})", "{{ e.where }}", "{{ e.status }}"],
+          "for e in fw.elements", [2.6, 5.4, 6.2, 2.4])
+    tag(doc, "{%p else %}")
+    para(doc, "The questionnaire declares no frameworks.")
+    tag(doc, "{%p endfor %}")
+
+    para(doc, "Annex B. Reproducibility", style="Heading 1")
+    kv_table(doc, [
+        ("Questionnaire", "{{ reproducibility.questionnaire_id }} version {{ reproducibility.questionnaire_version }}"),
+        ("Engine version", "{{ reproducibility.engine_version }}"),
+        ("SHA-256 of the answers", "{{ reproducibility.answers_sha256 }}"),
+        ("Generated", "{{ reproducibility.generated }}"),
+        ("How to reproduce", "{{ reproducibility.how }}"),
+    ])
+    para(doc, "The answers file is embedded in this document; `pia validate` on the .docx reads it back.",
+         style="Caption")
+    return doc
+
+
+def build_brief() -> Document:
+    doc = _new("{{ title }}: council brief")
+    para(doc, "{{ title }}", style="Title")
+    para(doc, "{{ subtitle }}", style="Subtitle")
+    para(doc, "{{ meta.organisation }} · prepared by {{ meta.prepared_by }} · answers dated {{ meta.date }} · "
+         "generated {{ generated }}")
+
+    para(doc, "What is proposed", style="Heading 1")
+    table(doc, ["", "Answer"], ["{{ x.question }}", "{{ x.answer }}"], "for x in proposal", [6.0, 10.6])
+
+    para(doc, "Outcome: {{ outcome.label }}", style="Heading 1")
+    para(doc, "{{ outcome.sentence }}", bold=True)
+    bullets(doc, "for reason in outcome.reasons", "{{ reason }}")
+
+    para(doc, "Red flags", style="Heading 1")
+    red_flag_table(doc, brief=True)
+
+    para(doc, "Risk to each right", style="Heading 1")
+    rights_table(doc)
+    matrix_block(doc)
+
+    para(doc, "Conditions and safeguards", style="Heading 1")
+    mitigation_table(doc, "mitigations")
+    tag(doc, "{%p if evidence_gaps %}")
+    para(doc, "{{ evidence_gaps|length }} answer(s) are unknown or missing; the full assessment lists them.")
+    tag(doc, "{%p endif %}")
+
+    para(doc, "Decision requested and what follows", style="Heading 1")
+    para(doc, "{{ outcome.decision_requested }}", bold=True)
+    obligations_table(doc)
+    para(doc, "Questionnaire {{ reproducibility.questionnaire_id }} {{ reproducibility.questionnaire_version }}, "
+         "engine {{ reproducibility.engine_version }}, answers SHA-256 {{ reproducibility.answers_sha256 }}.",
+         style="Caption")
+    return doc
+
+
+BUILDERS = {"full.docx": build_full, "brief.docx": build_brief}
+
+
+def build(out_dir: Path = TEMPLATE_DIR) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, builder in BUILDERS.items():
+        path = out_dir / name
+        builder().save(path)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":  # pragma: no cover
+    for p in build(Path(sys.argv[1]) if len(sys.argv) > 1 else TEMPLATE_DIR):
+        print(p)

@@ -1,0 +1,750 @@
+"""The report context: one plain-data view of questionnaire + answers + assessment.
+
+Every renderer (docx, Markdown, JSON, PDF) reads this same dictionary, so the
+formats cannot disagree. It holds only str, int, bool, None, lists and dicts:
+a custom Word template sees nothing but data, and the JSON export can include
+it verbatim. User text is scrubbed of control characters here, once, so what
+is stored, printed and exported is the same text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from ..answers import AnswerSet, completeness, effective_answers
+from ..conditions import UNKNOWN
+from ..model import Group, Questionnaire
+from ..rules_model import DIMENSIONS
+from ..text import text
+
+OUTCOME_LABELS = {
+    "prohibited": "Prohibited",
+    "do_not_proceed": "Do not proceed",
+    "incomplete": "Incomplete: more information needed",
+    "revise": "Revise the proposal",
+    "proceed_with_conditions": "Proceed with conditions",
+    "proceed": "Proceed",
+}
+OUTCOME_SENTENCES = {
+    "prohibited": "The proposed use is prohibited by law and cannot go ahead in any form.",
+    "do_not_proceed": "The proposal should not go ahead as it stands: a legal red flag applies "
+    "that no safeguard can lift.",
+    "incomplete": "No conclusion can be drawn yet: information that decides the outcome is missing.",
+    "revise": "The proposal should be revised: the remaining risk to rights is too high "
+    "with the safeguards now in place.",
+    "proceed_with_conditions": "The proposal can go ahead only with the conditions listed, "
+    "each with an owner and a date.",
+    "proceed": "The proposal can go ahead; the remaining risk to rights is low.",
+}
+DECISION_REQUESTED = {
+    "prohibited": "The council is asked to note that the proposal cannot lawfully proceed and to stop it.",
+    "do_not_proceed": "The council is asked to reject the proposal in its current form.",
+    "incomplete": "The council is asked to defer its decision until the missing information listed "
+    "in this report has been provided and the assessment repeated.",
+    "revise": "The council is asked to send the proposal back for revision, so that the risks "
+    "listed are reduced before it is decided.",
+    "proceed_with_conditions": "The council is asked to approve the proposal subject to the conditions "
+    "below, and to require a report back on each of them by its due date.",
+    "proceed": "The council is asked to approve the proposal and the review date below.",
+}
+DIMENSION_LABELS = {
+    "scale": "Scale",
+    "scope": "Scope",
+    "irremediability": "Irremediability",
+    "likelihood": "Likelihood",
+    "severity": "Severity",
+}
+DIMENSION_HELP = {
+    "scale": "how grave the harm is for the person affected",
+    "scope": "how many people are affected",
+    "irremediability": "how hard the harm is to undo",
+    "likelihood": "how likely the harm is",
+}
+SCORE_WORDS = {1: "low", 2: "moderate", 3: "high", 4: "very high"}
+STATE_LABELS = {
+    "proposed": "Proposed",
+    "planned": "Planned",
+    "implemented": "Implemented",
+    "verified": "Verified",
+}
+STATUS_LABELS = {"triggered": "Applies", "potential": "May apply (depends on an unknown answer)"}
+
+# The four limbs of the test every interference with a right must pass (ECHR 8(2),
+# ICCPR 17/21, EU Charter 52(1)). A question belongs to a limb through the framework
+# elements it satisfies or, failing that, words in its id.
+LIMBS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
+    (
+        "law",
+        "Provided by law: a clear, accessible and foreseeable legal basis with safeguards",
+        ("GLU-LAW", "GC37-39", "HC48-LNP", "LED-8", "GDPR-6", "AIA-5-3", "COE-FRG-05", "CCOPS-P1"),
+        ("legal_basis", "law", "statute", "authoris", "authoriz"),
+    ),
+    (
+        "aim",
+        "Legitimate aim: a specified purpose that answers a pressing need",
+        ("UK-SCC-1", "GDPR-35-7a", "SEA-SIR", "CCOPS-SIR-a"),
+        ("purpose", "aim", "problem", "objective"),
+    ),
+    (
+        "necessity",
+        "Necessary: no less intrusive means would achieve the aim",
+        ("GLU-NEC", "GC37-40", "GDPR-35-7b", "EDPB-VID-05", "UK-ICO-4", "EDPB-FRT-03", "LED-10"),
+        ("necess", "alternative", "less_intrusive", "effective"),
+    ),
+    (
+        "proportionality",
+        "Proportionate: the benefit outweighs the harm to everyone affected",
+        ("GDPR-35-7c", "GDPR-35-7d", "UK-BRI-2", "AIA-27-1d", "UNGP-24"),
+        ("proportion", "balanc", "benefit"),
+    ),
+)
+
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
+
+
+def clean(value: str) -> str:
+    """Text safe for XML and plain output: no control characters, one kind of newline.
+
+    Tabs and newlines stay (they carry meaning); everything else in C0/C1,
+    lone surrogates and non-characters goes, because XML cannot hold it and
+    Word templates would turn \\a and \\f into new paragraphs and page breaks.
+    """
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", value)
+
+
+def scrub(obj: Any) -> Any:
+    """Apply clean() to every string in a nest of dicts and lists."""
+    if isinstance(obj, str):
+        return clean(obj)
+    if isinstance(obj, Mapping):
+        return {clean(str(k)): scrub(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [scrub(v) for v in obj]
+    return obj
+
+
+def tint(color: str, keep: float = 0.45) -> str:
+    """A light version of a level colour (hex without '#'), so black text on it stays readable."""
+    c = color.lstrip("#")
+    rgb = [int(c[i : i + 2], 16) for i in (0, 2, 4)]
+    return "".join(f"{round(255 - (255 - v) * keep):02X}" for v in rgb)
+
+
+def _get(obj: Any, key: str, default: Any = None) -> Any:
+    if isinstance(obj, Mapping):
+        return obj.get(key, default)
+    return getattr(obj, key, default)
+
+
+def _t(value: Any, lang: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (str, dict)):
+        return text(value, lang)
+    return str(value)
+
+
+def _num(x: Any) -> str:
+    if isinstance(x, float) and x.is_integer():
+        x = int(x)
+    if isinstance(x, int):
+        return f"{x:,}"
+    return str(x)
+
+
+class Formatter:
+    """Turns raw answer values into the words a reader sees."""
+
+    def __init__(self, q: Questionnaire, lang: str):
+        self.q, self.lang = q, lang
+
+    def label(self, qid: str) -> str:
+        question = self.q.question(qid)
+        return _t(question.label, self.lang) if question is not None else qid
+
+    def value(self, question: Any, value: Any) -> str:
+        if value is None or value == "" or value == []:
+            return "Not answered"
+        if value == UNKNOWN:
+            return "Unknown"
+        kind = getattr(question, "type", None)
+        if kind == "yes_no":
+            return {"yes": "Yes", "no": "No"}.get(value, str(value))
+        if kind == "single_choice":
+            return self._option(question, value)
+        if kind == "multi_choice" and isinstance(value, list):
+            return "; ".join(self._option(question, v) for v in value)
+        if kind == "number":
+            unit = _t(question.unit, self.lang) if question.unit else ""
+            return f"{_num(value)} {unit}".strip()
+        if kind == "group" and isinstance(value, list):
+            return "\n".join(self._row(question, i, row) for i, row in enumerate(value, 1))
+        if isinstance(value, list):
+            return "; ".join(map(str, value))
+        return _num(value) if isinstance(value, (int, float)) else str(value)
+
+    def _option(self, question: Any, value: Any) -> str:
+        for option in getattr(question, "options", []):
+            if option.value == value:
+                return _t(option.label, self.lang)
+        return str(value)
+
+    def _row(self, group: Group, i: int, row: Any) -> str:
+        name = _t(group.item_label, self.lang) if group.item_label else "Entry"
+        if not isinstance(row, dict):
+            return f"{name} {i}: {row}"
+        parts = []
+        for f in group.fields:
+            if f.id in row:
+                parts.append(f"{_t(f.label, self.lang)}: {self.value(f, row[f.id])}")
+        return f"{name} {i}: " + "; ".join(parts)
+
+    def answer(self, qid: str, value: Any) -> str:
+        return self.value(self.q.question(qid), value)
+
+    def traced(self, answers: Mapping[str, Any] | None) -> list[dict[str, str]]:
+        """The answers behind a finding, as question wording and the answer given."""
+        out = []
+        for qid, value in (answers or {}).items():
+            out.append({"id": str(qid), "question": self.label(str(qid)), "answer": self.answer(str(qid), value)})
+        return out
+
+
+def _as_dict(assessment: Any) -> dict[str, Any]:
+    if isinstance(assessment, Mapping):
+        return dict(assessment)
+    if hasattr(assessment, "model_dump"):
+        return assessment.model_dump(mode="json")
+    raise TypeError(f"not an assessment: {type(assessment).__name__}")
+
+
+def _date_text(generated: date | str | None) -> str:
+    if generated is None:
+        return ""
+    if isinstance(generated, date):
+        return generated.isoformat()
+    return str(generated)
+
+
+def build_context(
+    q: Questionnaire,
+    answers: AnswerSet,
+    assessment: Any,
+    *,
+    generated: date | str | None = None,
+    brief: bool = False,
+    lang: str = "en",
+) -> dict[str, Any]:
+    """Everything a report shows, as plain data (see the module docstring)."""
+    a = _as_dict(assessment)
+    fmt = Formatter(q, lang)
+    rules = q.rules
+    levels = _levels(q, lang)
+    effective = effective_answers(q, answers.answers)
+    rule_harm = {r.id: _t(r.harm, lang) for r in rules.risk_rules}
+
+    meta_keys = ("title", "organisation", "prepared_by", "date", "reference", "contact")
+    meta = {k: str(answers.meta.get(k, "")) for k in meta_keys}
+    meta["extra"] = [
+        {"key": k, "value": str(v)} for k, v in sorted(answers.meta.items()) if k not in meta_keys
+    ]
+    q_title = _t(q.title, lang)
+    title = meta["title"] or q_title
+    outcome = str(a.get("outcome", "incomplete"))
+
+    red_flags = [_red_flag(rf, fmt, lang) for rf in a.get("red_flags", [])]
+    rights = [_right(r, fmt, levels, rule_harm, lang) for r in a.get("rights", [])]
+    mitigations = [_mitigation(m, q, lang) for m in a.get("mitigations", [])]
+    gaps = [_gap(g, fmt, q, lang) for g in a.get("evidence_gaps", [])]
+    obligations = [_obligation(o, levels, lang) for o in a.get("obligations", [])]
+    sections = _sections(q, effective, fmt, lang)
+    overall = a.get("overall_level")
+    done = completeness(q, answers.answers)
+    jurisdiction = a.get("jurisdiction")
+    profile = next((p for p in rules.jurisdictions if p.id == jurisdiction), None)
+
+    ctx: dict[str, Any] = {
+        "brief": brief,
+        "kind": "Council brief" if brief else "Full assessment",
+        "title": title,
+        "subtitle": f"Human-rights impact assessment: {'council brief' if brief else 'full assessment'}",
+        "generated": _date_text(generated) or "not stated",
+        "meta": meta,
+        "questionnaire": {
+            "id": q.id,
+            "version": q.version,
+            "title": q_title,
+            "description": _t(q.description, lang),
+        },
+        "reproducibility": {
+            "questionnaire_id": str(a.get("questionnaire_id", q.id)),
+            "questionnaire_version": str(a.get("questionnaire_version", q.version)),
+            "engine_version": str(a.get("engine_version", "")),
+            "answers_sha256": str(a.get("answers_sha256") or answers.sha256(q)),
+            "generated": _date_text(generated) or "not stated",
+            "how": "Run `pia report` on the same answers file with the same questionnaire and engine "
+            "versions; the SHA-256 fingerprint identifies the exact answers used.",
+        },
+        "jurisdiction": {
+            "id": jurisdiction or "",
+            "name": _t(profile.name, lang) if profile else (jurisdiction or "Not determined"),
+            "frameworks": [
+                _t(f.name, lang) for f in rules.frameworks if profile is None or f.id in profile.frameworks
+            ],
+        },
+        "outcome": {
+            "id": outcome,
+            "label": OUTCOME_LABELS.get(outcome, outcome),
+            "sentence": OUTCOME_SENTENCES.get(outcome, ""),
+            "reasons": [str(r) for r in a.get("outcome_reasons", [])],
+            "decision_requested": DECISION_REQUESTED.get(outcome, ""),
+        },
+        "overall_level": levels.get(str(overall)) if overall else None,
+        "overall_level_label": levels[str(overall)]["label"] if overall in levels else "Not rated",
+        "red_flags": red_flags,
+        "red_flags_triggered": [rf for rf in red_flags if rf["status"] == "triggered"],
+        "rights": rights,
+        "mitigations": mitigations,
+        "conditions": [m for m in mitigations if not m["counted"]],
+        "evidence_gaps": gaps,
+        "obligations": obligations,
+        "screening": [s for s in sections if s["screening"]],
+        "sections": sections,
+        "contents": _contents(brief),
+        "legality": _legality(q, rights, red_flags, effective, fmt, lang),
+        "consultation": _pick_sections(sections, ("consult", "engage", "participat")),
+        "signoff": _signoff(sections),
+        "crosswalk": _crosswalk(q, effective, profile, lang),
+        "matrix": _matrix(q, rights, lang),
+        "completeness": {
+            "visible": done.visible,
+            "answered": done.answered,
+            "unknown": done.unknown,
+            "required": done.required,
+            "required_answered": done.required_answered,
+            "missing_required": [fmt.label(x) for x in done.missing_required],
+            "percent": round(100 * done.fraction),
+        },
+        "scale_legend": [{"score": k, "word": v} for k, v in SCORE_WORDS.items()],
+        "dimension_legend": [
+            {"name": DIMENSION_LABELS[d], "help": DIMENSION_HELP[d]} for d in DIMENSIONS
+        ],
+    }
+    ctx["proposal"] = _proposal(ctx)
+    return scrub(ctx)
+
+
+def _levels(q: Questionnaire, lang: str) -> dict[str, dict[str, Any]]:
+    m = q.rules.matrix
+    if m is None:
+        return {}
+    return {
+        lv.id: {"id": lv.id, "label": _t(lv.label, lang), "color": lv.color, "tint": tint(lv.color), "rank": i}
+        for i, lv in enumerate(m.levels)
+    }
+
+
+def _level(levels: dict[str, dict[str, Any]], lid: Any) -> dict[str, Any]:
+    if lid is None:
+        return {"id": "", "label": "Not rated", "color": "#ffffff", "tint": "FFFFFF", "rank": -1}
+    return levels.get(str(lid), {"id": str(lid), "label": str(lid), "color": "#888888", "tint": "DDDDDD", "rank": -1})
+
+
+def _red_flag(rf: Any, fmt: Formatter, lang: str) -> dict[str, Any]:
+    outcome = str(_get(rf, "outcome", ""))
+    status = str(_get(rf, "status", "triggered"))
+    return {
+        "id": str(_get(rf, "id", "")),
+        "title": _t(_get(rf, "title"), lang),
+        "outcome": outcome,
+        "outcome_label": OUTCOME_LABELS.get(outcome, outcome),
+        "status": status,
+        "status_label": STATUS_LABELS.get(status, status),
+        "explanation": _t(_get(rf, "explanation"), lang),
+        "clears": _t(_get(rf, "clears"), lang),
+        "anchors": ", ".join(map(str, _get(rf, "anchors", []) or [])),
+        "rights": [str(x) for x in _get(rf, "rights", []) or []],
+        "answers": fmt.traced(_get(rf, "answers")),
+    }
+
+
+def _dim_value(d: Any) -> int | None:
+    if isinstance(d, Mapping) or hasattr(d, "value"):
+        v = _get(d, "value")
+    else:
+        v = d
+    return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _severity(dims: Any) -> tuple[int | None, int | None]:
+    if not dims:
+        return None, None
+    vals = {k: _dim_value(_get(dims, k)) for k in DIMENSIONS}
+    sev = [vals[k] for k in ("scale", "scope", "irremediability") if vals[k] is not None]
+    return (max(sev) if sev else None), vals["likelihood"]
+
+
+def _right(r: Any, fmt: Formatter, levels: dict[str, dict[str, Any]], harm: dict[str, str], lang: str) -> dict[str, Any]:
+    dims = _get(r, "dimensions", {}) or {}
+    dim_rows = []
+    reasons = []
+    for d in DIMENSIONS:
+        dr = _get(dims, d, {}) or {}
+        value = _dim_value(dr)
+        rule_ids = [str(x) for x in _get(dr, "rules", []) or []]
+        uplifts = [str(x) for x in _get(dr, "uplift_rules", []) or []]
+        traced = fmt.traced(_get(dr, "answers"))
+        gap = bool(_get(dr, "evidence_gap", False))
+        because = "; ".join(f"{x['question']}: {x['answer']}" for x in traced)
+        rules_text = ", ".join(f"{rid} ({harm[rid]})" if rid in harm else rid for rid in rule_ids)
+        if uplifts:
+            rules_text += ("; " if rules_text else "") + "raised by " + ", ".join(
+                f"{rid} ({harm[rid]})" if rid in harm else rid for rid in uplifts
+            )
+        if not rules_text:
+            reason = "Baseline for this right (no rule raised it)."
+        else:
+            reason = f"Set by {rules_text}" + (f", because {because}" if because else "") + "."
+        if gap:
+            reason += " Rated at its worst plausible value because an answer is unknown."
+        row = {
+            "dimension": d,
+            "name": DIMENSION_LABELS[d],
+            "value": value if value is not None else "",
+            "word": SCORE_WORDS.get(value or 0, ""),
+            "rules": rule_ids + uplifts,
+            "answers": traced,
+            "evidence_gap": gap,
+            "reason": reason,
+        }
+        dim_rows.append(row)
+        reasons.append(f"{DIMENSION_LABELS[d]} {row['value']}: {reason}")
+    by = {row["dimension"]: row["value"] for row in dim_rows}
+    inherent = _level(levels, _get(r, "inherent"))
+    residual = _level(levels, _get(r, "residual"))
+    projected = _level(levels, _get(r, "projected"))
+    res_sev, res_lik = _severity(_get(r, "residual_dimensions"))
+    pro_sev, pro_lik = _severity(_get(r, "projected_dimensions"))
+    mitig = []
+    for m in _get(r, "mitigations", []) or []:
+        state = str(_get(m, "state", ""))
+        mitig.append({
+            "id": str(_get(m, "id", "")),
+            "state": STATE_LABELS.get(state, state),
+            "dimension": DIMENSION_LABELS.get(str(_get(m, "dimension", "")), str(_get(m, "dimension", ""))),
+            "reduction": _get(m, "reduction", 0) or 0,
+            "counted": bool(_get(m, "counted", False)),
+        })
+    severity = _get(r, "severity")
+    likelihood = _get(r, "likelihood")
+    return {
+        "id": str(_get(r, "id", "")),
+        "name": _t(_get(r, "name"), lang),
+        "anchors": ", ".join(map(str, _get(r, "anchors", []) or [])),
+        "scale": by["scale"],
+        "scope": by["scope"],
+        "irremediability": by["irremediability"],
+        "likelihood": by["likelihood"] if likelihood is None else likelihood,
+        "severity": severity if severity is not None else "",
+        "inherent": inherent,
+        "residual": residual,
+        "projected": projected,
+        "changed": inherent["id"] != residual["id"],
+        "residual_position": {"severity": res_sev or "", "likelihood": res_lik or ""},
+        "projected_position": {"severity": pro_sev or "", "likelihood": pro_lik or ""},
+        "dimensions": dim_rows,
+        "reasons": reasons,
+        "harms": [_t(h, lang) for h in _get(r, "harms", []) or []],
+        "mitigations": mitig,
+        "evidence_gaps": [fmt.label(str(x)) for x in _get(r, "evidence_gaps", []) or []],
+    }
+
+
+def _mitigation(m: Any, q: Questionnaire, lang: str) -> dict[str, Any]:
+    mid = str(_get(m, "id", ""))
+    cat = next((c for c in q.rules.mitigations if c.id == mid), None)
+    title = _t(_get(m, "title"), lang) or (_t(cat.title, lang) if cat else mid)
+    state = str(_get(m, "state", ""))
+    evidence_needed = _t(cat.evidence, lang) if cat else ""
+    rights = _get(m, "rights", []) or []
+    right_names = {r.id: _t(r.name, lang) for r in q.rules.rights}
+    return {
+        "id": mid,
+        "title": title,
+        "state": state,
+        "state_label": STATE_LABELS.get(state, state),
+        "owner": str(_get(m, "owner", "") or "Not assigned"),
+        "due": str(_get(m, "due", "") or "No date"),
+        "evidence": str(_get(m, "evidence", "") or ""),
+        "evidence_needed": evidence_needed,
+        "rights": ", ".join(right_names.get(str(x), str(x)) for x in rights),
+        "counted": bool(_get(m, "counted", state == "verified")),
+        "counted_label": "Yes" if _get(m, "counted", state == "verified") else "No (not yet verified)",
+    }
+
+
+def _gap(g: Any, fmt: Formatter, q: Questionnaire, lang: str) -> dict[str, Any]:
+    qid = str(_get(g, "question", ""))
+    section = q.section_of(qid)
+    value = _get(g, "value")
+    return {
+        "question_id": qid,
+        "question": _t(_get(g, "label"), lang) or fmt.label(qid),
+        "section": _t(section.title, lang) if section else "",
+        "status": "Unknown" if value == UNKNOWN else "Not answered",
+        "drives": ", ".join(map(str, _get(g, "drives", []) or [])),
+    }
+
+
+def _obligation(o: Any, levels: dict[str, dict[str, Any]], lang: str) -> dict[str, Any]:
+    lvl = str(_get(o, "level", ""))
+    months = _get(o, "review_interval_months")
+    return {
+        "level": lvl,
+        "level_label": levels[lvl]["label"] if lvl in levels else lvl.replace("_", " ").capitalize(),
+        "approver": _t(_get(o, "approver"), lang),
+        "consultation": _t(_get(o, "consultation"), lang),
+        "independent_review": _t(_get(o, "independent_review"), lang),
+        "publication": _t(_get(o, "publication"), lang),
+        "review": f"Every {months} months" if months else "Not applicable",
+    }
+
+
+def _sections(q: Questionnaire, effective: dict[str, Any], fmt: Formatter, lang: str) -> list[dict[str, Any]]:
+    from ..conditions import is_visible
+
+    out = []
+    for s in q.sections:
+        if not is_visible(s.when, effective):
+            continue
+        qs = []
+        for question in s.questions:
+            if not is_visible(question.when, effective):
+                continue
+            value = effective.get(question.id)
+            status = "unknown" if value == UNKNOWN else ("answered" if value is not None else "missing")
+            qs.append({
+                "id": question.id,
+                "question": _t(question.label, lang),
+                "answer": fmt.value(question, value),
+                "status": status,
+                "legal_refs": ", ".join(question.legal_refs),
+                "elements": ", ".join(question.elements),
+            })
+        out.append({
+            "id": s.id,
+            "title": _t(s.title, lang),
+            "intro": _t(s.intro, lang),
+            "screening": s.screening,
+            "questions": qs,
+        })
+    return out
+
+
+def _pick_sections(sections: list[dict[str, Any]], words: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [s for s in sections if any(w in s["id"] or w in s["title"].lower() for w in words)]
+
+
+def _signoff(sections: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Sign-off rows: the instrument's sign-off answers, plus room for signatures."""
+    rows = []
+    for s in _pick_sections(sections, ("sign", "approv")):
+        for item in s["questions"]:
+            rows.append({"role": item["question"], "entry": item["answer"]})
+    return rows
+
+
+def _contents(brief: bool) -> list[str]:
+    if brief:
+        return ["What is proposed", "Outcome", "Red flags", "Risk to each right",
+                "Conditions and safeguards", "Decision requested and what follows"]
+    return [
+        "Summary", "Screening and legal triage", "Answers by section",
+        "Legality and proportionality, right by right", "Risk to each right", "Risk matrix",
+        "Mitigation plan", "Evidence gaps", "Obligations that follow", "Consultation record",
+        "Sign-off", "Annex: framework crosswalk", "Annex: reproducibility",
+    ]
+
+
+def _proposal(ctx: dict[str, Any]) -> list[dict[str, str]]:
+    """What is proposed, by whom, where: meta plus the screening answers."""
+    meta = ctx["meta"]
+    rows = [
+        {"question": "Proposal", "answer": ctx["title"]},
+        {"question": "Organisation", "answer": meta["organisation"] or "Not stated"},
+        {"question": "Prepared by", "answer": meta["prepared_by"] or "Not stated"},
+    ]
+    for s in ctx["screening"]:
+        rows += [{"question": x["question"], "answer": x["answer"]} for x in s["questions"]]
+    return rows
+
+
+def _legality(
+    q: Questionnaire,
+    rights: list[dict[str, Any]],
+    red_flags: list[dict[str, Any]],
+    effective: dict[str, Any],
+    fmt: Formatter,
+    lang: str,
+) -> list[dict[str, Any]]:
+    """Per right: the evidence the answers give on each limb of the legality test.
+
+    The tool does not pretend to decide legality; it sets out, limb by limb,
+    what was answered, what is unknown, and which red flags bear on it.
+    """
+    from ..conditions import is_visible
+
+    visible = []
+    for s in q.sections:
+        if is_visible(s.when, effective):
+            visible += [x for x in s.questions if is_visible(x.when, effective)]
+    limbs = []
+    for key, title, elements, words in LIMBS:
+        picked = [
+            x for x in visible
+            if any(e.startswith(el) for e in x.elements for el in elements)
+            or any(w in x.id for w in words)
+        ]
+        items = [{"question": _t(x.label, lang), "answer": fmt.value(x, effective.get(x.id))} for x in picked]
+        unknown = sum(1 for x in picked if effective.get(x.id) == UNKNOWN)
+        missing = sum(1 for x in picked if x.id not in effective)
+        if not picked:
+            status = "Not covered by the questionnaire"
+        elif unknown or missing:
+            status = f"Evidence incomplete ({unknown} unknown, {missing} not answered)"
+        else:
+            status = "Answered"
+        evidence = "\n".join(f"{x['question']}: {x['answer']}" for x in items) or "No question addresses this."
+        limbs.append({"key": key, "title": title, "status": status, "answers": items, "evidence": evidence})
+    out = []
+    for r in rights:
+        flags = [rf for rf in red_flags if not rf["rights"] or r["id"] in rf["rights"]]
+        if flags:
+            verdict = "Fails the legality gate: " + "; ".join(f"{f['id']} {f['title']} ({f['status_label']})" for f in flags)
+        elif r["inherent"]["id"] and r["residual"]["rank"] <= 0:
+            verdict = (f"Interference remains {r['residual']['label'].lower()} after verified safeguards; "
+                       "the test can be met if the limbs below are answered.")
+        else:
+            verdict = (f"Interference rated {r['inherent']['label'].lower()} before and "
+                       f"{r['residual']['label'].lower()} after verified safeguards; it must be justified "
+                       "on every limb below.")
+        out.append({
+            "right": r["name"],
+            "anchors": r["anchors"],
+            "interference": "; ".join(r["harms"]) or "No specific harm identified by the rules.",
+            "red_flags": [f"{f['id']} {f['title']}" for f in flags],
+            "verdict": verdict,
+            "limbs": limbs,
+        })
+    return out
+
+
+def _crosswalk(q: Questionnaire, effective: dict[str, Any], profile: Any, lang: str) -> list[dict[str, Any]]:
+    """Per framework element: which questions answer it and whether they are answered."""
+    from ..conditions import is_visible
+
+    shown: set[str] = set()
+    for s in q.sections:
+        if is_visible(s.when, effective):
+            shown |= {x.id for x in s.questions if is_visible(x.when, effective)}
+    by_element: dict[str, list[Any]] = {}
+    for question in q.questions():
+        for el in question.elements:
+            by_element.setdefault(el, []).append(question)
+    out = []
+    for fw in q.rules.frameworks:
+        rows = []
+        for el in fw.elements:
+            qs = by_element.get(el.id, [])
+            where = []
+            states = []
+            for x in qs:
+                section = q.section_of(x.id)
+                if x.id not in shown:
+                    st = "not asked here"
+                elif x.id not in effective:
+                    st = "not answered"
+                elif effective[x.id] == UNKNOWN:
+                    st = "unknown"
+                else:
+                    st = "answered"
+                states.append(st)
+                where.append(f"{_t(section.title, lang) if section else ''}: {_t(x.label, lang)} ({st})")
+            if not qs:
+                status = "Not covered"
+            elif "answered" in states:
+                status = "Answered"
+            elif "unknown" in states:
+                status = "Unknown"
+            elif "not answered" in states:
+                status = "Not answered"
+            else:
+                status = "Not applicable to this proposal"
+            rows.append({
+                "id": el.id,
+                "title": _t(el.title, lang),
+                "required": "Required" if el.required else "Optional",
+                "where": "\n".join(where) or "No question covers this element",
+                "status": status,
+            })
+        applies = profile is None or fw.id in profile.frameworks
+        out.append({"id": fw.id, "name": _t(fw.name, lang), "applies": applies,
+                    "applies_label": "Applies" if applies else "For reference", "elements": rows})
+    return out
+
+
+def _matrix(q: Questionnaire, rights: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """The matrix as data: grid of levels with the rights placed in it, plus a legend."""
+    m = q.rules.matrix
+    if m is None:
+        return {"present": False, "rows": [], "levels": [], "alt": "No risk matrix is defined."}
+    levels = {lv.id: (_t(lv.label, lang), lv.color) for lv in m.levels}
+    marks: dict[tuple[int, int], list[str]] = {}
+    for r in rights:
+        sev, lik = r["severity"], r["likelihood"]
+        if isinstance(sev, int) and isinstance(lik, int):
+            marks.setdefault((sev, lik), []).append(f"{r['name']} (before)")
+        rs, rl = r["residual_position"]["severity"], r["residual_position"]["likelihood"]
+        if isinstance(rs, int) and isinstance(rl, int) and (rs, rl) != (sev, lik):
+            marks.setdefault((rs, rl), []).append(f"{r['name']} (after)")
+    rows = []
+    for sev in (4, 3, 2, 1):
+        cells = []
+        for lik in (1, 2, 3, 4):
+            lid = m.level(sev, lik)
+            cells.append({
+                "likelihood": lik,
+                "level": lid,
+                "label": levels[lid][0],
+                "color": levels[lid][1],
+                "tint": tint(levels[lid][1]),
+                "rights": marks.get((sev, lik), []),
+                "text": levels[lid][0] + ("\n" + "\n".join(marks.get((sev, lik), [])) if marks.get((sev, lik)) else ""),
+            })
+        rows.append({"severity": sev, "word": SCORE_WORDS[sev], "cells": cells})
+    alt = [
+        "Risk matrix: severity from 1 (low) to 4 (very high) down the side, likelihood from "
+        "1 to 4 along the bottom; each cell coloured by risk level."
+    ]
+    for r in rights:
+        sev, lik = r["severity"], r["likelihood"]
+        rs, rl = r["residual_position"]["severity"], r["residual_position"]["likelihood"]
+        line = f"{r['name']}: before safeguards severity {sev}, likelihood {lik}, {r['inherent']['label']}"
+        if rs != "" and rl != "":
+            line += f"; after verified safeguards severity {rs}, likelihood {rl}, {r['residual']['label']}"
+        else:
+            line += f"; after verified safeguards {r['residual']['label']}"
+        alt.append(line + ".")
+    return {
+        "present": True,
+        "rows": rows,
+        "levels": [{"id": lv.id, "label": _t(lv.label, lang), "color": lv.color} for lv in m.levels],
+        "alt": " ".join(alt),
+        "caption": "Where each right sits before and after verified safeguards.",
+    }

@@ -1,0 +1,149 @@
+"""Word output: the report context rendered into a docxtpl template, safely.
+
+The template is untrusted when a municipality supplies its own, so rendering
+always goes through an immutable sandbox with StrictUndefined (a typo is an
+error, not a blank) and autoescaping (user text with & < > cannot break the
+XML). Core properties are set after rendering, because docxtpl would render
+them through the autoescaping environment and python-docx would escape again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from ..errors import PiaError, Problem
+from .embed import embed
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
+MATRIX_WIDTH_MM = 150
+
+
+def make_env() -> ImmutableSandboxedEnvironment:
+    """The only Jinja environment reports are rendered with."""
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    keep = {"range", "namespace", "dict"}
+    for name in list(env.globals):
+        if name not in keep:
+            del env.globals[name]
+    return env
+
+
+def default_template(brief: bool) -> Path:
+    return TEMPLATE_DIR / ("brief.docx" if brief else "full.docx")
+
+
+def read_template(template: str | Path | bytes | None, brief: bool) -> tuple[bytes, str]:
+    """Template bytes and a name for messages; a missing or huge file is a PiaError."""
+    if template is None:
+        path = default_template(brief)
+        return path.read_bytes(), path.name
+    if isinstance(template, bytes):
+        data, name = template, "<template>"
+    else:
+        name = str(template)
+        try:
+            data = Path(template).read_bytes()
+        except OSError as exc:
+            raise PiaError(Problem(name, 0, 0, "", f"cannot read the template: {exc.strerror or exc}")) from exc
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise PiaError(Problem(name, 0, 0, "", f"template larger than {MAX_TEMPLATE_BYTES // 2**20} MB"))
+    if not data.startswith(b"PK"):
+        raise PiaError(Problem(name, 0, 0, "", "not a Word (.docx) template"))
+    return data, name
+
+
+def template_error(exc: Exception, name: str) -> PiaError:
+    """One clear message for anything a template can do wrong."""
+    if isinstance(exc, SecurityError):
+        msg = (f"the template tries to reach Python internals ({exc}); templates may only use the "
+               "report data and are rendered in a sandbox")
+    elif isinstance(exc, UndefinedError):
+        msg = f"the template uses a variable the report does not have: {exc.message}"
+    elif isinstance(exc, TemplateSyntaxError):
+        near = " | ".join(s.strip() for s in getattr(exc, "docx_context", []) if s.strip())[:200]
+        msg = f"template syntax error: {exc.message}" + (f" (near: {near})" if near else "")
+    elif isinstance(exc, OverflowError):
+        msg = f"the template asks for too much work: {exc}"
+    else:
+        msg = f"the template could not be rendered: {type(exc).__name__}: {exc}"
+    return PiaError(Problem(name, 0, 0, "", msg))
+
+
+def render_docx(
+    ctx: dict[str, Any],
+    *,
+    template: str | Path | bytes | None = None,
+    answers_yaml: str | None = None,
+) -> bytes:
+    """The report as .docx bytes, with the answers embedded."""
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    from .matrix import draw_png
+
+    data, name = read_template(template, bool(ctx.get("brief")))
+    try:
+        tpl = DocxTemplate(io.BytesIO(data))
+        tpl.init_docx()
+    except Exception as exc:  # python-docx raises several types for a damaged package
+        raise PiaError(Problem(name, 0, 0, "", f"not a readable Word template: {exc}")) from exc
+    context = dict(ctx)
+    png = draw_png(ctx["matrix"], ctx["rights"])
+    context["matrix_image"] = InlineImage(tpl, io.BytesIO(png), width=Mm(MATRIX_WIDTH_MM))
+    try:
+        tpl.render(context, jinja_env=make_env(), autoescape=True)
+    except (TemplateError, SecurityError, OverflowError, RecursionError) as exc:
+        raise template_error(exc, name) from exc
+    doc = tpl.docx
+    _alt_text(doc, ctx["matrix"].get("alt", ""))
+    _core_properties(doc, ctx)
+    if answers_yaml is not None:
+        embed(doc, answers_yaml)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _alt_text(doc: Any, alt: str) -> None:
+    """Every picture gets alternative text; the matrix picture gets the matrix's words."""
+    from docx.oxml.ns import qn
+
+    for part in [doc.part] + [rel.target_part for rel in doc.part.rels.values()
+                              if not rel.is_external and rel.reltype.endswith(("/header", "/footer"))]:
+        for pr in part.element.iter(qn("wp:docPr")):
+            if not pr.get("descr"):
+                pr.set("descr", alt)
+                pr.set("title", "Risk matrix")
+
+
+def _core_properties(doc: Any, ctx: dict[str, Any]) -> None:
+    cp = doc.core_properties
+    cp.title = f"{ctx['title']}: {ctx['kind'].lower()}"[:255]
+    cp.subject = "Human-rights impact assessment of a public camera system"
+    cp.author = (ctx["meta"].get("prepared_by") or ctx["meta"].get("organisation") or "pia")[:255]
+    cp.last_modified_by = "pia"
+    cp.keywords = f"pia; {ctx['questionnaire']['id']} {ctx['questionnaire']['version']}; {ctx['outcome']['label']}"
+    cp.comments = f"Outcome: {ctx['outcome']['label']}. Answers SHA-256 {ctx['reproducibility']['answers_sha256']}."
+    cp.identifier = ctx["reproducibility"]["answers_sha256"]
+    cp.category = ctx["kind"]
+    cp.language = "en-GB"
+    cp.revision = 1
+    stamp = _stamp(ctx.get("generated"))
+    cp.created = stamp
+    cp.modified = stamp
+
+
+def _stamp(generated: Any) -> dt.datetime:
+    """Document dates come from the generation date given as input, never the clock."""
+    try:
+        d = dt.date.fromisoformat(str(generated))
+    except ValueError:
+        d = dt.date(2000, 1, 1)
+    return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)

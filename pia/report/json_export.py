@@ -1,0 +1,86 @@
+"""JSON output: the answers and the full assessment, for other systems and archives.
+
+The shape is described by schemas/report.schema.json (a test keeps it fresh and
+validates every example against it). Keys are sorted and text is UTF-8, so the
+same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..answers import AnswerSet
+from ..model import Questionnaire
+
+FORMAT_ID = "pia-report"
+FORMAT_VERSION = 1
+
+
+def report_document(ctx: dict[str, Any], q: Questionnaire, answers: AnswerSet, assessment: Any) -> dict[str, Any]:
+    a = assessment.model_dump(mode="json") if hasattr(assessment, "model_dump") else dict(assessment)
+    return {
+        "format": FORMAT_ID,
+        "format_version": FORMAT_VERSION,
+        "kind": "brief" if ctx["brief"] else "full",
+        "title": ctx["title"],
+        "generated": ctx["generated"],
+        "questionnaire": {"id": q.id, "version": q.version, "title": ctx["questionnaire"]["title"]},
+        "engine_version": ctx["reproducibility"]["engine_version"],
+        "answers_sha256": ctx["reproducibility"]["answers_sha256"],
+        "outcome": {"id": ctx["outcome"]["id"], "label": ctx["outcome"]["label"],
+                    "sentence": ctx["outcome"]["sentence"]},
+        "answers": answers.to_dict(q),
+        "assessment": a,
+    }
+
+
+def render_json(ctx: dict[str, Any], q: Questionnaire, answers: AnswerSet, assessment: Any) -> bytes:
+    doc = report_document(ctx, q, answers, assessment)
+    return (json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of the report document (assessment part from the engine's model)."""
+    from pydantic import BaseModel, ConfigDict, Field
+
+    from ..schemas import AnswersFile
+
+    try:
+        from ..assess import Assessment
+
+        assessment_schema: Any = Assessment
+    except ImportError:  # pragma: no cover - the engine is part of pia
+        assessment_schema = dict[str, Any]
+
+    class QuestionnaireRef(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        id: str
+        version: str
+        title: str
+
+    class Outcome(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        id: str
+        label: str
+        sentence: str
+
+    class ReportDocument(BaseModel):
+        """A pia report in JSON: the answers and the assessment made from them."""
+
+        model_config = ConfigDict(extra="forbid", title="pia report (JSON)")
+        format: str = Field(pattern=f"^{FORMAT_ID}$")
+        format_version: int = Field(ge=1)
+        kind: str = Field(pattern="^(brief|full)$")
+        title: str
+        generated: str = Field(description="Generation date given as input (YYYY-MM-DD), or 'not stated'")
+        questionnaire: QuestionnaireRef
+        engine_version: str
+        answers_sha256: str = Field(pattern="^[0-9a-f]{64}$")
+        outcome: Outcome
+        answers: AnswersFile
+        assessment: assessment_schema  # type: ignore[valid-type]
+
+    schema = ReportDocument.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

@@ -1,0 +1,251 @@
+"""Markdown output: the report for the web, screen readers and diffs.
+
+Built with plain string code (never a template engine), and every piece of user
+text goes through `md()`: HTML-significant characters become entities and
+Markdown punctuation is backslash-escaped, so an answer shows literally and can
+neither inject HTML nor restructure the document.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_PUNCT = re.compile(r"([\\`*_\[\]{}()#+!|~])")
+_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.M)
+
+
+def md(value: Any, table: bool = False) -> str:
+    """Escape text for Markdown; in tables newlines become <br>."""
+    s = str(value)
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    s = _PUNCT.sub(r"\\\1", s)
+    s = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), s)
+    if table:
+        return s.replace("\t", " ").replace("\n", "<br>") or " "
+    return s.replace("\n", "\\\n")
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> str:
+    out = ["| " + " | ".join(md(h, True) for h in headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(md(c, True) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+def render_markdown(ctx: dict[str, Any]) -> str:
+    brief = ctx["brief"]
+    parts: list[str] = []
+    add = parts.append
+    meta = ctx["meta"]
+    add(f"# {md(ctx['title'])}")
+    add(f"*{md(ctx['subtitle'])}*")
+    add(_table(["", ""], [
+        ["Organisation", meta["organisation"] or "Not stated"],
+        ["Prepared by", meta["prepared_by"] or "Not stated"],
+        ["Date of the answers", meta["date"] or "Not stated"],
+        ["Report generated", ctx["generated"]],
+        ["Questionnaire", f"{ctx['questionnaire']['title']} ({ctx['questionnaire']['id']} "
+                          f"{ctx['questionnaire']['version']})"],
+        ["Jurisdiction", ctx["jurisdiction"]["name"]],
+        ["Outcome", ctx["outcome"]["label"]],
+        ["Highest remaining risk", ctx["overall_level_label"]],
+    ]))
+    add("## Contents")
+    add("\n".join(f"{i}. [{md(c)}](#{_slug(c)})" for i, c in enumerate(ctx["contents"], 1)))
+    if brief:
+        _brief(ctx, add)
+    else:
+        _full(ctx, add)
+    return "\n\n".join(parts) + "\n"
+
+
+def _outcome(ctx: dict[str, Any], add: Any, heading: str) -> None:
+    o = ctx["outcome"]
+    add(f"## {heading}")
+    add(f"**Outcome: {md(o['label'])}.** {md(o['sentence'])}")
+    if o["reasons"]:
+        add("\n".join(f"- {md(r)}" for r in o["reasons"]))
+
+
+def _red_flags(ctx: dict[str, Any], add: Any, detail: bool) -> None:
+    flags = ctx["red_flags"]
+    if not flags:
+        add("No red flag applies: nothing in the answers engages an absolute legal bar.")
+        return
+    add(_table(["Red flag", "Status", "Forces", "Legal basis", "What would clear it"],
+               [[f"{f['id']}: {f['title']}", f["status_label"], f["outcome_label"], f["anchors"], f["clears"]]
+                for f in flags]))
+    if detail:
+        for f in flags:
+            add(f"### {md(f['id'])}: {md(f['title'])}")
+            if f["explanation"]:
+                add(md(f["explanation"]))
+            if f["answers"]:
+                add("\n".join(f"- {md(x['question'])}: {md(x['answer'])}" for x in f["answers"]))
+
+
+def _rights(ctx: dict[str, Any], add: Any) -> None:
+    add(_table(
+        ["Right", "Scale", "Scope", "Irremediability", "Likelihood", "Before safeguards",
+         "After verified safeguards", "If planned safeguards are done"],
+        [[r["name"], r["scale"], r["scope"], r["irremediability"], r["likelihood"], r["inherent"]["label"],
+          r["residual"]["label"], r["projected"]["label"]] for r in ctx["rights"]],
+    ))
+    add("*Dimensions are rated 1 (low) to 4 (very high); only verified safeguards lower a rating.*")
+
+
+def _matrix(ctx: dict[str, Any], add: Any) -> None:
+    m = ctx["matrix"]
+    if not m["present"]:
+        add(md(m["alt"]))
+        return
+    add(md(m["alt"]))
+    add(_table(["Severity", "Likelihood 1", "Likelihood 2", "Likelihood 3", "Likelihood 4"],
+               [[f"{row['severity']} ({row['word']})"] + [c["text"] for c in row["cells"]] for row in m["rows"]]))
+
+
+def _mitigations(ctx: dict[str, Any], add: Any) -> None:
+    if not ctx["mitigations"]:
+        add("No safeguards are recorded.")
+        return
+    add(_table(["Safeguard", "State", "Owner", "Due", "Evidence", "Counts now"],
+               [[m["title"], m["state_label"], m["owner"], m["due"], m["evidence"] or m["evidence_needed"],
+                 m["counted_label"]] for m in ctx["mitigations"]]))
+
+
+def _obligations(ctx: dict[str, Any], add: Any) -> None:
+    if not ctx["obligations"]:
+        add("No obligations are defined for this outcome.")
+        return
+    add(_table(["Applies at", "Who approves", "Consultation", "Independent review", "Publication", "Review"],
+               [[o["level_label"], o["approver"], o["consultation"], o["independent_review"], o["publication"],
+                 o["review"]] for o in ctx["obligations"]]))
+
+
+def _repro(ctx: dict[str, Any], add: Any) -> None:
+    r = ctx["reproducibility"]
+    add(_table(["", ""], [
+        ["Questionnaire", f"{r['questionnaire_id']} version {r['questionnaire_version']}"],
+        ["Engine version", r["engine_version"]],
+        ["SHA-256 of the answers", r["answers_sha256"]],
+        ["Generated", r["generated"]],
+        ["How to reproduce", r["how"]],
+    ]))
+
+
+def _brief(ctx: dict[str, Any], add: Any) -> None:
+    c = ctx["contents"]
+    add(f"## {c[0]}")
+    add(_table(["", "Answer"], [[x["question"], x["answer"]] for x in ctx["proposal"]]))
+    _outcome(ctx, add, c[1])
+    add(f"## {c[2]}")
+    _red_flags(ctx, add, detail=False)
+    add(f"## {c[3]}")
+    _rights(ctx, add)
+    _matrix(ctx, add)
+    add(f"## {c[4]}")
+    _mitigations(ctx, add)
+    if ctx["evidence_gaps"]:
+        add(f"{len(ctx['evidence_gaps'])} answer(s) are unknown or missing; the full assessment lists them.")
+    add(f"## {c[5]}")
+    add(f"**{md(ctx['outcome']['decision_requested'])}**")
+    _obligations(ctx, add)
+    add("## Reproducibility")
+    _repro(ctx, add)
+
+
+def _full(ctx: dict[str, Any], add: Any) -> None:
+    c = ctx["contents"]
+    _outcome(ctx, add, c[0])
+    add(md(ctx["outcome"]["decision_requested"]))
+    _rights(ctx, add)
+
+    add(f"## {c[1]}")
+    frameworks = "; ".join(ctx["jurisdiction"]["frameworks"]) or "none"
+    add(f"Jurisdiction: {md(ctx['jurisdiction']['name'])}. Frameworks applied: {md(frameworks)}.")
+    for s in ctx["screening"]:
+        add(f"### {md(s['title'])}")
+        add(_table(["Question", "Answer"], [[x["question"], x["answer"]] for x in s["questions"]]))
+    add("### Red flags")
+    _red_flags(ctx, add, detail=True)
+
+    add(f"## {c[2]}")
+    add("Every question shown for this proposal, with the answer given.")
+    for s in ctx["sections"]:
+        add(f"### {md(s['title'])}")
+        if s["intro"]:
+            add(md(s["intro"]))
+        add(_table(["Question", "Answer", "Legal references"],
+                   [[x["question"], x["answer"], x["legal_refs"]] for x in s["questions"]]))
+
+    add(f"## {c[3]}")
+    add("Any interference with a right must be provided by law, pursue a legitimate aim, be necessary and be "
+        "proportionate. This section sets out what the answers say on each limb; it does not replace legal advice.")
+    for law in ctx["legality"]:
+        add(f"### {md(law['right'])}")
+        add(f"Legal anchors: {md(law['anchors'])}\\\nInterference: {md(law['interference'])}")
+        add(f"**{md(law['verdict'])}**")
+        add(_table(["Test", "Status", "What the answers say"],
+                   [[limb["title"], limb["status"], limb["evidence"]] for limb in law["limbs"]]))
+
+    add(f"## {c[4]}")
+    _rights(ctx, add)
+    for r in ctx["rights"]:
+        add(f"### {md(r['name'])}")
+        add(f"Legal anchors: {md(r['anchors'])}. Before safeguards: {md(r['inherent']['label'])}; after verified "
+            f"safeguards: {md(r['residual']['label'])}; if planned safeguards are completed: "
+            f"{md(r['projected']['label'])}.")
+        add(_table(["Dimension", "Rating", "Why (rules and answers)"],
+                   [[d["name"], f"{d['value']} {d['word']}".strip(), d["reason"]] for d in r["dimensions"]]))
+        if r["harms"]:
+            add("Harms identified:\n\n" + "\n".join(f"- {md(h)}" for h in r["harms"]))
+
+    add(f"## {c[5]}")
+    _matrix(ctx, add)
+
+    add(f"## {c[6]}")
+    add("A safeguard lowers a rating only once it is verified with the evidence shown.")
+    _mitigations(ctx, add)
+
+    add(f"## {c[7]}")
+    if ctx["evidence_gaps"]:
+        add("These answers are unknown or missing. Where they drive a rating, the rating assumes the worst "
+            "plausible answer until the gap is closed.")
+        add(_table(["Question", "Section", "Status", "Affects rules"],
+                   [[g["question"], g["section"], g["status"], g["drives"]] for g in ctx["evidence_gaps"]]))
+    else:
+        add("No evidence gaps: every question that drives a rating is answered.")
+
+    add(f"## {c[8]}")
+    _obligations(ctx, add)
+
+    add(f"## {c[9]}")
+    if ctx["consultation"]:
+        for s in ctx["consultation"]:
+            add(f"### {md(s['title'])}")
+            add(_table(["Question", "Answer"], [[x["question"], x["answer"]] for x in s["questions"]]))
+    else:
+        add("The questionnaire records no consultation for this proposal.")
+
+    add(f"## {c[10]}")
+    if ctx["signoff"]:
+        add(_table(["Item", "Recorded answer"], [[s["role"], s["entry"]] for s in ctx["signoff"]]))
+    approver = ctx["obligations"][0]["approver"] if ctx["obligations"] else ""
+    add(_table(["Role", "Name", "Signature", "Date"],
+               [["Author", "", "", ""], ["Reviewer", "", "", ""], ["Data protection officer", "", "", ""],
+                [f"Approver ({approver})" if approver else "Approver", "", "", ""]]))
+
+    add(f"## {c[11]}")
+    if not ctx["crosswalk"]:
+        add("The questionnaire declares no frameworks.")
+    for fw in ctx["crosswalk"]:
+        add(f"### {md(fw['name'])} ({md(fw['applies_label'])})")
+        add(_table(["Element", "What it requires", "Where it is answered", "Status"],
+                   [[e["id"], f"{e['title']} ({e['required']})", e["where"], e["status"]] for e in fw["elements"]]))
+
+    add(f"## {c[12]}")
+    _repro(ctx, add)

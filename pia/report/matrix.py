@@ -1,0 +1,127 @@
+"""The risk matrix as a picture: PNG bytes drawn with Pillow from the context data.
+
+Readable at a glance and in greyscale: every cell carries its level name, every
+right is a numbered marker (filled = before safeguards, ringed = after verified
+safeguards, joined by an arrow), and a key under the grid names the numbers.
+The same facts are in the context's matrix table and alternative text. Pillow's
+bundled font is used so the picture is identical on every machine.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
+
+CELL = 170
+LEFT, TOP = 150, 60
+KEY_LINE = 34
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    color = color.lstrip("#")
+    return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
+
+
+def _ink(color: str) -> str:
+    r, g, b = _rgb(color)
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#000000" if luminance > 140 else "#ffffff"
+
+
+def _center(sev: int, lik: int) -> tuple[float, float]:
+    x = LEFT + (lik - 1) * CELL + CELL / 2
+    y = TOP + (4 - sev) * CELL + CELL / 2
+    return x, y
+
+
+def draw_png(matrix: dict[str, Any], rights: list[dict[str, Any]]) -> bytes:
+    """The matrix with each right's position before and after safeguards."""
+    placed = [r for r in rights if isinstance(r.get("severity"), int) and isinstance(r.get("likelihood"), int)]
+    key_rows = max(1, len(placed))
+    width = LEFT + 4 * CELL + 40
+    height = TOP + 4 * CELL + 110 + key_rows * KEY_LINE + 20
+    img = Image.new("RGB", (width, height), "#ffffff")
+    d = ImageDraw.Draw(img)
+    small, mid, big = _font(20), _font(24), _font(28)
+
+    d.text((LEFT, 12), "Risk matrix: severity x likelihood", fill="#000000", font=big)
+    for row in matrix.get("rows", []):
+        sev = row["severity"]
+        y0 = TOP + (4 - sev) * CELL
+        d.text((20, y0 + CELL / 2 - 24), f"Severity {sev}", fill="#000000", font=small)
+        d.text((20, y0 + CELL / 2 + 2), row["word"], fill="#333333", font=small)
+        for cell in row["cells"]:
+            lik = cell["likelihood"]
+            x0 = LEFT + (lik - 1) * CELL
+            d.rectangle([x0, y0, x0 + CELL, y0 + CELL], fill=cell["color"], outline="#ffffff", width=3)
+            d.text((x0 + 10, y0 + 8), cell["label"], fill=_ink(cell["color"]), font=small)
+    words = {1: "low", 2: "moderate", 3: "high", 4: "very high"}
+    for lik in (1, 2, 3, 4):
+        x0 = LEFT + (lik - 1) * CELL
+        d.text((x0 + 10, TOP + 4 * CELL + 8), f"Likelihood {lik}", fill="#000000", font=small)
+        d.text((x0 + 10, TOP + 4 * CELL + 32), words[lik], fill="#333333", font=small)
+
+    # Spread markers that share a cell so none hides another.
+    slots: dict[tuple[int, int], int] = {}
+
+    def slot(sev: int, lik: int) -> tuple[float, float]:
+        n = slots.get((sev, lik), 0)
+        slots[(sev, lik)] = n + 1
+        cx, cy = _center(sev, lik)
+        dx = (n % 3 - 1) * 46
+        dy = 20 + (n // 3) * 46
+        return cx + dx, cy + dy - 14
+
+    r_mark = 18
+    for i, r in enumerate(placed, 1):
+        before = slot(r["severity"], r["likelihood"])
+        pos = r.get("residual_position", {})
+        after = None
+        if isinstance(pos.get("severity"), int) and isinstance(pos.get("likelihood"), int) and (
+            pos["severity"], pos["likelihood"]) != (r["severity"], r["likelihood"]):
+            after = slot(pos["severity"], pos["likelihood"])
+        if after is not None:
+            _arrow(d, before, after, r_mark)
+            d.ellipse([after[0] - r_mark, after[1] - r_mark, after[0] + r_mark, after[1] + r_mark],
+                      fill="#ffffff", outline="#000000", width=4)
+            _label(d, after, str(i), "#000000", mid)
+        d.ellipse([before[0] - r_mark, before[1] - r_mark, before[0] + r_mark, before[1] + r_mark],
+                  fill="#000000", outline="#ffffff", width=2)
+        _label(d, before, str(i), "#ffffff", mid)
+
+    y = TOP + 4 * CELL + 70
+    d.text((20, y), "Key: filled circle = before safeguards; ringed circle = after verified safeguards",
+           fill="#000000", font=small)
+    y += KEY_LINE
+    if not placed:
+        d.text((20, y), "No right has a rating to place.", fill="#000000", font=small)
+    for i, r in enumerate(placed, 1):
+        line = f"{i}  {r['name']}: {r['inherent']['label']} before"
+        line += f", {r['residual']['label']} after"
+        d.text((20, y), line, fill="#000000", font=small)
+        y += KEY_LINE
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=False)
+    return buf.getvalue()
+
+
+def _label(d: ImageDraw.ImageDraw, at: tuple[float, float], s: str, fill: str, font: Any) -> None:
+    d.text(at, s, fill=fill, font=font, anchor="mm")
+
+
+def _arrow(d: ImageDraw.ImageDraw, a: tuple[float, float], b: tuple[float, float], r: int) -> None:
+    ang = math.atan2(b[1] - a[1], b[0] - a[0])
+    start = (a[0] + r * math.cos(ang), a[1] + r * math.sin(ang))
+    end = (b[0] - r * math.cos(ang), b[1] - r * math.sin(ang))
+    d.line([start, end], fill="#000000", width=4)
+    head = 14
+    left = (end[0] - head * math.cos(ang - 0.5), end[1] - head * math.sin(ang - 0.5))
+    right = (end[0] - head * math.cos(ang + 0.5), end[1] - head * math.sin(ang + 0.5))
+    d.polygon([end, left, right], fill="#000000")
