@@ -8,8 +8,6 @@ and all problems are reported at once, as one PiaError.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,20 +34,12 @@ def answers_text_from_docx(data: bytes, name: str) -> str:
                                                "installation; upload the answers file (.yaml) instead")) from exc
     if data[:4] != ZIP_MAGIC:
         raise PiaError(Problem(name, 0, 0, "", "not a Word document (.docx): the file is not a zip package"))
-    fd, tmp = tempfile.mkstemp(suffix=".docx")
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        try:
-            found = answers_from_docx(Path(tmp))
-        except PiaError as exc:
-            raise PiaError([Problem(name, p.line, p.col, p.path, p.message) for p in exc.problems]) from exc
-        except Exception as exc:  # a damaged or foreign .docx must not crash the caller
-            raise PiaError(Problem(name, 0, 0, "", f"cannot read this Word document: {type(exc).__name__}")) from exc
-    finally:
-        os.unlink(tmp)
-    if found is None:
-        raise PiaError(Problem(name, 0, 0, "", "this Word document is not a pia report: it carries no answers"))
+        found = answers_from_docx(data)
+    except PiaError as exc:
+        raise PiaError([Problem(name, p.line, p.col, p.path, p.message) for p in exc.problems]) from exc
+    except Exception as exc:  # a damaged or foreign .docx must not crash the caller
+        raise PiaError(Problem(name, 0, 0, "", f"cannot read this Word document: {type(exc).__name__}")) from exc
     return found if isinstance(found, str) else str(found)
 
 
