@@ -137,6 +137,11 @@ def ensure_from_url() -> None:
     draft_id = st.query_params.get("draft")
     if draft_id and not open_draft(draft_id):
         del st.query_params["draft"]
+        return
+    section = st.query_params.get("section")
+    q = questionnaire()
+    if draft_id and q is not None and section in {s.id for s in q.sections}:
+        ss[SECTION] = section
 
 
 # --- changing answers ---------------------------------------------------------------

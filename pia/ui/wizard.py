@@ -101,6 +101,8 @@ def page() -> None:
         ss[state.SECTION] = ids[0]
     idx = ids.index(ss[state.SECTION])
     current = shown[idx]
+    if st.query_params.get("section") != current.id:
+        st.query_params["section"] = current.id   # a refresh comes back to this step
     _sidebar(q, shown, current)
 
     meta = ss.get(state.META) or {}
