@@ -25,16 +25,24 @@ def request_page(name: str) -> None:
 
 
 # Streamlit's default caption grey is about 4.1:1 on white, below the WCAG AA 4.5:1 for small
-# text; pia puts guidance in captions, so they get a darker grey (about 7:1).
+# text; pia puts guidance in captions, so they get a darker grey (about 7:1). The matrix and
+# ratings tables (panel.py) share one compact style.
 CSS = """<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4a4d57; opacity: 1; }
+.pia-matrix { border-collapse: collapse; width: 100%; font-size: 0.8rem; }
+.pia-matrix td, .pia-matrix th { border: 1px solid #fff; padding: 4px; vertical-align: top; text-align: left; }
+.pia-matrix th { background: #f0f2f6; color: #262730; font-weight: 600; }
+.pia-matrix ul { margin: 2px 0 0 0; padding-left: 1rem; }
+.pia-matrix li { font-weight: 700; }
 </style>"""
 
 
 def _sidebar() -> None:
     with st.sidebar:
         ss["who_w"] = ss.get(state.WHO, "")
+        fallback = (ss.get(state.META) or {}).get("prepared_by", "") if state.has_open() else ""
         st.text_input("Your name (recorded in the history)", key="who_w", max_chars=200,
+                      placeholder=f"Otherwise recorded as {fallback}" if fallback else "Name and role",
                       on_change=lambda: ss.__setitem__(state.WHO, ss["who_w"].strip()))
         if state.has_open():
             from .downloads import answers_file

@@ -139,12 +139,23 @@ def render(q: Questionnaire, a: Any | None, note: str | None, ctx: str = "panel"
 
 
 def rights_table(a: Any, labels: dict[str, str]) -> None:
-    rows = ["| Right | Before safeguards | After verified safeguards | If planned safeguards work |",
-            "|---|---|---|---|"]
-    for r in a.rights:
-        rows.append(f"| {_md(text(r.name))} | {labels.get(r.inherent, r.inherent)} | "
-                    f"{labels.get(r.residual, r.residual)} | {labels.get(r.projected, r.projected)} |")
-    st.markdown("\n".join(rows))
+    """Ratings per right as a compact table that fits beside the questions."""
+    colours = {lv.id: lv.color for lv in a.matrix.levels}
+
+    def cell(level: str) -> str:
+        bg = colours.get(level, "#888888")
+        return f'<td style="background:{bg};color:{_text_colour(bg)}">{html.escape(labels.get(level, level))}</td>'
+
+    rows = "".join(
+        f"<tr><th scope='row'>{html.escape(text(r.name))}</th>{cell(r.inherent)}{cell(r.residual)}{cell(r.projected)}</tr>"
+        for r in a.rights
+    )
+    st.html(
+        '<table class="pia-matrix"><caption style="caption-side:top;text-align:left;color:#262730">'
+        "Rating of each right</caption><thead><tr><th scope='col'>Right</th><th scope='col'>Before safeguards</th>"
+        "<th scope='col'>With verified safeguards</th><th scope='col'>If planned safeguards work</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def _md(s: str) -> str:
@@ -184,11 +195,6 @@ def matrix_html(a: Any) -> str:
             cells.append(f'<td style="background:{bg};color:{_text_colour(bg)}">{inner}</td>')
         body.append(f'<tr><th scope="row">{sev}</th>{"".join(cells)}</tr>')
     return (
-        "<style>.pia-matrix{border-collapse:collapse;width:100%;font-size:0.8rem}"
-        ".pia-matrix td,.pia-matrix th{border:1px solid #fff;padding:4px;vertical-align:top;text-align:left}"
-        ".pia-matrix th{background:#f0f2f6;color:#262730;font-weight:600}"
-        ".pia-matrix ul{margin:2px 0 0 0;padding-left:1rem}.pia-matrix li{font-weight:700}"
-        ".pia-matrix .lv{opacity:.95}</style>"
         '<table class="pia-matrix"><caption style="caption-side:top;text-align:left;color:#262730">'
         "Risk matrix: each right is placed by its rating after verified safeguards "
         "(rows: severity, 4 = most severe; columns: likelihood)</caption>"

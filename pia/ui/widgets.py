@@ -226,7 +226,7 @@ def _group(q: Questionnaire, group: Group, value: Any, lang: str) -> None:
     for i, row in enumerate(rows):
         with st.container(border=True, key=f"row_{qid}__{i}"):
             st.markdown(f"{item} {i + 1}")
-            cols = st.columns(min(len(group.fields), 3))
+            cols = st.columns(min(len(group.fields), 3), gap="small")
             for j, f in enumerate(group.fields):
                 key = gkey(qid, i, f.id)
                 with cols[j % len(cols)]:
@@ -238,14 +238,13 @@ def _group(q: Questionnaire, group: Group, value: Any, lang: str) -> None:
                         _plain(f, key, flabel, _copy_field, (q, qid, i, f.id), False, lang)
             st.button(f"Remove {item.lower()} {i + 1}", key=f"rm_{qid}__{i}", on_click=_remove_row, args=(qid, i))
     full = group.max_items is not None and len(rows) >= group.max_items
-    c1, c2 = st.columns([1, 2])
-    with c1:
-        st.button(f"Add {item.lower()}", key=f"add_{qid}", on_click=_add_row, args=(qid,), disabled=full or unknown,
-                  icon=":material/add:")
+    st.button(f"Add {item.lower()}", key=f"add_{qid}", on_click=_add_row, args=(qid,), disabled=full or unknown,
+              icon=":material/add:")
+    if not rows and not unknown:
+        st.caption(f"No {item.lower()} added yet.")
     if group.allow_unknown and not rows:
-        with c2:
-            ss[ukey(qid)] = unknown
-            st.checkbox(UNKNOWN_BOX, key=ukey(qid), on_change=_toggle_unknown, args=(q, qid))
+        ss[ukey(qid)] = unknown
+        st.checkbox(UNKNOWN_BOX, key=ukey(qid), on_change=_toggle_unknown, args=(q, qid))
 
 
 def guidance(question: Any, lang: str = "en") -> None:
@@ -263,6 +262,11 @@ def guidance(question: Any, lang: str = "en") -> None:
 
 def question_block(q: Questionnaire, question: Any, lang: str = "en") -> None:
     with st.container(key=f"qb_{question.id}"):
+        if isinstance(question, Group):   # rows need the full width; guidance goes above them
+            guidance(question, lang)
+            question_input(q, question, lang)
+            st.divider()
+            return
         left, right = st.columns([3, 2], gap="medium")
         with left:
             question_input(q, question, lang)

@@ -115,8 +115,9 @@ def test_newcomer_screening_section_outcome_and_docx(page, server, tmp_path):
     page.get_by_role("button", name="Review and reports").click()
     wait_idle(page)
     expect(page.get_by_role("heading", name="Review and reports")).to_be_visible()
-    shot(page, "5-review")
     button = page.get_by_role("button", name="Full assessment (Word)")
+    expect(button).to_be_visible()
+    shot(page, "5-review")
     t0 = time.perf_counter()
     with page.expect_download(timeout=60_000) as info:
         button.click()
