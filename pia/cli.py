@@ -240,6 +240,49 @@ def diff_cmd(a: Path, b: Path, questionnaire_path: Path | None, as_json: bool) -
         click.echo(format_text(result, (str(a), str(b))), nl=False)
     sys.exit(EXIT_OK if result.same else EXIT_FINDING)
 
+@main.command()
+@click.option("-q", "--questionnaire", "questionnaire_ref", default=None,
+              help="Questionnaire file or id (default: the one the answers file names, else camera_hria).")
+@click.option("-f", "--framework", "frameworks", multiple=True, metavar="ID",
+              help="Only this framework (repeatable), e.g. GDPR_DPIA, AIA_FRIA, CCOPS_SIR.")
+@click.option("-a", "--answers", "answers_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Answers file: also show whether each element is answered, unknown, missing or not applicable.")
+@click.option("--all", "show_all", is_flag=True,
+              help="With --answers, also list frameworks that do not apply to the answers' jurisdiction.")
+@click.option("--required-only", is_flag=True, help="List only the required elements.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@safe
+def crosswalk(questionnaire_ref: str | None, frameworks: tuple[str, ...], answers_path: Path | None,
+              show_all: bool, required_only: bool, as_json: bool) -> None:
+    """Per framework, each element and the questions that cover it.
+
+    Exit code 1 when a required element has no question, or (with --answers) when a
+    required element of an applicable framework is still missing or unknown.
+    """
+    from .answers import load_validated
+    from .crosswalk import crosswalk as build
+    from .crosswalk import has_findings, render_text, to_dict
+
+    if answers_path is not None:
+        q = resolve_questionnaire(questionnaire_ref) if questionnaire_ref else questionnaire_for(answers_path, None)
+        answers = load_validated(answers_path, q)
+    else:
+        q = resolve_questionnaire(questionnaire_ref or "camera_hria")
+        answers = None
+    try:
+        result = build(q, answers, list(frameworks) or None)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--framework") from None
+    if answers is not None and not frameworks and not show_all:
+        result = [fw for fw in result if fw.applies is not False]
+    if as_json:
+        click.echo(json.dumps({"questionnaire": q.id, "version": q.version, "frameworks": to_dict(result)},
+                              indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(result, answers is not None, show_optional=not required_only), nl=False)
+    if has_findings(result, answers is not None):
+        sys.exit(EXIT_FINDING)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()
