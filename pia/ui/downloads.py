@@ -39,9 +39,10 @@ def slug(title: str) -> str:
 
 
 def answers_file(q: Questionnaire, answers: AnswerSet) -> Offer:
-    text = dumps(answers, q)
+    # Made on click: writing YAML costs tens of milliseconds on a full instrument,
+    # too much to pay on every rerun for a button that is rarely pressed.
     return Offer("Answers file (YAML)", f"{slug(answers.meta.get('title', ''))}-answers.yaml", MIME["yaml"],
-                 lambda: text.encode("utf-8"))
+                 lambda: dumps(answers, q).encode("utf-8"))
 
 
 def report_available() -> str | None:
