@@ -19,13 +19,15 @@ SOURCES = ("This assessment", "A saved draft", "A file")
 
 
 def show(c: Comparison, names: tuple[str, str]) -> None:
-    """Outcome, red flags, per-right ratings and differing answers, as tables."""
-    a, b = names
+    """Outcome, red flags, per-right ratings and differing answers, as tables (columns named A and B)."""
+    full_a, full_b = names
+    a, b = "A", "B"
     if c.engine:
         c1, c2 = st.columns(2)
-        for col, name, outcome, level in ((c1, a, c.outcome[0], c.overall[0]), (c2, b, c.outcome[1], c.overall[1])):
+        for col, tag, name, outcome, level in ((c1, a, full_a, c.outcome[0], c.overall[0]),
+                                               (c2, b, full_b, c.outcome[1], c.overall[1])):
             with col:
-                st.markdown(f"**{name}**")
+                st.markdown(f"**{tag}: {_md(name)}**")
                 line = f"Outcome: **{panel.outcome_label(outcome or '')}**"
                 if level:
                     line += f" · overall risk {level.replace('_', ' ')}"
@@ -41,6 +43,7 @@ def show(c: Comparison, names: tuple[str, str]) -> None:
                             f"{_lv(r.residual[1])} | {'yes' if r.changed else ''} |")
             st.markdown("\n".join(rows))
     else:
+        st.markdown(f"**A**: {_md(full_a)} · **B**: {_md(full_b)}")
         st.info("The assessment engine is not installed: only the answers are compared.")
     for key, va, vb in c.meta:
         st.caption(f"{key}: {va or '(empty)'} → {vb or '(empty)'}")
@@ -67,7 +70,8 @@ def _md(s: str) -> str:
 
 def _pick(side: str) -> tuple[AnswerSet, Questionnaire, str] | None:
     options = list(SOURCES) if state.has_open() else list(SOURCES[1:])
-    kind = st.radio(f"Assessment {side}", options, key=f"cmp_kind_{side}", horizontal=True)
+    default = 1 if side == "B" and len(options) == 3 else 0   # this one against a saved one, to start with
+    kind = st.radio(f"Assessment {side}", options, index=default, key=f"cmp_kind_{side}", horizontal=True)
     if kind == "This assessment":
         a = state.answer_set()
         return a, state.questionnaire(), a.meta.get("title") or "this assessment"
@@ -128,4 +132,4 @@ def page() -> None:
     except PiaError as exc:
         st.error(str(exc))
         return
-    show(c, (na if na != nb else "A", nb if na != nb else "B"))
+    show(c, (na, nb))

@@ -36,6 +36,9 @@ def ok(at: AppTest) -> AppTest:
 
 def start(title: str = "Station square cameras", who: str = "Ana") -> AppTest:
     at = ok(new_app())
+    mini = [o for o in at.selectbox(key="new_instrument").options if "Mini camera assessment" in o]
+    assert len(mini) == 1                     # the bundled instrument is offered too; pick the fixture
+    at.selectbox(key="new_instrument").select_index(at.selectbox(key="new_instrument").options.index(mini[0]))
     at.text_input(key="new_title").input(title)
     at.text_input(key="new_organisation").input("City of Utrecht")
     at.text_input(key="new_prepared_by").input(who)
