@@ -262,6 +262,8 @@ def guidance(question: Any, lang: str = "en") -> None:
 
 def question_block(q: Questionnaire, question: Any, lang: str = "en") -> None:
     with st.container(key=f"qb_{question.id}"):
+        if ss.get("focus") == question.id:
+            st.info("This is the question you selected.", icon=":material/arrow_downward:")
         if isinstance(question, Group):   # rows need the full width; guidance goes above them
             guidance(question, lang)
             question_input(q, question, lang)

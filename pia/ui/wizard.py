@@ -130,6 +130,7 @@ def page() -> None:
         for question in current.questions:
             if question.id in visible:
                 widgets.question_block(q, question)
+        ss.pop("focus", None)   # the pointer shows once, right after a jump
         c1, c2, c3 = st.columns([1, 1, 2])
         with c1:
             st.button("Back", key="back", disabled=idx == 0, on_click=_go,
