@@ -198,7 +198,7 @@ def validate(answers: AnswerSet, q: Questionnaire, doc: Located | None = None) -
         msg = question.check_value(value)
         if msg:
             problems.append(prob((qid,), msg))
-    return problems
+    return sorted(problems, key=lambda p: (p.file, p.line, p.col))
 
 
 def load_validated(path: str | Path, q: Questionnaire) -> AnswerSet:

@@ -283,6 +283,32 @@ def crosswalk(questionnaire_ref: str | None, frameworks: tuple[str, ...], answer
     if has_findings(result, answers is not None):
         sys.exit(EXIT_FINDING)
 
+@main.command("assess")
+@click.argument("answers_path", metavar="ANSWERS", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the full assessment as canonical JSON.")
+@click.option("--lang", default="en", show_default=True, help="Language of the summary.")
+@QUESTIONNAIRE_OPTION
+@safe
+def assess_cmd(answers_path: Path, as_json: bool, lang: str, questionnaire_path: Path | None) -> None:
+    """Assess an answers file: outcome, red flags, risk per right, evidence gaps, obligations.
+
+    Exit 0 when the assessment ran (whatever its outcome), 2 on bad input.
+    """
+    from .answers import load
+    from .answers import validate as validate_answers
+    from .assess import assess
+    from .assess.summary import render_summary
+
+    if not answers_path.is_file():
+        raise PiaError(Problem(str(answers_path), 0, 0, "", "no such answers file"))
+    q = questionnaire_for(answers_path, questionnaire_path)
+    answers, doc = load(answers_path)
+    problems = validate_answers(answers, q, doc)
+    if problems:
+        raise PiaError(problems)
+    result = assess(q, answers)
+    click.echo(result.to_json() if as_json else render_summary(result, q, lang), nl=False)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

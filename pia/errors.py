@@ -16,8 +16,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """Always one line: a newline in a key or message must not split a report."""
         where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class PiaError(Exception):

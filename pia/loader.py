@@ -21,7 +21,7 @@ from .errors import PiaError, Problem
 from .model import Group, ModuleFile, Questionnaire, Section, check_leaf
 from .rules_model import MITIGATION_STATES, Rulebook
 from .text import text
-from .yamlio import Located, load_file
+from .yamlio import Located, load_file, paused_gc
 
 REPO_QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
 
@@ -39,7 +39,7 @@ def pydantic_problems(exc: ValidationError, doc: Located, prefix: tuple[Any, ...
         elif err["type"] == "missing":
             msg = f"required field {loc[-1]!r} is missing"
         elif err["type"] == "union_tag_invalid":
-            msg = f"unknown type {err['input']!r}; expected one of {err['ctx']['expected_tags']}"
+            msg = f"unknown type {err['ctx']['tag']!r}; expected one of {err['ctx']['expected_tags']}"
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
         line, col = doc.locate(clean)
@@ -163,7 +163,11 @@ def _parse_module(
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
     """Load, validate and assemble; raises PiaError listing every problem."""
-    path = Path(path)
+    with paused_gc():
+        return _load_questionnaire(Path(path))
+
+
+def _load_questionnaire(path: Path) -> Questionnaire:
     problems: list[Problem] = []
     dropped: set[str] = set()
     core_map: IndexMap = {}
@@ -351,6 +355,10 @@ def _merge_rules(
                 asm.add(placed, path + (j,), f"unknown right {r!r}")
 
     def check_profiles(placed: _Placed, ids: list[str]) -> None:
+        if ids and rb.jurisdiction_question is None:
+            # Without the question that picks a profile, a scoped rule would apply everywhere.
+            asm.add(placed, ("jurisdictions",), "scoped to jurisdictions, but no jurisdiction_question is set")
+            return
         for j, p in enumerate(ids):
             if p not in profiles:
                 asm.add(placed, ("jurisdictions", j), f"unknown jurisdiction profile {p!r}")

@@ -543,6 +543,10 @@ class _Run:
         rights = [self.right(r, red_flags, plan) for r in self.rb.rights]
         triggered = [f for f in red_flags if f.status == "triggered"]
         potential = [f for f in red_flags if f.status == "potential"]
+        if self.jq is not None and self.profile is None:
+            # Which frameworks and obligations apply also hangs on the jurisdiction.
+            self.record_gap([self.jq], "frameworks", material=False)
+            self.record_gap([self.jq], "obligations", material=False)
 
         overall_rank = max((r.residual_rank for r in rights), default=None)
         overall = self.matrix.levels[overall_rank].id if overall_rank is not None else None
@@ -584,13 +588,16 @@ class _Run:
             worst = [r for r in rights if r.residual_rank == overall_rank]
             if overall is None:
                 reasons.append("The instrument rates no rights and no red flag applies.")
+            if overall_rank == 0 and len(worst) == len(rights) and len(rights) > 1:
+                reasons.append(f"The residual risk to every right is {text(self._label(overall)).lower()}.")
+                worst = [r for r in worst if _drivers(r)]
             for r in worst:
                 drivers = _drivers(r)
                 reasons.append(
-                    f"The residual risk to {text(r.name).lower()} is {text(self._label(r.residual)).lower()} "
-                    f"(inherent {text(self._label(r.inherent)).lower()}, severity {r.residual_severity}, "
-                    f"likelihood {r.residual_dimensions['likelihood']})"
-                    + (f", set by rules {', '.join(drivers)}" if drivers else ", at its baseline")
+                    f"The residual risk to {text(r.name).lower()} is {text(self._label(r.residual)).lower()}: "
+                    f"severity {r.residual_severity} and likelihood {r.residual_dimensions['likelihood']} "
+                    f"after verified measures (inherent risk {text(self._label(r.inherent)).lower()}"
+                    + (f", set by rules {', '.join(drivers)})" if drivers else ", at its baseline)")
                     + "."
                 )
                 o_rules += [x for x in drivers if x not in o_rules]
@@ -601,6 +608,7 @@ class _Run:
                                f"giving '{OUTCOME_LABELS[outcome]}'.")
 
         label_of = {qq.id: qq for qq in self.q.questions()}
+        order = {qid: i for i, qid in enumerate(label_of)}
         gaps = [
             EvidenceGap(
                 question=qid,
@@ -610,7 +618,7 @@ class _Run:
                 drives=drivers,
                 material=qid in self.material_gaps,
             )
-            for qid, drivers in sorted(self.gaps.items(), key=lambda kv: _order(self.q, kv[0]))
+            for qid, drivers in sorted(self.gaps.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
         ]
         comp = completeness(self.q, dict(self.answers.answers))
         return Assessment(
@@ -618,6 +626,7 @@ class _Run:
             questionnaire_version=self.q.version,
             engine_version=ENGINE_VERSION,
             answers_sha256=self.answers.sha256(self.q),
+            meta={k: str(v) for k, v in self.answers.meta.items()},
             jurisdiction=self.profile,
             jurisdiction_known=self.jurisdiction_known,
             outcome=outcome,
@@ -676,11 +685,6 @@ def _drivers(r: RightResult) -> list[str]:
 
 def _qlist(qids: list[str]) -> str:
     return ", ".join(qids) if qids else "an answer"
-
-
-def _order(q: Questionnaire, qid: str) -> tuple[int, str]:
-    ids = [qq.id for qq in q.questions()]
-    return (ids.index(qid) if qid in ids else len(ids), qid)
 
 
 def assess(questionnaire: Questionnaire, answers: AnswerSet) -> Assessment:

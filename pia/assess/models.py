@@ -196,6 +196,7 @@ class Assessment(BaseModel):
     questionnaire_version: str
     engine_version: str
     answers_sha256: str
+    meta: dict[str, str] = {}
     jurisdiction: str | None
     jurisdiction_known: bool
     outcome: str

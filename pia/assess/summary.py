@@ -1,0 +1,131 @@
+"""A plain-text summary of an Assessment for the terminal (`pia assess`).
+
+Readable by a council officer without the JSON: outcome and why, red flags,
+one line per right (inherent -> residual, projected shown apart), evidence
+gaps, the mitigation plan and the obligations that follow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Questionnaire
+from ..text import text
+from .engine import OUTCOME_LABELS
+from .models import Assessment
+
+
+def _label(a: Assessment, level: str | None, lang: str) -> str:
+    if level is None:
+        return "-"
+    return next((text(lv.label, lang) for lv in a.matrix.levels if lv.id == level), level)
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+
+
+def _value(v: Any) -> str:
+    if v is None:
+        return "(not answered)"
+    if isinstance(v, list):
+        return "[" + ", ".join(_value(x) if not isinstance(x, dict) else
+                               "{" + ", ".join(f"{k}: {_value(y)}" for k, y in x.items()) + "}" for x in v) + "]"
+    return str(v)
+
+
+def render_summary(a: Assessment, q: Questionnaire | None = None, lang: str = "en") -> str:
+    """The terminal summary; deterministic for a given assessment."""
+    out: list[str] = []
+    title = text(q.title, lang) if q is not None else a.questionnaire_id
+    out.append(f"Assessment against {title} ({a.questionnaire_id} {a.questionnaire_version})")
+    out.append(f"Engine {a.engine_version}; answers SHA-256 {a.answers_sha256}")
+    if a.jurisdiction is not None:
+        out.append(f"Jurisdiction: {a.jurisdiction}")
+    elif not a.jurisdiction_known:
+        out.append("Jurisdiction: not known (rules for every jurisdiction are applied)")
+    c = a.completeness
+    out.append(f"Answered {c.answered} of {c.visible} questions shown ({c.unknown} unknown, "
+               f"{len(c.missing_required)} required still missing)")
+    out.append("")
+    out.append(f"OUTCOME: {OUTCOME_LABELS[a.outcome].upper()}")
+    for r in a.outcome_reasons:
+        out.append(f"  - {r}")
+    out.append(f"Overall residual risk: {_label(a, a.overall_level, lang)}"
+               + (f" (projected with planned measures: {_label(a, a.overall_projected_level, lang)})"
+                  if a.overall_projected_level != a.overall_level else ""))
+    out.append("")
+
+    out.append("Red flags (no mitigation can lift these)")
+    if not a.red_flags:
+        out.append(f"  none triggered ({len(a.red_flags_clear)} checked)")
+    for f in a.red_flags:
+        status = "TRIGGERED" if f.status == "triggered" else "POTENTIAL"
+        out.append(f"  {status} {f.id}: {text(f.title, lang)} -> {OUTCOME_LABELS[f.outcome]}")
+        out.append(f"      answers: {explain_answers(f.answers)}")
+        if f.status == "potential":
+            out.append(f"      depends on: {', '.join(f.gap_questions)}")
+        if f.clears:
+            out.append(f"      clears when: {text(f.clears, lang)}")
+    out.append("")
+
+    if a.rights:
+        out.append("Risk per right (S/S/I/L = scale/scope/irremediability/likelihood, 1-4)")
+        rows = [["Right", "Inherent", "S/S/I/L", "Residual", "S/S/I/L", "Projected", "Rules"]]
+        for r in a.rights:
+            dims = "/".join(str(r.dimensions[d].value) for d in ("scale", "scope", "irremediability", "likelihood"))
+            rdims = "/".join(str(r.residual_dimensions[d]) for d in ("scale", "scope", "irremediability", "likelihood"))
+            rules: list[str] = []
+            for d in r.dimensions.values():
+                rules += [x for x in d.rules + d.uplift_rules if x not in rules]
+            gap = " (gap)" if any(d.evidence_gap for d in r.dimensions.values()) else ""
+            rows.append([
+                text(r.name, lang),
+                _label(a, r.inherent, lang) + gap,
+                dims,
+                _label(a, r.residual, lang),
+                rdims,
+                _label(a, r.projected, lang) if r.projected != r.residual else "same",
+                ", ".join(rules) or "-",
+            ])
+        out += _table(rows)
+        out.append("")
+
+    out.append("Evidence gaps (unknown or missing answers rated at their worst)")
+    if not a.evidence_gaps:
+        out.append("  none")
+    for g in a.evidence_gaps:
+        flag = " [material]" if g.material else ""
+        out.append(f"  {g.question} ({g.value}){flag}: {text(g.label, lang)}")
+        out.append(f"      drives: {', '.join(g.drives)}")
+    out.append("")
+
+    if a.mitigations:
+        out.append("Mitigation plan")
+        for m in a.mitigations:
+            effect = "counted" if m.counted else ("projected only" if m.projected else "not counted")
+            who = ", ".join(x for x in (m.owner, m.due) if x)
+            out.append(f"  {m.id} ({m.state}, {effect}){': ' + who if who else ''} - {text(m.title, lang)}")
+            for issue in m.issues:
+                out.append(f"      note: {issue}")
+        out.append("")
+
+    out.append("Obligations")
+    if not a.obligations:
+        out.append("  none declared for this level")
+    for o in a.obligations:
+        level = "red flag" if o.level == "red_flag" else _label(a, o.level, lang)
+        out.append(f"  [{level}] {o.reason}")
+        out.append(f"      approver: {text(o.approver, lang)}")
+        out.append(f"      consultation: {text(o.consultation, lang)}")
+        out.append(f"      independent review: {text(o.independent_review, lang)}")
+        out.append(f"      publication: {text(o.publication, lang)}")
+        if o.review_interval_months:
+            out.append(f"      review every {o.review_interval_months} months")
+    return "\n".join(out) + "\n"
+
+
+def explain_answers(answers: dict[str, Any]) -> str:
+    """question=value pairs for a one-line trace."""
+    return "; ".join(f"{k}={_value(v)}" for k, v in answers.items())

@@ -1,0 +1,159 @@
+"""Loading and assembling questionnaires: every problem, with its file and line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pia.errors import PiaError
+from pia.loader import find_questionnaire, load_questionnaire
+
+
+def _problems(path: Path) -> list:
+    with pytest.raises(PiaError) as exc:
+        load_questionnaire(path)
+    return exc.value.problems
+
+
+def test_mini_assembles_core_and_module_in_order(mini):
+    assert mini.id == "mini" and mini.version == "1.2.0" and mini.major == 1
+    assert [s.id for s in mini.sections] == ["screening", "description", "drones", "safeguards"]
+    assert mini.question("drone_zoom").type == "yes_no"
+    assert mini.section_of("drone_zoom").id == "drones"
+    assert len(mini.rules.red_flags) == 2 and mini.rules.matrix.level(4, 1) == "high"
+    assert [Path(f).name for f in mini.source_files] == ["mini.yaml", "drone.yaml"]
+
+
+def test_five_problems_each_with_its_line(fixtures):
+    path = fixtures / "bad" / "five_problems.yaml"
+    found = {(p.line, p.path): p.message for p in _problems(path)}
+    assert len(found) == 5
+    assert "duplicate key 'label'" in found[(11, "")]
+    assert "unknown question 'no_such_question'" in found[(15, "sections.0.questions.1.when.question")]
+    assert "not asked before" in found[(19, "sections.0.questions.2.when.question")]
+    assert "unknown field 'maximum'" in found[(23, "sections.0.questions.3.maximum")]
+    assert "compare it with a number" in found[(31, "sections.0.questions.5.when.value")]
+    assert all(p.file == str(path) for p in _problems(path))
+
+
+def _write(tmp_path: Path, text: str, name: str = "q.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+HEAD = "id: t\ntitle: T\nversion: 1.0.0\nsections:\n  - id: s\n    title: S\n    questions:\n"
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("      - {id: a, type: choice, label: A}\n", "unknown type 'choice'"),
+        ("      - {id: a, type: yes_no}\n", "required field 'label' is missing"),
+        ("      - {id: A-1, type: yes_no, label: A}\n", "String should match pattern"),
+        ("      - {id: a, type: single_choice, label: A, options: [{value: x, label: X}]}\n", "at least 2"),
+        ("      - {id: a, type: single_choice, label: A, options: [{value: x, label: X}, {value: x, label: Y}]}\n",
+         "duplicate option value"),
+        ("      - {id: a, type: number, label: A, min: 5, max: 1}\n", "min is greater than max"),
+        ("      - {id: a, type: single_choice, label: A, options: [{value: unknown, label: X}, {value: b, label: B}]}\n",
+         "reserved"),
+    ],
+)
+def test_model_errors_are_located(tmp_path, question, message):
+    problems = _problems(_write(tmp_path, HEAD + question))
+    assert any(message in p.message and p.line == 8 for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        ("{question: n, op: contains, value: 3}", "multiple-choice"),
+        ("{question: c, op: equals, value: z}", "offers no choice|not one of the offered"),
+        ("{question: c, op: gte, value: 3}", "for number and date"),
+        ("{question: n, op: answered, value: 3}", "takes no value"),
+        ("{question: n, op: equals}", "needs a value"),
+        ("{question: m, op: contains, value: nope}", "offers no choice 'nope'"),
+        ("{question: m, op: equals, value: a}", "use contains"),
+        ("{question: g, op: equals, value: a}", "use 'field'"),
+        ("{question: g, field: nope, op: answered}", "no field 'nope'"),
+        ("{question: d, op: gte, value: tomorrow}", "YYYY-MM-DD"),
+        ("{question: n, op: in, value: 3}", "needs a list"),
+        ("{question: y, op: equals, value: unknown}", "op: unknown"),
+    ],
+)
+def test_condition_type_errors(tmp_path, when, message):
+    text = HEAD + (
+        "      - {id: n, type: number, label: N}\n"
+        "      - {id: c, type: single_choice, label: C, options: [{value: a, label: A}, {value: b, label: B}]}\n"
+        "      - {id: m, type: multi_choice, label: M, options: [{value: a, label: A}, {value: b, label: B}]}\n"
+        "      - {id: g, type: group, label: G, fields: [{id: f, type: text, label: F}]}\n"
+        "      - {id: d, type: date, label: D}\n"
+        "      - {id: y, type: yes_no, label: Y}\n"
+        f"      - {{id: z, type: yes_no, label: Z, when: {when}}}\n"
+    )
+    problems = _problems(_write(tmp_path, text))
+    import re
+
+    assert any(re.search(message, p.message) and p.line == 14 for p in problems), problems
+
+
+def test_duplicate_ids_across_modules(tmp_path):
+    core = _write(tmp_path, "id: t\ntitle: T\nversion: 1.0.0\nmodules: [m.yaml]\nsections:\n"
+                  "  - id: s\n    title: S\n    questions:\n      - {id: a, type: yes_no, label: A}\n")
+    _write(tmp_path, "id: m\ntitle: M\nsections:\n  - id: s2\n    title: S2\n    questions:\n"
+           "      - {id: a, type: yes_no, label: again}\n", "m.yaml")
+    (problem,) = _problems(core)
+    assert problem.file.endswith("m.yaml") and problem.line == 7
+    assert "already used in" in problem.message and "q.yaml:9" in problem.message
+
+
+def test_module_outside_folder_refused(tmp_path):
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    core = _write(sub, HEAD.replace("sections:", "modules: [../evil.yaml]\nsections:")
+                  + "      - {id: a, type: yes_no, label: A}\n")
+    assert "must live in the questionnaire's folder" in _problems(core)[0].message
+
+
+def test_rulebook_cross_references(tmp_path):
+    text = HEAD + "      - {id: a, type: yes_no, label: A}\n" + (
+        "rights: [{id: privacy, name: Privacy}]\n"
+        "red_flags:\n"
+        "  - {id: RF-1, title: X, outcome: do_not_proceed, when: {question: nope, op: answered}, rights: [speech]}\n"
+        "risk_rules:\n"
+        "  - {id: R-1, right: assembly, harm: H, when: {question: a, op: equals, value: 'yes'}, floors: {scale: 5}}\n"
+        "  - {id: R-2, right: privacy, harm: H, when: {question: a, op: equals, value: 'yes'}}\n"
+        "mitigations:\n"
+        "  - {id: M-1, title: M, evidence: E, reduces: [{right: privacy, dimension: height}]}\n"
+    )
+    messages = [p.message for p in _problems(_write(tmp_path, text))]
+    joined = "\n".join(messages)
+    assert "unknown question 'nope'" in joined
+    assert "unknown right 'speech'" in joined
+    assert "less than or equal to 4" in joined
+    assert "must set floors or an uplift" in joined
+    assert "Input should be 'scale', 'scope', 'irremediability' or 'likelihood'" in joined
+
+
+def test_matrix_severity4_floor(tmp_path, mini_path):
+    text = mini_path.read_text().replace("4: [high, very_high, very_high, very_high]",
+                                         "4: [medium, very_high, very_high, very_high]")
+    shutil.copy(mini_path.parent / "drone.yaml", tmp_path / "drone.yaml")
+    problems = _problems(_write(tmp_path, text, "mini.yaml"))
+    assert any("a cell is lower" in p.message or "never be below high" in p.message for p in problems)
+
+
+def test_find_questionnaire_by_id(fixtures):
+    assert find_questionnaire("mini", extra=[fixtures / "mini"]) == fixtures / "mini" / "mini.yaml"
+    assert find_questionnaire("no_such_id", extra=[fixtures]) is None
+
+
+def test_jurisdiction_scope_needs_the_question(tmp_path):
+    text = HEAD + "      - {id: a, type: yes_no, label: A}\n" + (
+        "red_flags:\n"
+        "  - {id: RF-1, title: X, outcome: do_not_proceed, when: {question: a, op: answered}, jurisdictions: [eu]}\n"
+    )
+    (problem,) = _problems(_write(tmp_path, text))
+    assert problem.line == 10 and "no jurisdiction_question" in problem.message
