@@ -240,6 +240,106 @@ def diff_cmd(a: Path, b: Path, questionnaire_path: Path | None, as_json: bool) -
         click.echo(format_text(result, (str(a), str(b))), nl=False)
     sys.exit(EXIT_OK if result.same else EXIT_FINDING)
 
+# --- reports (issue 5) ----------------------------------------------------------------------
+
+
+def _load_answers_any(path: Path, questionnaire_path: Path | None) -> tuple[Any, Any]:
+    """Answers from an answers file or from a report .docx that embeds them."""
+    from .answers import loads
+    from .answers import validate as validate_answers
+    from .loader import find_questionnaire, load_cached
+
+    if path.suffix.lower() != ".docx":
+        from .answers import load_validated
+
+        q = questionnaire_for(path, questionnaire_path)
+        return q, load_validated(path, q)
+    from .report.embed import answers_from_docx
+
+    answers, doc = loads(answers_from_docx(path), f"{path}[answers]")
+    if questionnaire_path is not None:
+        q = load_cached(questionnaire_path)
+    else:
+        found = find_questionnaire(answers.questionnaire)
+        if found is None:
+            raise PiaError(doc.problem(("questionnaire",), f"cannot find questionnaire {answers.questionnaire!r}"))
+        q = load_cached(found)
+    problems = validate_answers(answers, q, doc)
+    if problems:
+        raise PiaError(problems)
+    return q, answers
+
+
+def _check_date(_ctx: Any, _param: Any, value: str | None) -> str | None:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise click.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}") from exc
+
+
+@main.command()
+@click.argument("answers_path", metavar="ANSWERS", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="File to write; '-' writes to standard output (md and json only).")
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "md", "json"]), default=None,
+              help="Output format (default: from the output file's extension, else docx).")
+@click.option("--template", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Your own Word template (check it first with `pia lint-template`).")
+@click.option("--brief", is_flag=True, help="The 2-3 page council brief instead of the full assessment.")
+@click.option("--date", "generated", callback=_check_date, default=None,
+              help="Generation date printed in the report, YYYY-MM-DD (default: today).")
+@QUESTIONNAIRE_OPTION
+@safe
+def report(answers_path: Path, output: Path, fmt: str | None, template: Path | None, brief: bool,
+           generated: str | None, questionnaire_path: Path | None) -> None:
+    """Write the council brief or full assessment for ANSWERS (an answers file or a report .docx)."""
+    import datetime as dt
+
+    from .report import SUFFIXES, render
+
+    fmt = fmt or SUFFIXES.get(output.suffix.lower(), "docx")
+    if str(output) == "-" and fmt in ("docx", "pdf"):
+        raise PiaError(f"{fmt} is binary; give an output file with -o")
+    q, answers = _load_answers_any(answers_path, questionnaire_path)
+    generated = generated or dt.datetime.now(dt.UTC).date().isoformat()
+    data = render(q, answers, fmt, brief=brief, template=template, generated=generated)
+    if str(output) == "-":
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    tmp = output.with_name(f".{output.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(output)
+    except OSError as exc:
+        raise PiaError(f"{output}: cannot write: {exc.strerror or exc}") from exc
+    click.echo(f"{output}: {'council brief' if brief else 'full assessment'} ({fmt}, {len(data):,} bytes)", err=True)
+
+
+@main.command("lint-template")
+@click.argument("template", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--answers", "answer_files", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Answers file(s) to render with (default: every example shipped with the questionnaires).")
+@QUESTIONNAIRE_OPTION
+@safe
+def lint_template_cmd(template: Path, answer_files: tuple[Path, ...], questionnaire_path: Path | None) -> None:
+    """Check a Word template: Jinja errors, unknown variables, unsafe access, a render per example."""
+    from .report.lint import default_examples, example_contexts, lint_template
+
+    files = list(answer_files) or default_examples()
+    contexts = example_contexts(files, questionnaire_path)
+    problems = lint_template(template, contexts)
+    for p in problems:
+        click.echo(str(p), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", err=True)
+        sys.exit(EXIT_FINDING)
+    click.echo(f"{template}: ok (rendered against {len(files)} example answers file(s), full and brief)")
+
+
 @main.command()
 @click.option("-q", "--questionnaire", "questionnaire_ref", default=None,
               help="Questionnaire file or id (default: the one the answers file names, else camera_hria).")

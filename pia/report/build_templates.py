@@ -365,8 +365,8 @@ def build_full() -> Document:
     rights_table(doc)
     tag(doc, "{%p for r in rights %}")
     para(doc, "{{ r.name }}", style="Heading 2")
-    para(doc, "Legal anchors: {{ r.anchors }}. Before safeguards: {{ r.inherent.label }}; after verified "
-         "safeguards: {{ r.residual.label }}; if planned safeguards are completed: {{ r.projected.label }}.")
+    para(doc, "{{ r.summary }}", bold=True)
+    para(doc, "Legal anchors: {{ r.anchors }}.")
     table(doc, ["Dimension", "Rating", "Why (rules and answers)"],
           ["{{ d.name }}", "{{ d.value }} {{ d.word }}", "{{ d.reason }}"], "for d in r.dimensions", [3.2, 2.4, 11.0])
     tag(doc, "{%p if r.harms %}")
@@ -475,6 +475,7 @@ def build_brief() -> Document:
     red_flag_table(doc, brief=True)
 
     para(doc, "Risk to each right", style="Heading 1")
+    bullets(doc, "for r in rights", "{{ r.summary }}")
     rights_table(doc)
     matrix_block(doc)
 

@@ -295,7 +295,8 @@ def build_context(
             "id": jurisdiction or "",
             "name": _t(profile.name, lang) if profile else (jurisdiction or "Not determined"),
             "frameworks": [
-                _t(f.name, lang) for f in rules.frameworks if profile is None or f.id in profile.frameworks
+                _t(f.name, lang) for f in rules.frameworks
+                if (f.id in a["frameworks"] if "frameworks" in a else profile is None or f.id in profile.frameworks)
             ],
         },
         "outcome": {
@@ -431,6 +432,8 @@ def _right(r: Any, fmt: Formatter, levels: dict[str, dict[str, Any]], harm: dict
     projected = _level(levels, _get(r, "projected"))
     res_sev, res_lik = _severity(_get(r, "residual_dimensions"))
     pro_sev, pro_lik = _severity(_get(r, "projected_dimensions"))
+    res_sev = _get(r, "residual_severity", res_sev)
+    pro_sev = _get(r, "projected_severity", pro_sev)
     mitig = []
     for m in _get(r, "mitigations", []) or []:
         state = str(_get(m, "state", ""))
@@ -443,9 +446,13 @@ def _right(r: Any, fmt: Formatter, levels: dict[str, dict[str, Any]], harm: dict
         })
     severity = _get(r, "severity")
     likelihood = _get(r, "likelihood")
+    name = _t(_get(r, "name"), lang)
+    summary = (f"{name}: {inherent['label'].lower()} before safeguards; {residual['label'].lower()} after "
+               f"verified safeguards; {projected['label'].lower()} if planned safeguards are completed.")
     return {
         "id": str(_get(r, "id", "")),
-        "name": _t(_get(r, "name"), lang),
+        "name": name,
+        "summary": summary,
         "anchors": ", ".join(map(str, _get(r, "anchors", []) or [])),
         "scale": by["scale"],
         "scope": by["scope"],
@@ -471,8 +478,9 @@ def _mitigation(m: Any, q: Questionnaire, lang: str) -> dict[str, Any]:
     cat = next((c for c in q.rules.mitigations if c.id == mid), None)
     title = _t(_get(m, "title"), lang) or (_t(cat.title, lang) if cat else mid)
     state = str(_get(m, "state", ""))
-    evidence_needed = _t(cat.evidence, lang) if cat else ""
+    evidence_needed = _t(_get(m, "evidence_required"), lang) or (_t(cat.evidence, lang) if cat else "")
     rights = _get(m, "rights", []) or []
+    issues = "; ".join(str(x) for x in _get(m, "issues", []) or [])
     right_names = {r.id: _t(r.name, lang) for r in q.rules.rights}
     return {
         "id": mid,
@@ -485,7 +493,9 @@ def _mitigation(m: Any, q: Questionnaire, lang: str) -> dict[str, Any]:
         "evidence_needed": evidence_needed,
         "rights": ", ".join(right_names.get(str(x), str(x)) for x in rights),
         "counted": bool(_get(m, "counted", state == "verified")),
-        "counted_label": "Yes" if _get(m, "counted", state == "verified") else "No (not yet verified)",
+        "counted_label": ("Yes" if _get(m, "counted", state == "verified") else "No (not yet verified)")
+        + (f": {issues}" if issues else ""),
+        "issues": issues,
     }
 
 
@@ -499,6 +509,7 @@ def _gap(g: Any, fmt: Formatter, q: Questionnaire, lang: str) -> dict[str, Any]:
         "section": _t(section.title, lang) if section else "",
         "status": "Unknown" if value == UNKNOWN else "Not answered",
         "drives": ", ".join(map(str, _get(g, "drives", []) or [])),
+        "material": bool(_get(g, "material", False)),
     }
 
 
@@ -513,6 +524,7 @@ def _obligation(o: Any, levels: dict[str, dict[str, Any]], lang: str) -> dict[st
         "independent_review": _t(_get(o, "independent_review"), lang),
         "publication": _t(_get(o, "publication"), lang),
         "review": f"Every {months} months" if months else "Not applicable",
+        "reason": str(_get(o, "reason", "") or ""),
     }
 
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_PUNCT = re.compile(r"([\\`*_\[\]{}()#+!|~])")
+_PUNCT = re.compile(r"([\\`*_\[\]#|~])")
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.M)
 
 
 def md(value: Any, table: bool = False) -> str:
     """Escape text for Markdown; in tables newlines become <br>."""
     s = str(value)
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _PUNCT.sub(r"\\\1", s)
     s = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), s)
     if table:
@@ -145,6 +145,7 @@ def _brief(ctx: dict[str, Any], add: Any) -> None:
     add(f"## {c[2]}")
     _red_flags(ctx, add, detail=False)
     add(f"## {c[3]}")
+    add("\n".join(f"- {md(r['summary'])}" for r in ctx["rights"]))
     _rights(ctx, add)
     _matrix(ctx, add)
     add(f"## {c[4]}")
@@ -196,9 +197,7 @@ def _full(ctx: dict[str, Any], add: Any) -> None:
     _rights(ctx, add)
     for r in ctx["rights"]:
         add(f"### {md(r['name'])}")
-        add(f"Legal anchors: {md(r['anchors'])}. Before safeguards: {md(r['inherent']['label'])}; after verified "
-            f"safeguards: {md(r['residual']['label'])}; if planned safeguards are completed: "
-            f"{md(r['projected']['label'])}.")
+        add(f"**{md(r['summary'])}**\\\nLegal anchors: {md(r['anchors'])}.")
         add(_table(["Dimension", "Rating", "Why (rules and answers)"],
                    [[d["name"], f"{d['value']} {d['word']}".strip(), d["reason"]] for d in r["dimensions"]]))
         if r["harms"]:

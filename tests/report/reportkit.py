@@ -1,0 +1,94 @@
+"""Helpers for the report tests. Examples every report test runs over: the mini fixture answers here, plus the
+instrument's example answers once they exist (questionnaires/*/examples/*.yaml)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+MINI = ROOT / "tests" / "fixtures" / "mini" / "mini.yaml"
+GENERATED = "2026-11-26"
+
+
+def example_files() -> list[Path]:
+    mine = sorted((HERE / "answers").glob("*.yaml"))
+    shipped = sorted((ROOT / "questionnaires").glob("*/examples/*.yaml"))
+    shipped += sorted((ROOT / "examples").glob("*.yaml"))
+    return mine + shipped
+
+
+def questionnaire_path_for(path: Path) -> Path:
+    """The mini answers here are for the fixture; shipped examples find their own."""
+    if path.parent == HERE / "answers":
+        return MINI
+    from pia.answers import load
+    from pia.loader import find_questionnaire
+
+    answers, _ = load(path)
+    found = find_questionnaire(answers.questionnaire, extra=[path.parent, path.parent.parent])
+    assert found is not None, f"no questionnaire for {path}"
+    return found
+
+
+@dataclass
+class Example:
+    path: Path
+    q: Any
+    answers: Any
+    qpath: Path
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+_CACHE: dict[tuple[str, str, bool], bytes] = {}
+
+
+def rendered(ex: Example, fmt: str, brief: bool = False) -> bytes:
+    """Render once per session (LibreOffice is slow); tests only read the bytes."""
+    from pia.report import render
+
+    key = (str(ex.path), fmt, brief)
+    if key not in _CACHE:
+        _CACHE[key] = render(ex.q, ex.answers, fmt, brief=brief, generated=GENERATED)
+    return _CACHE[key]
+
+
+def load_example(path: Path) -> Example:
+    from pia.answers import load
+    from pia.loader import load_cached
+
+    qpath = questionnaire_path_for(path)
+    answers, _ = load(path)
+    return Example(path, load_cached(qpath), answers, qpath)
+
+
+def parts(docx: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        return {n: zf.read(n) for n in sorted(zf.namelist())}
+
+
+def soffice_or_skip() -> str:
+    from pia.report.pdf import soffice
+
+    exe = soffice()
+    if exe is None:
+        pytest.skip("soffice not installed: apt-get install libreoffice-writer-nogui")
+    return exe
+
+
+def pdftotext_or_skip() -> str:
+    import shutil
+
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        pytest.skip("pdftotext not installed: apt-get install poppler-utils")
+    return exe

@@ -1,0 +1,106 @@
+"""The report context is plain, clean data; the committed templates match their generator."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from reportkit import GENERATED, HERE, Example, load_example, parts
+
+from pia.errors import PiaError
+from pia.report import context_for
+from pia.report.build_templates import BUILDERS, TEMPLATE_DIR, build
+from pia.report.context import clean
+from pia.report.embed import answers_from_docx, answers_part_xml
+
+
+def test_context_is_plain_json_data(example: Example) -> None:
+    ctx = context_for(example.q, example.answers, generated=GENERATED)
+    assert json.loads(json.dumps(ctx)) == ctx
+    assert ctx["generated"] == GENERATED
+    def walk(o):
+        if isinstance(o, str):
+            assert not any(ord(c) < 32 and c not in "\n\t" for c in o), repr(o)
+        elif isinstance(o, dict):
+            for v in o.values():
+                walk(v)
+        elif isinstance(o, list):
+            for v in o:
+                walk(v)
+    walk(ctx)
+
+
+def test_no_clock_in_the_core() -> None:
+    ex = load_example(HERE / "answers" / "mini-cctv-low.yaml")
+    ctx = context_for(ex.q, ex.answers)
+    assert ctx["generated"] == "not stated" == ctx["reproducibility"]["generated"]
+
+
+def test_ratings_are_traced_to_rules_and_answers() -> None:
+    ex = load_example(HERE / "answers" / "mini-assembly-fr.yaml")
+    ctx = context_for(ex.q, ex.answers, generated=GENERATED)
+    assembly = next(r for r in ctx["rights"] if r["id"] == "assembly")
+    scale = next(d for d in assembly["dimensions"] if d["dimension"] == "scale")
+    assert scale["value"] == 4
+    assert "R-ASSEMBLY (Identification of protesters)" in scale["reason"]
+    assert "Will cameras cover assemblies or protests?: Yes" in scale["reason"]
+    flags = [f["id"] for f in ctx["red_flags"]]
+    assert "RF-10" in flags
+    assert ctx["outcome"]["id"] == "do_not_proceed"
+    plan = {m["id"]: m for m in ctx["mitigations"]}
+    assert plan["M-GEOFENCE"]["owner"] == "Police IT" and plan["M-GEOFENCE"]["due"] == "2027-03-01"
+    assert plan["M-GEOFENCE"]["counted"] is False
+    cells = [c for row in ctx["matrix"]["rows"] for c in row["cells"]]
+    assert any("Freedom of assembly (before)" in c["rights"] for c in cells)
+    assert "Freedom of assembly: before safeguards severity 4" in ctx["matrix"]["alt"]
+
+
+def test_crosswalk_says_where_each_element_is_answered() -> None:
+    ex = load_example(HERE / "answers" / "mini-cctv-low.yaml")
+    ctx = context_for(ex.q, ex.answers, generated=GENERATED)
+    (gdpr,) = ctx["crosswalk"]
+    rows = {e["id"]: e for e in gdpr["elements"]}
+    assert rows["GDPR-35-7a"]["status"] == "Answered"
+    assert "What problem does it address? (answered)" in rows["GDPR-35-7a"]["where"]
+    assert rows["GDPR-35-7b"]["status"] == "Not covered"
+
+
+def test_clean_strips_controls_and_keeps_text() -> None:
+    s = "a\x00b\x01c\x07d\x0be\x0cf\x1bg\x7fh\x85i\r\nj\rk\tl 🚁 مرحبا Привет"
+    assert clean(s) == "abcdefghi\nj\nk\tl 🚁 مرحبا Привет"
+
+
+def test_committed_templates_match_the_generator(tmp_path) -> None:
+    build(tmp_path)
+    for name in BUILDERS:
+        fresh = parts((tmp_path / name).read_bytes())
+        committed = parts((TEMPLATE_DIR / name).read_bytes())
+        assert fresh == committed, f"{name} is stale: run python -m pia.report.build_templates"
+
+
+def test_embedded_answers_are_checked() -> None:
+    import io
+    import zipfile
+
+    from docx import Document
+
+    from pia.report.embed import embed
+
+    doc = Document()
+    embed(doc, "questionnaire: mini\n")
+    embed(doc, "questionnaire: mini2\n")  # replaces, never duplicates
+    buf = io.BytesIO()
+    doc.save(buf)
+    assert answers_from_docx(buf.getvalue()) == "questionnaire: mini2\n"
+    zf = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    ours = [n for n in zf.namelist() if n.startswith("customXml/") and b"urn:pia:answers" in zf.read(n)]
+    assert len(ours) == 1
+    tampered = answers_part_xml("questionnaire: mini\n").replace(b'sha256="', b'sha256="0')
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(out, "w") as dst:
+        for n in src.namelist():
+            dst.writestr(n, tampered if n.startswith("customXml/") else src.read(n))
+    with pytest.raises(PiaError, match="altered"):
+        answers_from_docx(out.getvalue())
+    with pytest.raises(PiaError, match="not a Word"):
+        answers_from_docx(b"not a zip")
