@@ -383,6 +383,7 @@ def crosswalk(questionnaire_ref: str | None, frameworks: tuple[str, ...], answer
     if has_findings(result, answers is not None):
         sys.exit(EXIT_FINDING)
 
+
 @main.command("assess")
 @click.argument("answers_path", metavar="ANSWERS", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the full assessment as canonical JSON.")

@@ -85,7 +85,7 @@ def test_modules_are_separate_files_placed_after_a_core_section(camera):
 
 def test_rights_catalogue(camera):
     rights = {r.id: r for r in camera.rules.rights}
-    assert RIGHTS <= set(rights)
+    assert set(rights) >= RIGHTS
     for r in rights.values():
         assert r.anchors, r.id
         assert text(r.description), r.id
@@ -108,6 +108,7 @@ def test_ai_act_prohibitions_are_scoped_to_the_eu(camera):
     for rid in ("RF-01", "RF-02", "RF-03", "RF-04", "RF-05", "RF-07", "RF-16", "RF-17"):
         assert flags[rid].jurisdictions == ["eu"], rid
     assert set(flags["RF-15"].jurisdictions) == {"eu", "uk"}
+    assert set(flags["RF-18"].jurisdictions) == {"eu", "uk"}
     for rid in ("RF-08", "RF-10", "RF-11", "RF-12", "RF-13", "RF-14", "RF-20"):
         assert flags[rid].jurisdictions == [], f"{rid} applies everywhere"
 
@@ -140,6 +141,8 @@ def _leaf_values(cond):
 def test_matrix_is_the_methodology_matrix(camera):
     m = camera.rules.matrix
     assert [lv.id for lv in m.levels] == ["low", "medium", "high", "very_high"]
+    assert [text(lv.label) for lv in m.levels] == ["Low", "Medium", "High", "Very high"]
+    assert [lv.color for lv in m.levels] == ["#2e7d32", "#f9a825", "#ef6c00", "#b71c1c"]
     assert m.cells == {
         1: ["low", "low", "low", "medium"],
         2: ["low", "medium", "medium", "high"],
