@@ -29,11 +29,16 @@ def request_page(name: str) -> None:
 # ratings tables (panel.py) share one compact style.
 CSS = """<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4a4d57; opacity: 1; }
-.pia-matrix { border-collapse: collapse; width: 100%; font-size: 0.8rem; }
-.pia-matrix td, .pia-matrix th { border: 1px solid #fff; padding: 4px; vertical-align: top; text-align: left; }
+.pia-matrix { border-collapse: collapse; width: 100%; max-width: 100%; table-layout: fixed; font-size: 0.8rem; }
+.pia-matrix caption { overflow-wrap: anywhere; }
+.pia-matrix td, .pia-matrix th { border: 1px solid #fff; padding: 4px; vertical-align: top; text-align: left;
+  overflow-wrap: break-word; }
+.pia-matrix .pins { margin-top: 2px; display: flex; flex-wrap: wrap; gap: 2px; }
+.pia-matrix .pin { display: inline-block; min-width: 1.3rem; padding: 0 3px; border-radius: 0.65rem; text-align: center;
+  background: #ffffff; color: #000000; font-weight: 700; border: 1px solid #000000; }
+.pia-matrix .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+[data-testid="stHtml"] { max-width: 100%; overflow-x: auto; }
 .pia-matrix th { background: #f0f2f6; color: #262730; font-weight: 600; }
-.pia-matrix ul { margin: 2px 0 0 0; padding-left: 1rem; }
-.pia-matrix li { font-weight: 700; }
 </style>"""
 
 

@@ -84,8 +84,12 @@ def outcome_box(a: Any) -> None:
         st.warning(body, icon=":material/warning:")
     else:
         st.success(body, icon=":material/check_circle:")
-    for reason in a.outcome_reasons[:4]:
-        st.caption(reason)
+    if a.outcome_reasons:
+        st.caption(a.outcome_reasons[0])
+    if len(a.outcome_reasons) > 1:
+        with st.expander("Why this outcome"):
+            for reason in a.outcome_reasons[1:]:
+                st.caption(reason)
 
 
 def render(q: Questionnaire, a: Any | None, note: str | None, ctx: str = "panel") -> None:
@@ -147,8 +151,9 @@ def rights_table(a: Any, labels: dict[str, str]) -> None:
         return f'<td style="background:{bg};color:{_text_colour(bg)}">{html.escape(labels.get(level, level))}</td>'
 
     rows = "".join(
-        f"<tr><th scope='row'>{html.escape(text(r.name))}</th>{cell(r.inherent)}{cell(r.residual)}{cell(r.projected)}</tr>"
-        for r in a.rights
+        f"<tr><th scope='row'>{n}. {html.escape(text(r.name))}</th>{cell(r.inherent)}{cell(r.residual)}"
+        f"{cell(r.projected)}</tr>"
+        for n, r in enumerate(a.rights, start=1)
     )
     st.html(
         '<table class="pia-matrix"><caption style="caption-side:top;text-align:left;color:#262730">'
@@ -177,10 +182,10 @@ def matrix_html(a: Any) -> str:
     """The severity x likelihood grid with each right placed by its residual rating."""
     colours = {lv.id: lv.color for lv in a.matrix.levels}
     labels = {lv.id: text(lv.label) for lv in a.matrix.levels}
-    placed: dict[tuple[int, int], list[str]] = {}
-    for r in a.rights:
+    placed: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    for n, r in enumerate(a.rights, start=1):
         key = (r.residual_severity, r.residual_dimensions.get("likelihood", r.likelihood))
-        placed.setdefault(key, []).append(text(r.name))
+        placed.setdefault(key, []).append((n, text(r.name)))
     head = "".join(f'<th scope="col">{n}</th>' for n in ("1 rare", "2 possible", "3 likely", "4 almost certain"))
     body = []
     for sev in (4, 3, 2, 1):
@@ -190,13 +195,15 @@ def matrix_html(a: Any) -> str:
             bg = colours.get(lv, "#888888")
             names = placed.get((sev, lik), [])
             inner = f"<span class='lv'>{html.escape(labels.get(lv, lv))}</span>"
-            if names:
-                inner += "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in names) + "</ul>"
+            if names:   # numbered pins; the ratings table below gives each number its right
+                inner += "<div class='pins'>" + "".join(
+                    f"<span class='pin' title='{html.escape(name)}'>{n}<span class='sr'> {html.escape(name)}</span></span>"
+                    for n, name in names) + "</div>"
             cells.append(f'<td style="background:{bg};color:{_text_colour(bg)}">{inner}</td>')
         body.append(f'<tr><th scope="row">{sev}</th>{"".join(cells)}</tr>')
     return (
         '<table class="pia-matrix"><caption style="caption-side:top;text-align:left;color:#262730">'
-        "Risk matrix: each right is placed by its rating after verified safeguards "
+        "Risk matrix: each numbered right sits where its rating after verified safeguards falls "
         "(rows: severity, 4 = most severe; columns: likelihood)</caption>"
         f'<thead><tr><th scope="col">Severity</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
     )

@@ -226,7 +226,7 @@ def _group(q: Questionnaire, group: Group, value: Any, lang: str) -> None:
     for i, row in enumerate(rows):
         with st.container(border=True, key=f"row_{qid}__{i}"):
             st.markdown(f"{item} {i + 1}")
-            cols = st.columns(min(len(group.fields), 3), gap="small")
+            cols = st.columns(3 if len(group.fields) == 3 else 2, gap="small")
             for j, f in enumerate(group.fields):
                 key = gkey(qid, i, f.id)
                 with cols[j % len(cols)]:
