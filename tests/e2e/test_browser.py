@@ -34,12 +34,16 @@ def in_key(page, key: str):  # noqa: ANN001, ANN201
 
 
 def choose(page, key: str, label: str) -> None:  # noqa: ANN001
+    from playwright.sync_api import expect
+
     in_key(page, key).get_by_text(label, exact=True).click()
+    expect(in_key(page, key).get_by_role("radio", name=label, exact=True)).to_be_checked()
     wait_idle(page)
 
 
-def outcome(page) -> str:  # noqa: ANN001
-    return page.get_by_text("Outcome:").first.inner_text()
+def outcome(page):  # noqa: ANN001, ANN201
+    """The outcome line of the live panel, as a locator (assert on it with expect, which retries)."""
+    return page.get_by_text("Outcome:").first
 
 
 def start_assessment(page, server, title: str) -> None:  # noqa: ANN001
@@ -68,16 +72,16 @@ def test_newcomer_screening_section_outcome_and_docx(page, server, tmp_path):
     page.get_by_role("option", name="Live face recognition").click()
     page.keyboard.press("Escape")
     wait_idle(page)
+    expect(in_key(page, "w_at_assemblies")).to_be_visible()     # the follow-up question appears
     choose(page, "w_law_enforcement", "No")
     choose(page, "w_at_assemblies", "Yes")
     # A prohibited use shows the moment screening reveals it.
     expect(page.get_by_text("RF-10: Face recognition at assemblies")).to_be_visible()
-    assert "Do not proceed" in outcome(page)
+    expect(outcome(page)).to_contain_text("Do not proceed")
     shot(page, "3-wizard-red-flag")
     choose(page, "w_at_assemblies", "No")
     expect(page.get_by_text("RF-10: Face recognition at assemblies")).to_have_count(0)
-    first = outcome(page)
-    assert "Do not proceed" not in first
+    expect(outcome(page)).not_to_contain_text("Do not proceed")
 
     page.get_by_role("button", name="Next").click()
     wait_idle(page)
@@ -102,10 +106,10 @@ def test_newcomer_screening_section_outcome_and_docx(page, server, tmp_path):
     wait_idle(page)
     choose(page, "w_legal_basis", "None identified")
     expect(page.get_by_text("RF-11: No legal basis")).to_be_visible()
-    assert "Do not proceed" in outcome(page)
+    expect(outcome(page)).to_contain_text("Do not proceed")
     choose(page, "w_legal_basis", "A specific statute")
     expect(page.get_by_text("RF-11: No legal basis")).to_have_count(0)
-    assert outcome(page) != "" and "Do not proceed" not in outcome(page)
+    expect(outcome(page)).not_to_contain_text("Do not proceed")
     shot(page, "4-wizard-description")
 
     # Everything typed is already saved: a reload brings it back.
