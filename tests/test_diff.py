@@ -96,3 +96,18 @@ def test_cli_diff_exit_codes(tmp_path, mini, mini_path):
     broken = run_cli("diff", str(a), str(bad), "-q", str(mini_path))
     assert broken.returncode == 2
     assert "bad.yaml:3:" in broken.stderr and "Traceback" not in broken.stderr
+
+
+def test_cli_diff_reads_a_docx_report(tmp_path, mini, mini_path):
+    from pia.report import render
+
+    answers = aset(jurisdiction="eu", camera_count=5)
+    a = tmp_path / "a.yaml"
+    save(answers, a, mini)
+    report = tmp_path / "report.docx"
+    report.write_bytes(render(mini, answers, "docx", generated="2026-01-05"))
+    same = run_cli("diff", str(a), str(report), "-q", str(mini_path))
+    assert same.returncode == 0, same.stdout + same.stderr
+    other = tmp_path / "other.docx"
+    other.write_bytes(render(mini, answers.with_answer("camera_count", 7), "docx", generated="2026-01-05"))
+    assert run_cli("diff", str(report), str(other), "-q", str(mini_path)).returncode == 1
