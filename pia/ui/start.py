@@ -90,7 +90,7 @@ def _drafts() -> None:
         return
     for d in drafts[:50]:
         with st.container(border=True, key=f"draft_{d.id}"):
-            c1, c2, c3 = st.columns([5, 1.4, 1.4], vertical_alignment="center")
+            c1, c2 = st.columns([4, 1.6], vertical_alignment="center")
             with c1:
                 who = f" by {d.updated_by}" if d.updated_by else ""
                 org = f" — {d.organisation}" if d.organisation else ""
@@ -99,10 +99,9 @@ def _drafts() -> None:
                            f"saved {d.updated_at:%Y-%m-%d %H:%M} UTC{who}" + (" · archived" if d.archived else ""))
             with c2:
                 st.button("Open", key=f"open_{d.id}", on_click=_open, args=(d.id,), type="primary",
-                          help=f"Continue “{d.title}”")
-            with c3:
-                st.button("Restore" if d.archived else "Archive", key=f"arch_{d.id}", on_click=_archive,
-                          args=(d.id,), help="Archived drafts are kept but hidden from this list")
+                          help=f"Continue “{d.title}”", width="stretch")
+                st.button("Unarchive" if d.archived else "Archive", key=f"arch_{d.id}", on_click=_archive,
+                          args=(d.id,), help="Archived drafts are kept but hidden from this list", width="stretch")
     if len(drafts) > 50:
         st.caption(f"Showing the 50 most recent of {len(drafts)} drafts.")
 

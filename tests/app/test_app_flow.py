@@ -323,3 +323,18 @@ def test_history_restore_and_compare(env):
     at.selectbox(key="hist_to").set_value(4).run()
     table = "\n".join(m.value for m in at.markdown)
     assert "Where is the system deployed?" in table and "United Kingdom" in table and "European Union" in table
+
+
+def test_named_version_and_archive(env):
+    at = start()
+    draft_id = at.session_state["draft_id"]
+    goto(at, "history")
+    at.text_input(key="version_note").input("sent to the data protection officer")
+    [b for b in at.button if "Save a named version" in b.label][0].click()
+    ok(at.run())
+    assert Store(env).history(draft_id)[0].note == "sent to the data protection officer"
+    goto(at, "start")
+    at.button(key=f"arch_{draft_id}").click().run()
+    ok(at)
+    assert not [b for b in at.button if b.key == f"open_{draft_id}"]
+    assert Store(env).drafts(include_archived=True)[0].archived
