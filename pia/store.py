@@ -249,6 +249,22 @@ class Store:
         with self._session() as s, s.begin():
             s.execute(update(DraftRow).where(DraftRow.id == draft_id).values(archived=archived))
 
+    def delete(self, draft_id: str) -> None:
+        """Erase a draft and every revision (for retention limits and erasure requests).
+
+        Only archived drafts can be deleted, so one click can never destroy live work.
+        """
+        from sqlalchemy import delete
+
+        with self._session() as s, s.begin():
+            row = s.get(DraftRow, draft_id)
+            if row is None:
+                raise PiaError(f"no saved draft {draft_id!r}")
+            if not row.archived:
+                raise PiaError("archive the draft before deleting it")
+            s.execute(delete(RevisionRow).where(RevisionRow.draft_id == draft_id))
+            s.execute(delete(DraftRow).where(DraftRow.id == draft_id))
+
     # --- reading -------------------------------------------------------------------
 
     def draft(self, draft_id: str) -> DraftInfo:

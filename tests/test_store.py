@@ -170,3 +170,15 @@ def test_unreachable_database_is_one_clear_error():
         Store("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
     except StoreError as exc:
         assert "secret" not in str(exc)
+
+
+def test_delete_only_archived_and_erases_history(store, mini):
+    d = store.create(answers(mini), q=mini)
+    store.save(d.id, answers(mini, jurisdiction="eu"), base=1, q=mini)
+    with pytest.raises(PiaError, match="archive the draft before deleting"):
+        store.delete(d.id)
+    store.archive(d.id)
+    store.delete(d.id)
+    assert store.drafts(include_archived=True) == [] and store.history(d.id) == []
+    with pytest.raises(PiaError, match="no saved draft"):
+        store.delete(d.id)

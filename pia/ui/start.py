@@ -73,6 +73,34 @@ def _archive(draft_id: str) -> None:
         s.archive(draft_id, not s.draft(draft_id).archived)
 
 
+def _cancel_delete() -> None:
+    ss.pop("delete_pending", None)
+
+
+@st.dialog("Delete this draft permanently?", on_dismiss=_cancel_delete)
+def _confirm_delete(draft_id: str, title: str) -> None:
+    st.markdown(f"**{title or '(untitled)'}** and every one of its revisions will be erased from the database. "
+                "This cannot be undone. Download the answers file first if you may need it again.")
+    c1, c2 = st.columns(2)
+    if c1.button("Delete permanently", key="confirm_delete", type="primary"):
+        ss.pop("delete_pending", None)
+        s = state.store()
+        try:
+            if s is not None:
+                s.delete(draft_id)
+                state.flash("success", f"Deleted “{title}”.")
+                if ss.get(state.DRAFT) == draft_id:
+                    for key in (state.ANSWERS, state.QPATH, state.DRAFT, state.BASE):
+                        ss.pop(key, None)
+                    st.query_params.clear()
+        except PiaError as exc:
+            state.flash("error", str(exc))
+        st.rerun()
+    if c2.button("Keep it", key="cancel_delete"):
+        ss.pop("delete_pending", None)
+        st.rerun()
+
+
 def _drafts() -> None:
     st.markdown("**Resume a saved draft**")
     s = state.store()
@@ -102,6 +130,12 @@ def _drafts() -> None:
                           help=f"Continue “{d.title}”", width="stretch")
                 st.button("Unarchive" if d.archived else "Archive", key=f"arch_{d.id}", on_click=_archive,
                           args=(d.id,), help="Archived drafts are kept but hidden from this list", width="stretch")
+                if d.archived:
+                    st.button("Delete…", key=f"del_{d.id}", width="stretch", help="Erase this draft and its history",
+                              on_click=ss.__setitem__, args=("delete_pending", (d.id, d.title)))
+    pending = ss.get("delete_pending")
+    if pending:   # called on every run while pending, so the dialog's own buttons keep working
+        _confirm_delete(*pending)
     if len(drafts) > 50:
         st.caption(f"Showing the 50 most recent of {len(drafts)} drafts.")
 

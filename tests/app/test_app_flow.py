@@ -338,3 +338,11 @@ def test_named_version_and_archive(env):
     ok(at)
     assert not [b for b in at.button if b.key == f"open_{draft_id}"]
     assert Store(env).drafts(include_archived=True)[0].archived
+    # An archived draft can be erased, after a confirmation.
+    at.toggle(key="show_archived").set_value(True).run()
+    at.button(key=f"del_{draft_id}").click().run()
+    assert "cannot be undone" in "\n".join(m.value for m in at.markdown)
+    at.button(key="confirm_delete").click().run()
+    ok(at)
+    assert Store(env).drafts(include_archived=True) == [] and Store(env).history(draft_id) == []
+    assert "draft_id" not in at.session_state or at.session_state["draft_id"] is None
