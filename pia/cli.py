@@ -124,7 +124,7 @@ def validate(paths: tuple[Path, ...], questionnaire_path: Path | None) -> None:
     from .loader import load_questionnaire
 
     problems: list[Problem] = []
-    for path in paths:
+    for path in _expand(paths):
         try:
             if path.suffix.lower() == ".docx":
                 problems += _validate_docx(path, questionnaire_path)
@@ -143,6 +143,32 @@ def validate(paths: tuple[Path, ...], questionnaire_path: Path | None) -> None:
             problems += exc.problems
     if problems:
         _fail(problems)
+
+
+def _expand(paths: tuple[Path, ...]) -> list[Path]:
+    """Folders stand for every questionnaire and answers file inside them.
+
+    Module files are checked through the core file that includes them, so a
+    file named in some core's `modules:` list is not checked on its own.
+    """
+    from .yamlio import load_file
+
+    out: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            out.append(path)
+            continue
+        files = sorted(p for p in path.rglob("*.yaml") if not any(part.startswith(".") for part in p.parts))
+        modules: set[Path] = set()
+        for f in files:
+            try:
+                data = load_file(f, collect=True).data
+            except PiaError:
+                continue
+            if isinstance(data, dict) and isinstance(data.get("modules"), list):
+                modules |= {(f.parent / str(m)).resolve() for m in data["modules"]}
+        out += [f for f in files if f.resolve() not in modules]
+    return out
 
 
 def _validate_docx(path: Path, questionnaire_path: Path | None) -> list[Problem]:

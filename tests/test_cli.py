@@ -75,3 +75,14 @@ def test_schema_commands_print_json():
 def test_usage_error_is_exit_2():
     r = pia("validate")
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_validate_a_folder_checks_cores_and_answers_not_modules(fixtures):
+    r = pia("validate", str(ROOT / "questionnaires"))
+    assert r.returncode == 0, r.stderr
+    assert "camera_hria.yaml: ok" in r.stdout and "examples/" in r.stdout
+    # modules are checked through their core file, not on their own
+    assert "rules.yaml" not in r.stdout and "drones.yaml" not in r.stdout
+    r = pia("validate", str(fixtures / "mini"))
+    assert r.returncode == 2 and "answers_bad.yaml:6:3" in r.stderr
+    assert "drone.yaml: ok" not in r.stdout and "mini.yaml: ok" in r.stdout

@@ -27,6 +27,15 @@ MEDIA_TYPES = {
 }
 
 
+def suggested_filename(answers: AnswerSet, fmt: str, brief: bool = False) -> str:
+    """A safe download name such as `town-centre-cameras-council-brief.pdf`."""
+    import re
+
+    base = re.sub(r"[^a-z0-9]+", "-", (answers.meta.get("title") or answers.questionnaire).lower()).strip("-")[:60]
+    kind = "council-brief" if brief else "full-assessment"
+    return f"{base or 'assessment'}-{kind}.{fmt}"
+
+
 def assessment_for(questionnaire: Questionnaire, answers: AnswerSet, assessment: Any = None) -> Any:
     """Valid answers only; then the engine's result (or the one the caller already has)."""
     problems = validate(answers, questionnaire)

@@ -32,11 +32,11 @@ FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 # --- low-level helpers --------------------------------------------------------------------
 
 
-def _styles(doc: Document) -> None:
+def _styles(doc: Document, size: float = 10.5) -> None:
     st = doc.styles
     normal = st["Normal"]
     normal.font.name = "Calibri"
-    normal.font.size = Pt(10.5)
+    normal.font.size = Pt(size)
     rpr = normal.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
@@ -78,12 +78,12 @@ def _field(paragraph, instr: str, placeholder: str) -> None:
     paragraph._p.append(fld)
 
 
-def _header_footer(doc: Document, header_text: str) -> None:
+def _header_footer(doc: Document, header_text: str, margin: float = 2.2) -> None:
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.orientation = WD_ORIENT.PORTRAIT
     for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(2.2))
+        setattr(section, side, Cm(margin))
     section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
     hp = section.header.paragraphs[0]
     hp.text = header_text
@@ -195,10 +195,10 @@ def page_break(doc: Document) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _new(header: str) -> Document:
+def _new(header: str, size: float = 10.5, margin: float = 2.2) -> Document:
     doc = Document()
-    _styles(doc)
-    _header_footer(doc, header)
+    _styles(doc, size)
+    _header_footer(doc, header, margin)
     cp = doc.core_properties
     cp.author = "pia"
     cp.last_modified_by = "pia"
@@ -224,7 +224,7 @@ def rights_table(doc: Document) -> None:
          "{% cellbg r.inherent.tint %}{{ r.inherent.label }}", "{% cellbg r.residual.tint %}{{ r.residual.label }}",
          "{{ r.projected.label }}"],
         "for r in rights",
-        [3.2, 1.4, 1.4, 2.2, 1.8, 2.3, 2.3, 2.2],
+        [2.7, 1.3, 1.4, 2.5, 2.0, 2.2, 2.3, 2.2],
     )
     para(doc, "Scale, scope, irremediability and likelihood are rated 1 (low) to 4 (very high). "
          "Severity is the highest of the first three; the level comes from the risk matrix. "
@@ -233,13 +233,19 @@ def rights_table(doc: Document) -> None:
 
 def red_flag_table(doc: Document, brief: bool) -> None:
     tag(doc, "{%p if red_flags %}")
-    table(
-        doc,
-        ["Red flag", "Status", "Forces", "Legal basis", "What would clear it"],
-        ["{{ f.id }}: {{ f.title }}", "{{ f.status_label }}", "{{ f.outcome_label }}", "{{ f.anchors }}", "{{ f.clears }}"],
-        "for f in red_flags",
-        [4.6, 2.8, 2.4, 3.0, 4.0],
-    )
+    if brief:
+        table(doc, ["Red flag", "Status", "What would clear it"],
+              ["{{ f.id }}: {{ f.title }}", "{{ f.status_label }}", "{{ f.clears }}"], "for f in red_flags",
+              [6.0, 3.6, 7.0])
+    else:
+        table(
+            doc,
+            ["Red flag", "Status", "Forces", "Legal basis", "What would clear it"],
+            ["{{ f.id }}: {{ f.title }}", "{{ f.status_label }}", "{{ f.outcome_label }}", "{{ f.anchors }}",
+             "{{ f.clears }}"],
+            "for f in red_flags",
+            [4.6, 2.8, 2.4, 3.0, 4.0],
+        )
     if not brief:
         tag(doc, "{%p for f in red_flags %}")
         para(doc, "{{ f.id }}: {{ f.title }}", style="Heading 3")
@@ -287,7 +293,7 @@ def matrix_block(doc: Document) -> None:
     tag(doc, "{%p if matrix.present %}")
     p = doc.add_paragraph("{{ matrix_image }}")
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    para(doc, "Figure: {{ matrix.caption }} {{ matrix.alt }}", style="Caption")
+    para(doc, "Figure: {{ matrix.caption }}", style="Caption")
     tag(doc, "{%p endif %}")
 
 
@@ -337,8 +343,8 @@ def build_full() -> Document:
     red_flag_table(doc, brief=False)
 
     para(doc, "3. Answers by section", style="Heading 1")
-    para(doc, "Every question shown for this proposal, with the answer given. Questions that do not apply "
-         "to this proposal are left out.")
+    para(doc, "Every question shown for this proposal, with the answer given (screening answers are in "
+         "section 2). Questions that do not apply to this proposal are left out.")
     tag(doc, "{%p for s in sections %}")
     para(doc, "{{ s.title }}", style="Heading 2")
     tag(doc, "{%p if s.intro %}")
@@ -352,14 +358,13 @@ def build_full() -> Document:
     para(doc, "Any interference with a right must be provided by law, pursue a legitimate aim, be necessary "
          "and be proportionate. This section sets out what the answers say on each limb; it does not replace "
          "legal advice.")
-    tag(doc, "{%p for l in legality %}")
-    para(doc, "{{ l.right }}", style="Heading 2")
-    para(doc, "Legal anchors: {{ l.anchors }}")
-    para(doc, "Interference: {{ l.interference }}")
-    para(doc, "{{ l.verdict }}", bold=True)
     table(doc, ["Test", "Status", "What the answers say"],
-          ["{{ limb.title }}", "{{ limb.status }}", "{{ limb.evidence }}"], "for limb in l.limbs", [5.0, 3.4, 8.2])
-    tag(doc, "{%p endfor %}")
+          ["{{ limb.title }}", "{{ limb.status }}", "{{ limb.evidence }}"], "for limb in legality.limbs",
+          [4.6, 3.2, 8.8])
+    para(doc, "Right by right", style="Heading 2")
+    table(doc, ["Right", "Interference", "Red flags", "Conclusion"],
+          ["{{ l.right }}\n{{ l.anchors }}", "{{ l.interference }}", "{{ l.red_flags }}", "{{ l.verdict }}"],
+          "for l in legality.rights", [3.4, 4.6, 3.0, 5.6])
 
     para(doc, "5. Risk to each right", style="Heading 1")
     rights_table(doc)
@@ -435,11 +440,15 @@ def build_full() -> Document:
     para(doc, "Annex A. Framework crosswalk", style="Heading 1")
     para(doc, "For each element a legal framework requires, the questions that answer it and whether they are "
          "answered for this proposal.")
+    para(doc, "Frameworks that do not apply in this jurisdiction are summarised only.")
     tag(doc, "{%p for fw in crosswalk %}")
     para(doc, "{{ fw.name }} ({{ fw.applies_label }})", style="Heading 2")
+    para(doc, "{{ fw.summary }}.")
+    tag(doc, "{%p if fw.elements %}")
     table(doc, ["Element", "What it requires", "Where it is answered", "Status"],
           ["{{ e.id }}", "{{ e.title }} ({{ e.required }})", "{{ e.where }}", "{{ e.status }}"],
           "for e in fw.elements", [2.6, 5.4, 6.2, 2.4])
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p else %}")
     para(doc, "The questionnaire declares no frameworks.")
     tag(doc, "{%p endfor %}")
@@ -458,14 +467,14 @@ def build_full() -> Document:
 
 
 def build_brief() -> Document:
-    doc = _new("{{ title }}: council brief")
+    doc = _new("{{ title }}: council brief", size=10, margin=2.0)
     para(doc, "{{ title }}", style="Title")
     para(doc, "{{ subtitle }}", style="Subtitle")
     para(doc, "{{ meta.organisation }} · prepared by {{ meta.prepared_by }} · answers dated {{ meta.date }} · "
          "generated {{ generated }}")
 
     para(doc, "What is proposed", style="Heading 1")
-    table(doc, ["", "Answer"], ["{{ x.question }}", "{{ x.answer }}"], "for x in proposal", [6.0, 10.6])
+    table(doc, ["Question", "Answer"], ["{{ x.question }}", "{{ x.answer }}"], "for x in proposal", [6.0, 10.6])
 
     para(doc, "Outcome: {{ outcome.label }}", style="Heading 1")
     para(doc, "{{ outcome.sentence }}", bold=True)
@@ -475,7 +484,6 @@ def build_brief() -> Document:
     red_flag_table(doc, brief=True)
 
     para(doc, "Risk to each right", style="Heading 1")
-    bullets(doc, "for r in rights", "{{ r.summary }}")
     rights_table(doc)
     matrix_block(doc)
 

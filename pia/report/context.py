@@ -73,34 +73,40 @@ STATE_LABELS = {
 STATUS_LABELS = {"triggered": "Applies", "potential": "May apply (depends on an unknown answer)"}
 
 # The four limbs of the test every interference with a right must pass (ECHR 8(2),
-# ICCPR 17/21, EU Charter 52(1)). A question belongs to a limb through the framework
-# elements it satisfies or, failing that, words in its id.
-LIMBS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
+# ICCPR 17/21, EU Charter 52(1)). A question belongs to a limb when its section is
+# named for the limb or it satisfies one of the limb's framework elements; words in
+# question ids are the fallback for instruments without either.
+LIMBS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
     (
         "law",
         "Provided by law: a clear, accessible and foreseeable legal basis with safeguards",
-        ("GLU-LAW", "GC37-39", "HC48-LNP", "LED-8", "GDPR-6", "AIA-5-3", "COE-FRG-05", "CCOPS-P1"),
-        ("legal_basis", "law", "statute", "authoris", "authoriz"),
+        ("legal",),
+        ("GLU-LAW", "GC37-39", "HC48-LNP"),
+        ("legal_basis", "statute"),
     ),
     (
         "aim",
         "Legitimate aim: a specified purpose that answers a pressing need",
-        ("UK-SCC-1", "GDPR-35-7a", "SEA-SIR", "CCOPS-SIR-a"),
-        ("purpose", "aim", "problem", "objective"),
+        (),
+        ("GLU-AIM", "UK-SCC-1"),
+        ("purpose", "aim"),
     ),
     (
         "necessity",
         "Necessary: no less intrusive means would achieve the aim",
-        ("GLU-NEC", "GC37-40", "GDPR-35-7b", "EDPB-VID-05", "UK-ICO-4", "EDPB-FRT-03", "LED-10"),
-        ("necess", "alternative", "less_intrusive", "effective"),
+        ("necess",),
+        ("GLU-NEC",),
+        ("necess", "alternative"),
     ),
     (
         "proportionality",
         "Proportionate: the benefit outweighs the harm to everyone affected",
-        ("GDPR-35-7c", "GDPR-35-7d", "UK-BRI-2", "AIA-27-1d", "UNGP-24"),
-        ("proportion", "balanc", "benefit"),
+        ("proportion",),
+        ("GC37-40",),
+        ("proportion", "balanc"),
     ),
 )
+EVIDENCE_CHARS = 240
 
 _CONTROL = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
@@ -316,12 +322,13 @@ def build_context(
         "evidence_gaps": gaps,
         "obligations": obligations,
         "screening": [s for s in sections if s["screening"]],
-        "sections": sections,
+        "sections": [s for s in sections if not s["screening"]],
+        "all_sections": sections,
         "contents": _contents(brief),
         "legality": _legality(q, rights, red_flags, effective, fmt, lang),
         "consultation": _pick_sections(sections, ("consult", "engage", "participat")),
         "signoff": _signoff(sections),
-        "crosswalk": _crosswalk(q, effective, profile, lang),
+        "crosswalk": _crosswalk(q, answers, lang),
         "matrix": _matrix(q, rights, lang),
         "completeness": {
             "visible": done.visible,
@@ -493,7 +500,7 @@ def _mitigation(m: Any, q: Questionnaire, lang: str) -> dict[str, Any]:
         "evidence_needed": evidence_needed,
         "rights": ", ".join(right_names.get(str(x), str(x)) for x in rights),
         "counted": bool(_get(m, "counted", state == "verified")),
-        "counted_label": ("Yes" if _get(m, "counted", state == "verified") else "No (not yet verified)")
+        "counted_label": ("Yes" if _get(m, "counted", state == "verified") else "Not yet")
         + (f": {issues}" if issues else ""),
         "issues": issues,
     }
@@ -604,26 +611,31 @@ def _legality(
     effective: dict[str, Any],
     fmt: Formatter,
     lang: str,
-) -> list[dict[str, Any]]:
-    """Per right: the evidence the answers give on each limb of the legality test.
+) -> dict[str, Any]:
+    """The legality test: what the answers say on each limb, then each right's position.
 
     The tool does not pretend to decide legality; it sets out, limb by limb,
-    what was answered, what is unknown, and which red flags bear on it.
+    what was answered and what is unknown (once, since the limbs are the same
+    for every right), and per right the interference and the red flags on it.
     """
     from ..conditions import is_visible
 
-    visible = []
+    visible: list[tuple[Any, Any]] = []
     for s in q.sections:
         if is_visible(s.when, effective):
-            visible += [x for x in s.questions if is_visible(x.when, effective)]
+            visible += [(s, x) for x in s.questions if is_visible(x.when, effective)]
     limbs = []
-    for key, title, elements, words in LIMBS:
-        picked = [
-            x for x in visible
-            if any(e.startswith(el) for e in x.elements for el in elements)
-            or any(w in x.id for w in words)
-        ]
-        items = [{"question": _t(x.label, lang), "answer": fmt.value(x, effective.get(x.id))} for x in picked]
+    for key, title, section_words, elements, words in LIMBS:
+        picked = [x for s, x in visible
+                  if any(w in s.id for w in section_words) or any(e in elements for e in x.elements)]
+        if not picked:
+            picked = [x for _s, x in visible if any(w in x.id for w in words)]
+        items = []
+        for x in picked:
+            answer = fmt.value(x, effective.get(x.id))
+            if len(answer) > EVIDENCE_CHARS:
+                answer = answer[:EVIDENCE_CHARS].rstrip() + "... (full answer in section 3)"
+            items.append({"question": _t(x.label, lang), "answer": answer})
         unknown = sum(1 for x in picked if effective.get(x.id) == UNKNOWN)
         missing = sum(1 for x in picked if x.id not in effective)
         if not picked:
@@ -634,80 +646,73 @@ def _legality(
             status = "Answered"
         evidence = "\n".join(f"{x['question']}: {x['answer']}" for x in items) or "No question addresses this."
         limbs.append({"key": key, "title": title, "status": status, "answers": items, "evidence": evidence})
-    out = []
+    per_right = []
     for r in rights:
         flags = [rf for rf in red_flags if not rf["rights"] or r["id"] in rf["rights"]]
-        if flags:
-            verdict = "Fails the legality gate: " + "; ".join(f"{f['id']} {f['title']} ({f['status_label']})" for f in flags)
-        elif r["inherent"]["id"] and r["residual"]["rank"] <= 0:
-            verdict = (f"Interference remains {r['residual']['label'].lower()} after verified safeguards; "
-                       "the test can be met if the limbs below are answered.")
+        triggered = [f for f in flags if f["status"] == "triggered"]
+        potential = [f for f in flags if f["status"] != "triggered"]
+        if triggered:
+            verdict = "Fails the legality gate: " + "; ".join(f"{f['id']} {f['title']}" for f in triggered) + "."
+        elif potential:
+            verdict = ("May fail the legality gate, depending on answers still unknown: "
+                       + "; ".join(f"{f['id']} {f['title']}" for f in potential) + ".")
         else:
             verdict = (f"Interference rated {r['inherent']['label'].lower()} before and "
                        f"{r['residual']['label'].lower()} after verified safeguards; it must be justified "
-                       "on every limb below.")
-        out.append({
+                       "on every limb of the test.")
+        per_right.append({
             "right": r["name"],
             "anchors": r["anchors"],
             "interference": "; ".join(r["harms"]) or "No specific harm identified by the rules.",
-            "red_flags": [f"{f['id']} {f['title']}" for f in flags],
+            "red_flags": ", ".join(f"{f['id']} ({f['status_label']})" for f in flags) or "None",
             "verdict": verdict,
-            "limbs": limbs,
         })
-    return out
+    return {"limbs": limbs, "rights": per_right}
 
 
-def _crosswalk(q: Questionnaire, effective: dict[str, Any], profile: Any, lang: str) -> list[dict[str, Any]]:
-    """Per framework element: which questions answer it and whether they are answered."""
-    from ..conditions import is_visible
+CROSSWALK_STATUS = {
+    "answered": "Answered",
+    "unknown": "Unknown",
+    "missing": "Not answered",
+    "not_applicable": "Not applicable to this proposal",
+}
 
-    shown: set[str] = set()
-    for s in q.sections:
-        if is_visible(s.when, effective):
-            shown |= {x.id for x in s.questions if is_visible(x.when, effective)}
-    by_element: dict[str, list[Any]] = {}
-    for question in q.questions():
-        for el in question.elements:
-            by_element.setdefault(el, []).append(question)
+
+def _crosswalk(q: Questionnaire, answers: AnswerSet, lang: str) -> list[dict[str, Any]]:
+    """Per framework element: which questions answer it and whether they are answered.
+
+    Built on pia.crosswalk (the instrument's own inversion of question `elements`).
+    Frameworks that apply in this jurisdiction are listed element by element;
+    the others are summarised, so the annex stays readable.
+    """
+    from ..crosswalk import crosswalk
+
+    titles = {s.id: _t(s.title, lang) for s in q.sections}
     out = []
-    for fw in q.rules.frameworks:
+    for fw in crosswalk(q, answers):
+        required = [e for e in fw.elements if e.required]
+        answered = sum(1 for e in required if e.status == "answered")
         rows = []
-        for el in fw.elements:
-            qs = by_element.get(el.id, [])
-            where = []
-            states = []
-            for x in qs:
-                section = q.section_of(x.id)
-                if x.id not in shown:
-                    st = "not asked here"
-                elif x.id not in effective:
-                    st = "not answered"
-                elif effective[x.id] == UNKNOWN:
-                    st = "unknown"
-                else:
-                    st = "answered"
-                states.append(st)
-                where.append(f"{_t(section.title, lang) if section else ''}: {_t(x.label, lang)} ({st})")
-            if not qs:
-                status = "Not covered"
-            elif "answered" in states:
-                status = "Answered"
-            elif "unknown" in states:
-                status = "Unknown"
-            elif "not answered" in states:
-                status = "Not answered"
-            else:
-                status = "Not applicable to this proposal"
+        for e in fw.elements:
+            where = [f"{x.label} ({CROSSWALK_STATUS.get(x.status or '', x.status or '')}, {titles.get(x.section, x.section)})"
+                     for x in e.questions]
             rows.append({
-                "id": el.id,
-                "title": _t(el.title, lang),
-                "required": "Required" if el.required else "Optional",
+                "id": e.id,
+                "title": e.title,
+                "required": "Required" if e.required else "Optional",
                 "where": "\n".join(where) or "No question covers this element",
-                "status": status,
+                "status": "Not covered" if not e.questions else CROSSWALK_STATUS.get(e.status or "", e.status or ""),
             })
-        applies = profile is None or fw.id in profile.frameworks
-        out.append({"id": fw.id, "name": _t(fw.name, lang), "applies": applies,
-                    "applies_label": "Applies" if applies else "For reference", "elements": rows})
+        applies = fw.applies is not False
+        out.append({
+            "id": fw.id,
+            "name": fw.name,
+            "applies": applies,
+            "applies_label": "Applies" if fw.applies else ("For reference" if fw.applies is False else
+                                                           "Jurisdiction not known"),
+            "summary": f"{answered} of {len(required)} required elements answered",
+            "elements": rows if applies else [],
+        })
     return out
 
 

@@ -23,6 +23,7 @@ from .embed import embed
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 MATRIX_WIDTH_MM = 150
+BRIEF_MATRIX_WIDTH_MM = 95
 
 
 def make_env() -> ImmutableSandboxedEnvironment:
@@ -81,14 +82,29 @@ def render_docx(
     *,
     template: str | Path | bytes | None = None,
     answers_yaml: str | None = None,
+    timeout: float | None = None,
 ) -> bytes:
-    """The report as .docx bytes, with the answers embedded."""
+    """The report as .docx bytes, with the answers embedded.
+
+    A template given by the caller renders in a child process with a time and
+    memory limit (see limits.py); the shipped templates render in-process.
+    """
+    if template is None:
+        return _render_docx(ctx, None, answers_yaml)
+    from .limits import DEFAULT_TIMEOUT, limited
+
+    data, name = read_template(template, bool(ctx.get("brief")))
+    return limited(_render_docx, ctx, (data, name), answers_yaml, timeout=timeout or DEFAULT_TIMEOUT,
+                   what=f"template {name}")
+
+
+def _render_docx(ctx: dict[str, Any], template: tuple[bytes, str] | None, answers_yaml: str | None) -> bytes:
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
     from .matrix import draw_png
 
-    data, name = read_template(template, bool(ctx.get("brief")))
+    data, name = template if template is not None else read_template(None, bool(ctx.get("brief")))
     try:
         tpl = DocxTemplate(io.BytesIO(data))
         tpl.init_docx()
@@ -96,7 +112,8 @@ def render_docx(
         raise PiaError(Problem(name, 0, 0, "", f"not a readable Word template: {exc}")) from exc
     context = dict(ctx)
     png = draw_png(ctx["matrix"], ctx["rights"])
-    context["matrix_image"] = InlineImage(tpl, io.BytesIO(png), width=Mm(MATRIX_WIDTH_MM))
+    width = MATRIX_WIDTH_MM if not ctx.get("brief") else BRIEF_MATRIX_WIDTH_MM
+    context["matrix_image"] = InlineImage(tpl, io.BytesIO(png), width=Mm(width))
     try:
         tpl.render(context, jinja_env=make_env(), autoescape=True)
     except (TemplateError, SecurityError, OverflowError, RecursionError) as exc:

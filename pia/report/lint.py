@@ -150,12 +150,23 @@ def _template_line(exc: BaseException) -> int | None:
 def lint_template(
     template: str | Path | bytes,
     examples: Iterable[tuple[str, dict[str, Any]]],
+    timeout: float = 120.0,
 ) -> list[Problem]:
-    """Every problem with a template: static checks, then a render per example context."""
+    """Every problem with a template: static checks, then a render per example context.
+
+    The work runs in a child process with a time and memory limit, because the
+    template is untrusted (see limits.py).
+    """
+    from .limits import limited
+
     data, name = read_template(template, brief=False)
     contexts = list(examples)
     if not contexts:
         raise PiaError("no example answers to render the template with; pass --answers FILE")
+    return limited(_lint, data, name, contexts, timeout=timeout, what=f"template {name}")
+
+
+def _lint(data: bytes, name: str, contexts: list[tuple[str, dict[str, Any]]]) -> list[Problem]:
     known = set(contexts[0][1]) | EXTRA_NAMES
     try:
         problems = static_problems(data, name, known)

@@ -43,7 +43,7 @@ def render_markdown(ctx: dict[str, Any]) -> str:
     meta = ctx["meta"]
     add(f"# {md(ctx['title'])}")
     add(f"*{md(ctx['subtitle'])}*")
-    add(_table(["", ""], [
+    add(_table(["Item", "Detail"], [
         ["Organisation", meta["organisation"] or "Not stated"],
         ["Prepared by", meta["prepared_by"] or "Not stated"],
         ["Date of the answers", meta["date"] or "Not stated"],
@@ -128,7 +128,7 @@ def _obligations(ctx: dict[str, Any], add: Any) -> None:
 
 def _repro(ctx: dict[str, Any], add: Any) -> None:
     r = ctx["reproducibility"]
-    add(_table(["", ""], [
+    add(_table(["Item", "Detail"], [
         ["Questionnaire", f"{r['questionnaire_id']} version {r['questionnaire_version']}"],
         ["Engine version", r["engine_version"]],
         ["SHA-256 of the answers", r["answers_sha256"]],
@@ -140,12 +140,11 @@ def _repro(ctx: dict[str, Any], add: Any) -> None:
 def _brief(ctx: dict[str, Any], add: Any) -> None:
     c = ctx["contents"]
     add(f"## {c[0]}")
-    add(_table(["", "Answer"], [[x["question"], x["answer"]] for x in ctx["proposal"]]))
+    add(_table(["Question", "Answer"], [[x["question"], x["answer"]] for x in ctx["proposal"]]))
     _outcome(ctx, add, c[1])
     add(f"## {c[2]}")
     _red_flags(ctx, add, detail=False)
     add(f"## {c[3]}")
-    add("\n".join(f"- {md(r['summary'])}" for r in ctx["rights"]))
     _rights(ctx, add)
     _matrix(ctx, add)
     add(f"## {c[4]}")
@@ -175,7 +174,7 @@ def _full(ctx: dict[str, Any], add: Any) -> None:
     _red_flags(ctx, add, detail=True)
 
     add(f"## {c[2]}")
-    add("Every question shown for this proposal, with the answer given.")
+    add("Every question shown for this proposal, with the answer given (screening answers are in section 2).")
     for s in ctx["sections"]:
         add(f"### {md(s['title'])}")
         if s["intro"]:
@@ -186,12 +185,12 @@ def _full(ctx: dict[str, Any], add: Any) -> None:
     add(f"## {c[3]}")
     add("Any interference with a right must be provided by law, pursue a legitimate aim, be necessary and be "
         "proportionate. This section sets out what the answers say on each limb; it does not replace legal advice.")
-    for law in ctx["legality"]:
-        add(f"### {md(law['right'])}")
-        add(f"Legal anchors: {md(law['anchors'])}\\\nInterference: {md(law['interference'])}")
-        add(f"**{md(law['verdict'])}**")
-        add(_table(["Test", "Status", "What the answers say"],
-                   [[limb["title"], limb["status"], limb["evidence"]] for limb in law["limbs"]]))
+    add(_table(["Test", "Status", "What the answers say"],
+               [[limb["title"], limb["status"], limb["evidence"]] for limb in ctx["legality"]["limbs"]]))
+    add("### Right by right")
+    add(_table(["Right", "Interference", "Red flags", "Conclusion"],
+               [[f"{law['right']}\n{law['anchors']}", law["interference"], law["red_flags"], law["verdict"]]
+                for law in ctx["legality"]["rights"]]))
 
     add(f"## {c[4]}")
     _rights(ctx, add)
@@ -243,6 +242,9 @@ def _full(ctx: dict[str, Any], add: Any) -> None:
         add("The questionnaire declares no frameworks.")
     for fw in ctx["crosswalk"]:
         add(f"### {md(fw['name'])} ({md(fw['applies_label'])})")
+        add(md(fw["summary"]) + ".")
+        if not fw["elements"]:
+            continue
         add(_table(["Element", "What it requires", "Where it is answered", "Status"],
                    [[e["id"], f"{e['title']} ({e['required']})", e["where"], e["status"]] for e in fw["elements"]]))
 

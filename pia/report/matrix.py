@@ -61,7 +61,10 @@ def draw_png(matrix: dict[str, Any], rights: list[dict[str, Any]]) -> bytes:
             lik = cell["likelihood"]
             x0 = LEFT + (lik - 1) * CELL
             d.rectangle([x0, y0, x0 + CELL, y0 + CELL], fill=cell["color"], outline="#ffffff", width=3)
-            d.text((x0 + 10, y0 + 8), cell["label"], fill=_ink(cell["color"]), font=small)
+            label = cell["label"]
+            while d.textlength(label, font=small) > CELL - 16 and len(label) > 3:
+                label = label[:-1]
+            d.text((x0 + 10, y0 + 8), label, fill=_ink(cell["color"]), font=small)
     words = {1: "low", 2: "moderate", 3: "high", 4: "very high"}
     for lik in (1, 2, 3, 4):
         x0 = LEFT + (lik - 1) * CELL
@@ -103,8 +106,9 @@ def draw_png(matrix: dict[str, Any], rights: list[dict[str, Any]]) -> bytes:
     if not placed:
         d.text((20, y), "No right has a rating to place.", fill="#000000", font=small)
     for i, r in enumerate(placed, 1):
-        line = f"{i}  {r['name']}: {r['inherent']['label']} before"
-        line += f", {r['residual']['label']} after"
+        line = f"{i}  {r['name']}: {r['inherent']['label']} before, {r['residual']['label']} after"
+        while d.textlength(line, font=small) > width - 40 and len(line) > 10:
+            line = line[:-2]
         d.text((20, y), line, fill="#000000", font=small)
         y += KEY_LINE
     buf = io.BytesIO()

@@ -26,6 +26,9 @@ GOLDEN = {
     "retrospective_fr_central_square": ("do_not_proceed", "very_high", ["RF-10", "RF-13", "RF-16"], [], {
         "privacy": "very_high", "assembly": "very_high", "expression": "very_high", "non_discrimination": "very_high",
         "due_process_remedy": "very_high", "press_freedom": "very_high", "children": "high"}),
+    "live_fr_missing_child_authorised": ("revise", "high", [], [], {
+        "privacy": "high", "expression": "high", "non_discrimination": "medium", "due_process_remedy": "high",
+        "press_freedom": "high", "children": "high"}),
     "live_fr_police_unauthorised": ("prohibited", "very_high", ["RF-01", "RF-11", "RF-12", "RF-13", "RF-15", "RF-16"], [], {
         "privacy": "very_high", "expression": "high", "non_discrimination": "very_high", "due_process_remedy": "very_high",
         "press_freedom": "very_high", "children": "high"}),
@@ -70,6 +73,15 @@ def test_the_largest_example_is_large(examples):
     assert len(big["system_description"]) >= 2000
     others = [len(str(e.answers)) for n, e in examples.items() if n != "town_centre_cctv_large"]
     assert len(str(big)) > max(others)
+
+
+def test_lawful_live_face_recognition_still_carries_high_obligations(camera, examples):
+    """Methodology 6.3 example 4: within the exceptions it is not prohibited, but severity stays high."""
+    a = assess(camera, examples["live_fr_missing_child_authorised"])
+    assert not a.red_flags
+    assert a.outcome == "revise"
+    assert [o.level for o in a.obligations] == ["high"]
+    assert all(r.severity >= 3 for r in a.rights if r.id in ("privacy", "due_process_remedy"))
 
 
 def test_planned_safeguards_show_a_better_projection(camera, examples):

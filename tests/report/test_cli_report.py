@@ -77,3 +77,18 @@ def test_validate_docx_without_answers_is_a_clear_message(tmp_path: Path) -> Non
     res = CliRunner().invoke(main, ["validate", str(plain), "-q", str(MINI)])
     assert res.exit_code == 2
     assert "no answers are embedded in this document" in res.output
+
+
+def test_validate_finds_the_instrument_of_a_returned_report(tmp_path: Path) -> None:
+    """A report of a shipped example needs no -q: its questionnaire is found by id."""
+    from reportkit import example_files
+
+    shipped = [p for p in example_files() if p.parent.name == "examples"]
+    assert shipped, "the instrument's example answers are missing"
+    out = tmp_path / "report.docx"
+    res = CliRunner().invoke(main, ["report", str(shipped[0]), "-o", str(out), "--brief", "--date", "2026-11-26"])
+    assert res.exit_code == 0, res.output
+    proc = subprocess.run([sys.executable, "-m", "pia", "validate", str(out)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "ok (report with answers for" in proc.stdout

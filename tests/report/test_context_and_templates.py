@@ -56,13 +56,18 @@ def test_ratings_are_traced_to_rules_and_answers() -> None:
 
 
 def test_crosswalk_says_where_each_element_is_answered() -> None:
-    ex = load_example(HERE / "answers" / "mini-cctv-low.yaml")
+    ex = load_example(HERE / "answers" / "mini-assembly-fr.yaml")  # EU: the GDPR framework applies
     ctx = context_for(ex.q, ex.answers, generated=GENERATED)
     (gdpr,) = ctx["crosswalk"]
+    assert gdpr["applies_label"] == "Applies"
     rows = {e["id"]: e for e in gdpr["elements"]}
     assert rows["GDPR-35-7a"]["status"] == "Answered"
-    assert "What problem does it address? (answered)" in rows["GDPR-35-7a"]["where"]
+    assert "What problem does it address? (Answered, System description)" in rows["GDPR-35-7a"]["where"]
     assert rows["GDPR-35-7b"]["status"] == "Not covered"
+    us = context_for(ex.q, load_example(HERE / "answers" / "mini-cctv-low.yaml").answers, generated=GENERATED)
+    (gdpr_us,) = us["crosswalk"]
+    assert gdpr_us["applies_label"] == "For reference" and gdpr_us["elements"] == []
+    assert gdpr_us["summary"] == "1 of 2 required elements answered"
 
 
 def test_clean_strips_controls_and_keeps_text() -> None:

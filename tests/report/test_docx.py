@@ -117,3 +117,31 @@ def test_hostile_text_appears_literally_in_word(hostile: Example) -> None:
         assert ch not in text
     body = parts(data)["word/document.xml"].decode()
     assert "uid=" not in body  # the popen in the answer was never executed
+
+
+def test_same_document_in_separate_processes(tmp_path) -> None:
+    """No dict/set ordering or clock leaks in: two processes with different hash seeds agree."""
+    import os
+    import subprocess
+    import sys
+
+    from reportkit import HERE, MINI, ROOT
+
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"r{seed}.docx"
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        subprocess.run([sys.executable, "-m", "pia", "report", str(HERE / "answers" / "mini-assembly-fr.yaml"),
+                        "-o", str(out), "-q", str(MINI), "--date", "2026-11-26"],
+                       check=True, cwd=ROOT, env=env, capture_output=True, timeout=120)
+        outs.append(parts(out.read_bytes()))
+    assert outs[0] == outs[1]
+
+
+def test_suggested_filename() -> None:
+    from pia.answers import AnswerSet
+    from pia.report import suggested_filename
+
+    a = AnswerSet("q", "1.0.0", {"title": "Drones & <patrols> / phase 1"}, {})
+    assert suggested_filename(a, "pdf", brief=True) == "drones-patrols-phase-1-council-brief.pdf"
+    assert suggested_filename(AnswerSet("q", "1.0.0"), "docx") == "q-full-assessment.docx"

@@ -126,3 +126,13 @@ def test_cli_lint_template(tmp_path: Path) -> None:
     res = runner.invoke(main, args[:1] + [str(bad)] + args[1:])
     assert res.exit_code == 1
     assert "unknown variable 'titel'" in res.output and "1 problem found" in res.output
+
+
+def test_runaway_template_is_stopped(tmp_path: Path, contexts) -> None:
+    from pia.report.docx import render_docx
+
+    loop = _template(tmp_path, "{% for i in range(99999) %}{% for j in range(99999) %}{{ i }}{% endfor %}{% endfor %}")
+    with pytest.raises(PiaError, match="took longer than 2 seconds"):
+        render_docx(contexts[0][1], template=loop, timeout=2)
+    with pytest.raises(PiaError, match="took longer than 2 seconds"):
+        lint_template(loop, contexts[:1], timeout=2)
