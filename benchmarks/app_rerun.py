@@ -37,10 +37,11 @@ def main() -> None:
         if section in seen:
             break
         seen.add(section)
-        texts = [t for t in at.text_input if t.key and t.key.startswith("w_") and not t.disabled]
-        if texts:
+        keys = [t.key for t in [*at.text_input, *at.text_area] if t.key and t.key.startswith("w_") and not t.disabled]
+        for key in keys[:3]:
+            widget = at.text_input(key=key) if key in {t.key for t in at.text_input} else at.text_area(key=key)
             t0 = time.perf_counter()
-            texts[0].input((texts[0].value or "") + " x").run()
+            widget.input((widget.value or "") + " x").run()
             edits.append(time.perf_counter() - t0)
         nxt = at.button(key="next")
         if nxt.label != "Next":

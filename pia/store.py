@@ -5,9 +5,11 @@ officials may share one deployment, and an auditor wants to see who changed
 what and when. SQLite (a file, nothing to install) is the default; a shared
 deployment sets ``PIA_DATABASE_URL`` to a PostgreSQL URL.
 
-Every save is a new, immutable revision holding the whole answers file (the
-same YAML text the CLI reads), so any revision can be downloaded, restored or
-compared. Saves are optimistic: the caller says which revision its edit was
+Every save is a new, immutable revision holding the whole answers file, so any
+revision can be downloaded, restored or compared. It is stored as canonical
+JSON (which is also valid YAML, so the same strict loader reads it): writing
+YAML costs tens of milliseconds on a full instrument, too much for a save
+after every change; downloads convert to the YAML answers file. Saves are optimistic: the caller says which revision its edit was
 based on, and a save based on an older revision raises :class:`Conflict`
 instead of silently overwriting someone else's newer work.
 
@@ -16,6 +18,7 @@ The core has no clock, so time is injected (``clock``); the default is UTC now.
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Callable
@@ -185,7 +188,7 @@ class Store:
         """A new draft whose revision 1 holds `answers`."""
         now = self.clock()
         did = draft_id or str(uuid.uuid4())
-        content = dumps(answers, q)
+        content = _serialise(answers, q)
         with self._session() as s, s.begin():
             s.add(DraftRow(
                 id=did, questionnaire=answers.questionnaire, questionnaire_version=answers.questionnaire_version,
@@ -232,7 +235,7 @@ class Store:
             if done.rowcount != 1:
                 raise Conflict(draft_id, base, self._head_in(s, draft_id))
             s.add(RevisionRow(draft_id=draft_id, number=base + 1, created_at=now, author=_clip(author, MAX_AUTHOR),
-                              note=_clip(note, MAX_NOTE), sha256=sha, content=dumps(answers, q)))
+                              note=_clip(note, MAX_NOTE), sha256=sha, content=_serialise(answers, q)))
             try:
                 s.flush()
             except IntegrityError as exc:  # a racing writer took the number first
@@ -297,14 +300,10 @@ class Store:
             answers, _ = loads(row.content, f"draft {draft_id} revision {row.number}")
             return answers, _rev_info(row)
 
-    def content(self, draft_id: str, number: int) -> str:
-        """The answers-file text of a revision, for download."""
-        with self._session() as s:
-            row = s.execute(select(RevisionRow).where(
-                RevisionRow.draft_id == draft_id, RevisionRow.number == number)).scalar_one_or_none()
-            if row is None:
-                raise PiaError(f"no revision {number} of draft {draft_id!r}")
-            return row.content
+    def content(self, draft_id: str, number: int, q: Questionnaire | None = None) -> str:
+        """The answers file (YAML) of a revision, for download."""
+        answers, _ = self.load(draft_id, number)
+        return dumps(answers, q)
 
     def history(self, draft_id: str) -> list[RevisionInfo]:
         """Every revision, newest first."""
@@ -339,6 +338,10 @@ class _GuardedSession(Session):
         super().__exit__(type_, value, traceback)
         if isinstance(value, SQLAlchemyError) and not isinstance(value, IntegrityError):
             raise StoreError(f"the draft database {self._safe_url} failed: {_reason(value)}") from value
+
+
+def _serialise(answers: AnswerSet, q: Questionnaire | None) -> str:
+    return json.dumps(answers.to_dict(q), ensure_ascii=False, indent=1) + "\n"
 
 
 def _reason(exc: BaseException) -> str:

@@ -93,7 +93,8 @@ def page() -> None:
         st.button(f"Make revision {pick} current again", key="restore", on_click=_restore, args=(pick,),
                   disabled=pick == ss.get(state.BASE), help="Adds a new revision; nothing is deleted")
     with c2:
-        content = s.content(draft_id, pick)
-        st.download_button(f"Download revision {pick} (answers file)", data=content.encode("utf-8"),
+        q = state.questionnaire()
+        st.download_button(f"Download revision {pick} (answers file)",
+                           data=lambda: s.content(draft_id, pick, q).encode("utf-8"),
                            file_name=f"draft-{draft_id[:8]}-rev{pick}.yaml", mime="application/x-yaml",
                            key="dl_rev", on_click="ignore")
