@@ -73,7 +73,7 @@ def page() -> None:
                       max_chars=200)
         st.form_submit_button("Save a named version", on_click=_name_version)
 
-    st.subheader("What changed")
+    st.header("What changed")
     c1, c2 = st.columns(2)
     with c1:
         older = st.selectbox("From revision", numbers, index=min(1, len(numbers) - 1), key="hist_from")
@@ -86,7 +86,7 @@ def page() -> None:
     except PiaError as exc:
         st.error(str(exc))
 
-    st.subheader("Restore or download a revision")
+    st.header("Restore or download a revision")
     pick = st.selectbox("Revision", numbers, key="hist_pick")
     c1, c2 = st.columns(2)
     with c1:

@@ -94,7 +94,7 @@ def outcome_box(a: Any) -> None:
 
 def render(q: Questionnaire, a: Any | None, note: str | None, ctx: str = "panel") -> None:
     """The whole panel; `ctx` keeps button keys unique when drawn on several pages."""
-    st.subheader("Live assessment")
+    st.header("Live assessment")
     if a is None:
         st.info(note or "No assessment yet.")
         return
@@ -106,7 +106,7 @@ def render(q: Questionnaire, a: Any | None, note: str | None, ctx: str = "panel"
     triggered = [f for f in a.red_flags if f.status == "triggered"]
     potential = [f for f in a.red_flags if f.status == "potential"]
     if triggered or potential:
-        st.markdown("##### Red flags")
+        st.markdown("### Red flags")
     for f in triggered:
         st.error(f"**{f.id}: {text(f.title)}** — {outcome_label(f.outcome)}. No safeguard can lift this.",
                  icon=":material/flag:")
@@ -121,7 +121,7 @@ def render(q: Questionnaire, a: Any | None, note: str | None, ctx: str = "panel"
                 _jump_buttons(q, f.gap_questions or list(f.answers), f"{ctx}_prf_{f.id}")
 
     if a.rights:
-        st.markdown("##### Risk to each right")
+        st.markdown("### Risk to each right")
         st.html(matrix_html(a))
         rights_table(a, labels)
         with st.expander("Why these ratings"):

@@ -51,7 +51,7 @@ def page() -> None:
 
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.subheader("Still open")
+        st.header("Still open")
         if comp.missing_required:
             st.warning(f"{len(comp.missing_required)} required question{'s are' if len(comp.missing_required) != 1 else ' is'}"
                        " not answered yet. A report can still be made; it lists them as gaps.")
@@ -59,10 +59,10 @@ def page() -> None:
         else:
             st.success("Every required question has an answer.")
         if comp.unknown_ids:
-            st.subheader("Answered “not known yet”")
+            st.header("Answered “not known yet”")
             st.caption("Each unknown is an evidence gap in the report. Find out and come back when you can.")
             _question_list(q, comp.unknown_ids, "unknown")
-        st.subheader("Downloads")
+        st.header("Downloads")
         st.caption("Files are made when you click, from the answers as they are now.")
         reason = downloads.report_available()
         blockers = downloads.report_blockers(q, answers)

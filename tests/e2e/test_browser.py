@@ -179,6 +179,8 @@ def test_accessibility_no_serious_violations(page, server, where):
         expect(last.first).to_be_visible()
         shot(page, f"a11y-{where}")
     results = Axe().run(page)
+    every = sorted({(v["id"], v["impact"]) for v in results.response["violations"]})
+    print(f"\naxe on the {where} page, all impacts: {every or 'no violations'}")
     found = serious(results)
     ours = [v for v in found if v["id"] not in FRAMEWORK_ALLOWED]
     detail = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
