@@ -1,7 +1,5 @@
-"""pia's Streamlit entry point (placeholder until the app issue lands)."""
+"""pia's Streamlit entry point: `streamlit run app.py`. Everything lives in pia.ui."""
 
-import streamlit as st
+from pia.ui.app import main
 
-st.set_page_config(page_title="pia — camera impact assessment", layout="wide")
-st.title("pia")
-st.write("Human-rights impact assessment of public camera systems. The guided assessment is being built.")
+main()

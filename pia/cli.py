@@ -227,6 +227,45 @@ def list_cmd() -> None:
         click.echo(f"{qid}\t{path}")
 
 
+@main.command("diff")
+@click.argument("a", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("b", type=click.Path(path_type=Path, dir_okay=False))
+@QUESTIONNAIRE_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@safe
+def diff_cmd(a: Path, b: Path, questionnaire_path: Path | None, as_json: bool) -> None:
+    """Compare two assessments (answers files or .docx reports): outcome, ratings, answers.
+
+    Exit 0 when they are the same, 1 when they differ, 2 on bad input.
+    """
+    from .diff import compare, format_text
+    from .intake import default_resolver, read_answers_file
+    from .loader import load_cached
+
+    def resolver_for(path: Path):  # noqa: ANN202
+        if questionnaire_path is not None:
+            q = load_cached(questionnaire_path)
+            return lambda qid: q if qid == q.id else None
+        here = path.resolve().parent
+        return default_resolver(extra=[here, here.parent])
+
+    problems: list[Problem] = []
+    loaded = []
+    for path in (a, b):
+        try:
+            loaded.append(read_answers_file(path, resolver_for(path)))
+        except PiaError as exc:
+            problems += exc.problems
+    if problems:
+        _fail(problems)
+    (ans_a, q), (ans_b, _) = loaded
+    result = compare(q, ans_a, ans_b)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, sort_keys=True, ensure_ascii=False, default=str))
+    else:
+        click.echo(format_text(result, (str(a), str(b))), nl=False)
+    sys.exit(EXIT_OK if result.same else EXIT_FINDING)
+
 # --- reports (issue 5) ----------------------------------------------------------------------
 
 

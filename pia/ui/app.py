@@ -1,0 +1,82 @@
+"""The app's frame: pages, sidebar, draft resumption from the address bar.
+
+app.py calls main(); each page lives in its own module and only reads and
+changes the domain record through pia.ui.state.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from . import state
+
+ss = st.session_state
+PAGES: dict[str, st.Page] = {}
+
+
+def goto(name: str) -> None:
+    """Switch page from the script body (callbacks set a flag instead)."""
+    st.switch_page(PAGES[name])
+
+
+def request_page(name: str) -> None:
+    """For on_click callbacks: switch page at the start of the next run."""
+    ss["goto_page"] = name
+
+
+# Streamlit's default caption grey is about 4.1:1 on white, below the WCAG AA 4.5:1 for small
+# text; pia puts guidance in captions, so they get a darker grey (about 7:1). The matrix and
+# ratings tables (panel.py) share one compact style.
+CSS = """<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4a4d57; opacity: 1; }
+.pia-matrix { border-collapse: collapse; width: 100%; max-width: 100%; table-layout: fixed; font-size: 0.8rem; }
+.pia-matrix caption { overflow-wrap: anywhere; }
+.pia-matrix td, .pia-matrix th { border: 1px solid #fff; padding: 4px; vertical-align: top; text-align: left;
+  overflow-wrap: break-word; }
+.pia-matrix .pins { margin-top: 2px; display: flex; flex-wrap: wrap; gap: 2px; }
+.pia-matrix .pin { display: inline-block; min-width: 1.3rem; padding: 0 3px; border-radius: 0.65rem; text-align: center;
+  background: #ffffff; color: #000000; font-weight: 700; border: 1px solid #000000; }
+.pia-matrix .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+[data-testid="stHtml"] { max-width: 100%; overflow-x: auto; }
+.pia-matrix th { background: #f0f2f6; color: #262730; font-weight: 600; }
+</style>"""
+
+
+def _sidebar() -> None:
+    with st.sidebar:
+        ss["who_w"] = ss.get(state.WHO, "")
+        fallback = (ss.get(state.META) or {}).get("prepared_by", "") if state.has_open() else ""
+        st.text_input("Your name (recorded in the history)", key="who_w", max_chars=200,
+                      placeholder=f"Otherwise recorded as {fallback}" if fallback else "Name and role",
+                      on_change=lambda: ss.__setitem__(state.WHO, ss["who_w"].strip()))
+        if state.has_open():
+            from .downloads import answers_file
+
+            q = state.questionnaire()
+            offer = answers_file(q, state.answer_set())
+            st.download_button("Download answers file", data=offer.make, file_name=offer.file_name, mime=offer.mime,
+                               on_click="ignore", key="dl_answers_sidebar", icon=":material/download:",
+                               help="Your answers as a YAML file: keep a copy, share it, or load it again later.")
+
+
+def main() -> None:
+    st.set_page_config(page_title="pia — camera impact assessment", page_icon=":material/policy:", layout="wide")
+    from . import compare, history, review, start, wizard
+
+    PAGES.update({
+        "start": st.Page(start.page, title="Start", icon=":material/home:", url_path="start", default=True),
+        "wizard": st.Page(wizard.page, title="Assessment", icon=":material/checklist:", url_path="assessment"),
+        "review": st.Page(review.page, title="Review and reports", icon=":material/description:", url_path="review"),
+        "compare": st.Page(compare.page, title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+        "history": st.Page(history.page, title="History", icon=":material/history:", url_path="history"),
+    })
+    nav = st.navigation(list(PAGES.values()), position="sidebar")
+    state.ensure_from_url()
+    target = ss.pop("goto_page", None)
+    if ss.pop("goto_wizard", False):
+        target = "wizard"
+    if target and PAGES[target].url_path != nav.url_path:
+        st.switch_page(PAGES[target])
+    st.html(CSS)
+    _sidebar()
+    nav.run()

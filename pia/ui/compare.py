@@ -1,0 +1,135 @@
+"""Compare page: two assessments side by side — the same comparison as `pia diff A B`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from pia.answers import AnswerSet
+from pia.diff import Comparison, compare
+from pia.errors import PiaError
+from pia.intake import MAX_UPLOAD_BYTES, read_answers
+from pia.model import Questionnaire
+
+from . import panel, state
+
+ss = st.session_state
+SOURCES = ("This assessment", "A saved draft", "A file")
+
+
+def show(c: Comparison, names: tuple[str, str]) -> None:
+    """Outcome, red flags, per-right ratings and differing answers, as tables (columns named A and B)."""
+    full_a, full_b = names
+    a, b = "A", "B"
+    if c.engine:
+        c1, c2 = st.columns(2)
+        for col, tag, name, outcome, level in ((c1, a, full_a, c.outcome[0], c.overall[0]),
+                                               (c2, b, full_b, c.outcome[1], c.overall[1])):
+            with col:
+                st.markdown(f"**{tag}: {_md(name)}**")
+                line = f"Outcome: **{panel.outcome_label(outcome or '')}**"
+                if level:
+                    line += f" · overall risk {level.replace('_', ' ')}"
+                (st.error if outcome in panel.BAD else st.warning if outcome in panel.WARN else st.success)(line)
+        fa, fb = set(c.red_flags[0]), set(c.red_flags[1])
+        if fa or fb:
+            st.markdown(f"Red flags — {a}: {', '.join(sorted(fa)) or 'none'}; {b}: {', '.join(sorted(fb)) or 'none'}")
+        if c.rights:
+            rows = [f"| Right | {a}: before | {a}: after | {b}: before | {b}: after | Changed |",
+                    "|---|---|---|---|---|---|"]
+            for r in c.rights:
+                rows.append(f"| {r.name} | {_lv(r.inherent[0])} | {_lv(r.residual[0])} | {_lv(r.inherent[1])} | "
+                            f"{_lv(r.residual[1])} | {'yes' if r.changed else ''} |")
+            st.markdown("\n".join(rows))
+    else:
+        st.markdown(f"**A**: {_md(full_a)} · **B**: {_md(full_b)}")
+        st.info("The assessment engine is not installed: only the answers are compared.")
+    for key, va, vb in c.meta:
+        st.caption(f"{key}: {va or '(empty)'} → {vb or '(empty)'}")
+    if c.answers:
+        st.markdown(f"**{len(c.answers)} answer{'s' if len(c.answers) != 1 else ''} differ**")
+        rows = [f"| Question | Section | {a} | {b} |", "|---|---|---|---|"]
+        for ch in c.answers:
+            note = " *(hidden in both; does not count)*" if not ch.counts else ""
+            rows.append(f"| {_md(ch.label)}{note} | {_md(ch.section)} | {_md(ch.before_text)} | {_md(ch.after_text)} |")
+        st.markdown("\n".join(rows))
+    else:
+        st.markdown("The answers are the same.")
+    if c.same:
+        st.success("Same assessment.")
+
+
+def _lv(v: str | None) -> str:
+    return (v or "–").replace("_", " ")
+
+
+def _md(s: str) -> str:
+    return s.replace("|", "\\|").replace("\n", " ")
+
+
+def _pick(side: str) -> tuple[AnswerSet, Questionnaire, str] | None:
+    options = list(SOURCES) if state.has_open() else list(SOURCES[1:])
+    default = 1 if side == "B" and len(options) == 3 else 0   # this one against a saved one, to start with
+    kind = st.radio(f"Assessment {side}", options, index=default, key=f"cmp_kind_{side}", horizontal=True)
+    if kind == "This assessment":
+        a = state.answer_set()
+        return a, state.questionnaire(), a.meta.get("title") or "this assessment"
+    if kind == "A saved draft":
+        s = state.store()
+        if s is None:
+            st.warning("Saved drafts are unavailable.")
+            return None
+        drafts = s.drafts()
+        if not drafts:
+            st.caption("No saved drafts.")
+            return None
+        labels = {d.id: f"{d.title or '(untitled)'} — revision {d.head}, {d.updated_at:%Y-%m-%d %H:%M}" for d in drafts}
+        did = st.selectbox("Draft", list(labels), format_func=labels.get, key=f"cmp_draft_{side}")
+        head = next(d.head for d in drafts if d.id == did)
+        rev = st.number_input("Revision", min_value=1, max_value=head, value=head, step=1, key=f"cmp_rev_{side}_{did}")
+        try:
+            answers, _ = s.load(did, int(rev))
+        except PiaError as exc:
+            st.error(str(exc))
+            return None
+        q = state.resolve(answers.questionnaire)
+        if q is None:
+            st.error(f"Questionnaire {answers.questionnaire!r} is not installed here.")
+            return None
+        return answers, q, f"{answers.meta.get('title') or 'draft'} (rev. {int(rev)})"
+    up = st.file_uploader(f"Answers file or report for {side}", type=["yaml", "yml", "docx"], key=f"cmp_up_{side}",
+                          max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024))
+    if up is None:
+        return None
+    try:
+        answers, q = read_answers(up.getvalue(), up.name, state.resolve)
+    except PiaError as exc:
+        st.error(f"**{up.name} cannot be used.**\n\n" + "\n".join(f"- {p}" for p in exc.problems[:10]))
+        return None
+    return answers, q, up.name
+
+
+def page() -> None:
+    st.title("Compare two assessments")
+    st.caption("For example two vendors' proposals, or the same proposal before and after safeguards. "
+               "The command line gives the same comparison: pia diff A.yaml B.yaml")
+    c1, c2 = st.columns(2, gap="large")
+    picked: list[Any] = []
+    with c1:
+        picked.append(_pick("A"))
+    with c2:
+        picked.append(_pick("B"))
+    if None in picked:
+        return
+    (a, qa, na), (b, qb, nb) = picked
+    if qa.id != qb.id:
+        st.error(f"These are assessments with different questionnaires ({qa.id} and {qb.id}); they cannot be compared.")
+        return
+    st.divider()
+    try:
+        c = compare(qa, a, b)
+    except PiaError as exc:
+        st.error(str(exc))
+        return
+    show(c, (na, nb))

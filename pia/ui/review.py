@@ -1,0 +1,96 @@
+"""Review page: what is still open or unknown, the outcome, and the downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from pia.answers import completeness
+from pia.model import Questionnaire
+from pia.present import describe
+from pia.text import text
+
+from . import app, downloads, panel, state, wizard
+
+ss = st.session_state
+
+
+def _question_list(q: Questionnaire, qids: list[str], ctx: str) -> None:
+    by_section: dict[str, list[str]] = {}
+    for qid in qids:
+        s = q.section_of(qid)
+        by_section.setdefault(text(s.title) if s else "", []).append(qid)
+    for title, ids in by_section.items():
+        st.markdown(f"*{title}*")
+        for qid in ids:
+            question = q.question(qid)
+            st.button(text(question.label), key=f"rv_{ctx}_{qid}", on_click=panel.goto_question, args=(q, qid),
+                      type="tertiary", icon=":material/edit:", help="Go to this question")
+
+
+def _offer(o: downloads.Offer, key: str, disabled: bool = False) -> None:
+    st.download_button(o.label, data=o.make, file_name=o.file_name, mime=o.mime, key=key, on_click="ignore",
+                       icon=":material/download:", disabled=disabled, width="stretch")
+
+
+def page() -> None:
+    st.title("Review and reports")
+    if not state.has_open():
+        st.info("Start a new assessment or open a saved draft first.")
+        st.button("Go to the start page", key="to_start", on_click=app.request_page, args=("start",))
+        return
+    q = state.questionnaire()
+    state.check_newer()
+    state.show_flash()
+    wizard.conflict_banner()
+    answers = state.answer_set()
+    comp = completeness(q, answers.answers)
+    st.markdown(f"**{answers.meta.get('title', '(untitled)')}** — {text(q.title)} {q.version}")
+    st.progress(min(comp.fraction, 1.0), text=f"{comp.answered + comp.unknown} of {comp.visible} questions answered")
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.header("Still open")
+        if comp.missing_required:
+            st.warning(f"{len(comp.missing_required)} required question{'s are' if len(comp.missing_required) != 1 else ' is'}"
+                       " not answered yet. A report can still be made; it lists them as gaps.")
+            _question_list(q, comp.missing_required, "missing")
+        else:
+            st.success("Every required question has an answer.")
+        if comp.unknown_ids:
+            st.header("Answered “not known yet”")
+            st.caption("Each unknown is an evidence gap in the report. Find out and come back when you can.")
+            _question_list(q, comp.unknown_ids, "unknown")
+        st.header("Downloads")
+        st.caption("Files are made when you click, from the answers as they are now.")
+        reason = downloads.report_available()
+        blockers = downloads.report_blockers(q, answers)
+        _offer(downloads.answers_file(q, answers), "dl_answers")
+        if reason:
+            st.info(reason)
+        elif blockers:
+            st.error("Reports cannot be made until these answers are fixed:\n\n"
+                     + "\n".join(f"- {b}" for b in blockers[:10]))
+        else:
+            today = dt.date.today()
+            formats = ["docx"] + (["pdf"] if downloads.pdf_available() else []) + ["md", "json"]
+            c1, c2 = st.columns(2)
+            for col, brief in ((c1, True), (c2, False)):
+                with col:
+                    st.markdown("**Council brief**" if brief else "**Full assessment**")
+                    for fmt in formats:
+                        _offer(downloads.report(q, answers, fmt, brief, today), f"dl_{'brief' if brief else 'full'}_{fmt}")
+            if "pdf" not in formats:
+                st.caption("PDF needs LibreOffice on the server; it is not installed here. "
+                           "Open the Word file and save it as PDF instead.")
+        with st.expander("All answers"):
+            for section in q.sections:
+                rows = [(question, answers.answers.get(question.id)) for question in section.questions
+                        if question.id in answers.answers]
+                if rows:
+                    st.markdown(f"**{text(section.title)}**")
+                    st.markdown("\n".join(f"- {text(qq.label)}: {describe(qq, v)}" for qq, v in rows))
+    with right:
+        a, note = panel.current_assessment(q)
+        panel.render(q, a, note, ctx="review")

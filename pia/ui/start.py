@@ -1,0 +1,195 @@
+"""Start page: a new assessment, a saved draft, or an answers file / report to load."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from pia.answers import AnswerSet
+from pia.errors import PiaError
+from pia.intake import MAX_UPLOAD_BYTES, read_answers
+from pia.loader import load_cached
+from pia.text import text
+
+from . import app, state
+
+ss = st.session_state
+MAX_SHOWN_PROBLEMS = 15
+
+
+def _instrument_label(path: str) -> str:
+    try:
+        q = load_cached(path)
+    except PiaError:
+        return f"{path} (cannot be loaded)"
+    return f"{text(q.title)} (version {q.version})"
+
+
+def _new_form() -> None:
+    found = state.instruments()
+    if not found:
+        st.error("No questionnaires were found. Put one under questionnaires/ or set PIA_PATH to its folder.")
+        return
+    paths = [str(p) for _, p in found]
+    with st.form("new_assessment", border=True):
+        st.markdown("**Start a new assessment**")
+        st.selectbox("Questionnaire", paths, format_func=_instrument_label, key="new_instrument")
+        st.text_input("Title of the proposal", key="new_title", max_chars=200,
+                      placeholder="e.g. Cameras on Station Square")
+        st.text_input("Organisation", key="new_organisation", max_chars=200, placeholder="e.g. City of Utrecht")
+        st.text_input("Prepared by", key="new_prepared_by", max_chars=200, placeholder="Your name and role")
+        st.form_submit_button("Start the assessment", type="primary", on_click=_create, icon=":material/play_arrow:")
+
+
+def _create() -> None:
+    title = (ss.get("new_title") or "").strip()
+    if not title:
+        state.flash("error", "Give the proposal a title so you can find the draft again.")
+        return
+    path = ss["new_instrument"]
+    try:
+        q = load_cached(path)
+    except PiaError as exc:
+        state.flash("error", f"The questionnaire cannot be loaded: {exc}")
+        return
+    meta = {"title": title, "organisation": (ss.get("new_organisation") or "").strip(),
+            "prepared_by": (ss.get("new_prepared_by") or "").strip(), "date": dt.date.today().isoformat()}
+    meta = {k: v for k, v in meta.items() if v}
+    if meta.get("prepared_by") and not ss.get(state.WHO):
+        ss[state.WHO] = meta["prepared_by"]
+    if state.new_draft(AnswerSet(q.id, q.version, meta, {}), path, note="created"):
+        app.request_page("wizard")
+
+
+def _open(draft_id: str) -> None:
+    if state.open_draft(draft_id):
+        app.request_page("wizard")
+
+
+def _archive(draft_id: str) -> None:
+    s = state.store()
+    if s is not None:
+        s.archive(draft_id, not s.draft(draft_id).archived)
+
+
+def _cancel_delete() -> None:
+    ss.pop("delete_pending", None)
+
+
+@st.dialog("Delete this draft permanently?", on_dismiss=_cancel_delete)
+def _confirm_delete(draft_id: str, title: str) -> None:
+    st.markdown(f"**{title or '(untitled)'}** and every one of its revisions will be erased from the database. "
+                "This cannot be undone. Download the answers file first if you may need it again.")
+    c1, c2 = st.columns(2)
+    if c1.button("Delete permanently", key="confirm_delete", type="primary"):
+        ss.pop("delete_pending", None)
+        s = state.store()
+        try:
+            if s is not None:
+                s.delete(draft_id)
+                state.flash("success", f"Deleted “{title}”.")
+                if ss.get(state.DRAFT) == draft_id:
+                    for key in (state.ANSWERS, state.QPATH, state.DRAFT, state.BASE):
+                        ss.pop(key, None)
+                    st.query_params.clear()
+        except PiaError as exc:
+            state.flash("error", str(exc))
+        st.rerun()
+    if c2.button("Keep it", key="cancel_delete"):
+        ss.pop("delete_pending", None)
+        st.rerun()
+
+
+def _drafts() -> None:
+    st.markdown("**Resume a saved draft**")
+    s = state.store()
+    if s is None:
+        st.warning("Saved drafts are unavailable: " + str(ss.get(state.SAVE_ERROR, "")))
+        return
+    show_all = st.toggle("Show archived drafts", key="show_archived")
+    try:
+        drafts = s.drafts(include_archived=show_all)
+    except PiaError as exc:
+        st.error(str(exc))
+        return
+    if not drafts:
+        st.caption("No saved drafts yet. Every assessment you start is saved here automatically.")
+        return
+    for d in drafts[:50]:
+        with st.container(border=True, key=f"draft_{d.id}"):
+            c1, c2 = st.columns([4, 1.6], vertical_alignment="center")
+            with c1:
+                who = f" by {d.updated_by}" if d.updated_by else ""
+                org = f" — {d.organisation}" if d.organisation else ""
+                st.markdown(f"**{d.title or '(untitled)'}**{org}")
+                st.caption(f"{d.questionnaire} {d.questionnaire_version} · revision {d.head} · "
+                           f"saved {d.updated_at:%Y-%m-%d %H:%M} UTC{who}" + (" · archived" if d.archived else ""))
+            with c2:
+                st.button("Open", key=f"open_{d.id}", on_click=_open, args=(d.id,), type="primary",
+                          help=f"Continue “{d.title}”", width="stretch")
+                st.button("Unarchive" if d.archived else "Archive", key=f"arch_{d.id}", on_click=_archive,
+                          args=(d.id,), help="Archived drafts are kept but hidden from this list", width="stretch")
+                if d.archived:
+                    st.button("Delete…", key=f"del_{d.id}", width="stretch", help="Erase this draft and its history",
+                              on_click=ss.__setitem__, args=("delete_pending", (d.id, d.title)))
+    pending = ss.get("delete_pending")
+    if pending:   # called on every run while pending, so the dialog's own buttons keep working
+        _confirm_delete(*pending)
+    if len(drafts) > 50:
+        st.caption(f"Showing the 50 most recent of {len(drafts)} drafts.")
+
+
+def _upload() -> None:
+    st.markdown("**Load an answers file or a pia report**")
+    st.caption("An answers file (.yaml) saved from pia, or a Word report (.docx) made by pia: its answers are "
+               f"inside it. Up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Loading makes a new draft; "
+               "nothing already saved is changed.")
+    up = st.file_uploader("Answers file or report", type=["yaml", "yml", "docx"], key="upload",
+                          max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024))
+    if up is None:
+        return
+    try:
+        answers, q = read_answers(up.getvalue(), up.name, state.resolve)
+    except PiaError as exc:
+        problems = exc.problems
+        lines = "\n".join(f"- {p}" for p in problems[:MAX_SHOWN_PROBLEMS])
+        more = f"\n\n…and {len(problems) - MAX_SHOWN_PROBLEMS} more." if len(problems) > MAX_SHOWN_PROBLEMS else ""
+        st.error(f"**{up.name} cannot be loaded.** Nothing was changed.\n\n{lines}{more}", icon=":material/error:")
+        return
+    st.success(f"**{up.name}** is a valid answers file for {text(q.title)} {answers.questionnaire_version}: "
+               f"{len(answers.answers)} answers, title “{answers.meta.get('title', '(none)')}”.")
+    st.button("Open it as a new draft", key="upload_open", type="primary", on_click=_open_upload)
+
+
+def _open_upload() -> None:
+    up = ss.get("upload")
+    if up is None:
+        return
+    try:
+        answers, q = read_answers(up.getvalue(), up.name, state.resolve)
+    except PiaError:
+        return
+    path = next(p for qid, p in state.instruments() if qid == q.id)
+    if state.new_draft(answers, path, note=f"loaded from {up.name}"):
+        app.request_page("wizard")
+
+
+def page() -> None:
+    st.title("Camera impact assessment")
+    st.markdown("A guided assessment of a proposed public camera system — fixed cameras, face recognition, "
+                "licence-plate readers, drones, body-worn cameras — and its effect on people's rights, "
+                "before the council decides. Your answers are saved after every change.")
+    state.show_flash()
+    if ss.get(state.SAVE_ERROR) and state.store() is None:
+        st.error(ss[state.SAVE_ERROR])
+    if state.has_open():
+        st.info(f"Open now: **{(ss.get(state.META) or {}).get('title', '(untitled)')}**.")
+        st.button("Continue this assessment", key="continue", on_click=app.request_page, args=("wizard",),
+                  icon=":material/arrow_forward:")
+    left, right = st.columns(2, gap="large")
+    with left:
+        _new_form()
+        _upload()
+    with right:
+        _drafts()

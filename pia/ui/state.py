@@ -1,0 +1,246 @@
+"""The session's domain record and how it reaches the draft store.
+
+`st.session_state["answers"]` is the assessment; widgets are only views of it.
+Every change goes through :func:`set_answer` (or :func:`set_answers`), which
+updates the record and autosaves a new revision, so a refresh or a crash loses
+nothing already typed. Saves carry the revision they were based on; when
+another tab saved first the store raises Conflict and the page shows a banner
+with explicit choices instead of overwriting anything.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from pia.answers import AnswerSet
+from pia.errors import PiaError
+from pia.loader import list_questionnaires, load_cached
+from pia.model import Questionnaire
+from pia.store import Conflict, Store, StoreError
+
+ss = st.session_state
+
+# Keys of the domain record in session state.
+ANSWERS, META, QPATH, DRAFT, BASE, SECTION, WHO = "answers", "meta", "qpath", "draft_id", "base", "section", "who"
+CONFLICT, SAVE_ERROR, FLASH = "conflict", "save_error", "flash"
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return Store(url)
+
+
+def store() -> Store | None:
+    """The shared store, or None (with the reason in session state) when the database is unusable."""
+    from pia.store import default_url
+
+    try:
+        return _store(default_url())
+    except PiaError as exc:
+        ss[SAVE_ERROR] = str(exc)
+        return None
+
+
+def instruments() -> list[tuple[str, Path]]:
+    """(id, path) of every questionnaire on the search path (PIA_PATH, then the bundled ones)."""
+    return list_questionnaires()
+
+
+def questionnaire() -> Questionnaire | None:
+    path = ss.get(QPATH)
+    return load_cached(path) if path else None
+
+
+def resolve(qid: str) -> Questionnaire | None:
+    for found, path in instruments():
+        if found == qid:
+            return load_cached(path)
+    return None
+
+
+def has_open() -> bool:
+    return bool(ss.get(QPATH)) and ANSWERS in ss
+
+
+def answer_set() -> AnswerSet:
+    q = questionnaire()
+    assert q is not None
+    meta = {k: v for k, v in (ss.get(META) or {}).items() if v}
+    return AnswerSet(q.id, q.version, meta, dict(ss[ANSWERS]))
+
+
+def who() -> str:
+    return (ss.get(WHO) or "").strip() or (ss.get(META) or {}).get("prepared_by", "") or "anonymous"
+
+
+def open_answers(answers: AnswerSet, qpath: str | Path, draft_id: str | None, base: int | None) -> None:
+    """Make an assessment the session's current one (every page reads this)."""
+    ss[ANSWERS] = dict(answers.answers)
+    ss[META] = dict(answers.meta)
+    ss[QPATH] = str(qpath)
+    ss[DRAFT] = draft_id
+    ss[BASE] = base
+    ss[CONFLICT] = None
+    ss[SAVE_ERROR] = None
+    q = load_cached(qpath)
+    ss[SECTION] = q.sections[0].id if q.sections else None
+    if draft_id:
+        st.query_params["draft"] = draft_id
+
+
+def open_draft(draft_id: str) -> bool:
+    """Load the newest revision of a saved draft; False (with a message) when impossible."""
+    s = store()
+    if s is None:
+        return False
+    try:
+        answers, rev = s.load(draft_id)
+    except PiaError as exc:
+        flash("error", f"Cannot open the saved draft: {exc}")
+        return False
+    path = next((p for qid, p in instruments() if qid == answers.questionnaire), None)
+    if path is None:
+        flash("error", f"The draft was made with questionnaire {answers.questionnaire!r}, which is not installed "
+                       "here (set PIA_PATH to its folder).")
+        return False
+    open_answers(answers, path, draft_id, rev.number)
+    return True
+
+
+def new_draft(answers: AnswerSet, qpath: str | Path, note: str) -> bool:
+    """Save `answers` as a new draft and open it. Nothing existing is touched."""
+    s = store()
+    q = load_cached(qpath)
+    if s is None:
+        open_answers(answers, qpath, None, None)
+        flash("warning", "Drafts cannot be saved (see the message above); download the answers file to keep your work.")
+        return True
+    try:
+        d = s.create(answers, author=who(), note=note, q=q)
+    except PiaError as exc:
+        flash("error", f"Could not save a new draft: {exc}")
+        return False
+    open_answers(answers, qpath, d.id, d.head)
+    return True
+
+
+def ensure_from_url() -> None:
+    """After a refresh (a new session), reopen the draft named in the address bar."""
+    if has_open():
+        if ss.get(DRAFT) and st.query_params.get("draft") != ss[DRAFT]:
+            st.query_params["draft"] = ss[DRAFT]
+        return
+    draft_id = st.query_params.get("draft")
+    if draft_id and not open_draft(draft_id):
+        del st.query_params["draft"]
+        return
+    section = st.query_params.get("section")
+    q = questionnaire()
+    if draft_id and q is not None and section in {s.id for s in q.sections}:
+        ss[SECTION] = section
+
+
+# --- changing answers ---------------------------------------------------------------
+
+
+def set_answer(qid: str, value: Any) -> None:
+    """The one way the UI changes an answer: update the record, then autosave."""
+    answers = ss[ANSWERS]
+    if value is None or value == "" or value == []:
+        if qid not in answers:
+            return
+        answers.pop(qid)
+    else:
+        if answers.get(qid) == value:
+            return
+        answers[qid] = value
+    autosave()
+
+
+def set_meta(key: str, value: str) -> None:
+    meta = ss.setdefault(META, {})
+    value = (value or "").strip()
+    if meta.get(key, "") == value:
+        return
+    if value:
+        meta[key] = value
+    else:
+        meta.pop(key, None)
+    autosave()
+
+
+def autosave(note: str = "") -> None:
+    """Save the record as a new revision based on the one this session last saw."""
+    draft_id = ss.get(DRAFT)
+    if not draft_id or ss.get(CONFLICT):
+        return  # no draft (database unusable) or a conflict the user must resolve first
+    s = store()
+    if s is None:
+        return
+    try:
+        ss[BASE] = s.save(draft_id, answer_set(), ss[BASE], who(), note, questionnaire())
+        ss[SAVE_ERROR] = None
+    except Conflict as exc:
+        ss[CONFLICT] = {"number": exc.current.number, "author": exc.current.author,
+                        "when": f"{exc.current.created_at:%Y-%m-%d %H:%M} UTC"}
+    except PiaError as exc:
+        ss[SAVE_ERROR] = f"Your last change is kept in this window but could not be saved: {exc}"
+
+
+def check_newer() -> None:
+    """Notice, before the next edit, that another tab or person saved this draft."""
+    draft_id, s = ss.get(DRAFT), None
+    if not draft_id or ss.get(CONFLICT):
+        return
+    s = store()
+    if s is None:
+        return
+    try:
+        head = s.draft(draft_id).head
+    except (PiaError, StoreError):
+        return
+    if ss.get(BASE) is not None and head != ss[BASE]:
+        _, rev = s.load(draft_id)
+        ss[CONFLICT] = {"number": rev.number, "author": rev.author, "when": f"{rev.created_at:%Y-%m-%d %H:%M} UTC"}
+
+
+def take_theirs() -> None:
+    """Conflict resolution: reload the newest saved revision (this window's unsaved edits are dropped)."""
+    draft_id = ss[DRAFT]
+    section = ss.get(SECTION)
+    if open_draft(draft_id):
+        ss[SECTION] = section
+        flash("info", "Loaded the newest saved version.")
+
+
+def keep_mine() -> None:
+    """Conflict resolution: save this window's answers on top of the newer revision, recorded as such."""
+    s = store()
+    conflict = ss.get(CONFLICT)
+    if s is None or not conflict:
+        return
+    ss[BASE] = conflict["number"]
+    ss[CONFLICT] = None
+    autosave(note=f"kept this window's answers over revision {conflict['number']}")
+    if not ss.get(CONFLICT):
+        flash("success", f"Saved your answers as the newest revision (revision {conflict['number']} stays in the history).")
+
+
+def flash(kind: str, message: str) -> None:
+    """A message shown once at the top of the next page run."""
+    ss.setdefault(FLASH, []).append((kind, message))
+
+
+def show_flash() -> None:
+    for kind, message in ss.pop(FLASH, []):
+        getattr(st, kind)(message)
+
+
+def env_note() -> str:
+    """Where drafts are stored, for the sidebar (password hidden)."""
+    s = store()
+    return s.safe_url if s else os.environ.get("PIA_DATABASE_URL", "(unavailable)")
