@@ -1,0 +1,173 @@
+"""Damaged and hostile answers files, through every door a user has.
+
+Doors: the app's upload path (pia.intake.read_answers), pia.answers.loads, and
+the command line (`pia validate`, `pia assess`, `pia report`). Whatever arrives
+— a randomly edited example, an alias bomb, a deeply nested document, an
+oversized file — the answer is the project's own error (PiaError) with a
+location, or on the command line one-line messages and exit status 2; never a
+traceback. The command line runs with PIA_DEBUG=1 so an internal error would
+show its traceback instead of being softened into "internal error".
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pia.answers import loads
+from pia.errors import PiaError
+from pia.intake import MAX_UPLOAD_BYTES, default_resolver, read_answers
+from pia.yamlio import MAX_DEPTH
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "questionnaires" / "camera-hria" / "examples"
+EXAMPLE_TEXT = (EXAMPLES / "school_cctv.yaml").read_text()
+RESOLVE = default_resolver()
+HEADER = "questionnaire: camera_hria\nquestionnaire_version: 1.0.0\n"
+
+
+def _assert_located(exc: PiaError, name: str) -> None:
+    assert exc.problems
+    for p in exc.problems:
+        assert p.file.startswith(name), p
+        assert p.message and "\n" not in str(p) and "Traceback" not in p.message
+
+
+# --- random edits of a real example --------------------------------------------------
+
+# Edits that matter to YAML: structure characters, indentation, quotes, tags, anchors.
+YAML_BITS = st.sampled_from([":", " ", "  ", "\n", "- ", "'", '"', "{", "}", "[", "]", ",", "&a ", "*a", "!!python/name:os.system ",
+                              "!!binary ", "? ", "|", ">", "#", "\t", "\x00", "\ufeff", "~", "null", "yes", "1e9999",
+                              "unknown", "-1", "2026-13-45", "\\u0000", "%YAML 1.1\n", "---\n", "...\n"])
+edit_text = st.one_of(YAML_BITS, st.text(max_size=6))
+edits = st.lists(st.tuples(st.integers(0, len(EXAMPLE_TEXT)), st.integers(0, 12), edit_text), min_size=1, max_size=6)
+
+
+def mutate(text: str, changes: list[tuple[int, int, str]]) -> str:
+    for pos, cut, insert in changes:
+        pos = min(pos, len(text))
+        text = text[:pos] + insert + text[pos + cut:]
+    return text
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits)
+def test_mutated_example_upload_gives_located_errors_only(changes):
+    data = mutate(EXAMPLE_TEXT, changes).encode("utf-8", "surrogatepass")
+    try:
+        answers, q = read_answers(data, "upload.yaml", RESOLVE)
+    except PiaError as exc:
+        _assert_located(exc, "upload.yaml")
+    else:  # an edit that kept the file valid: it must really be valid answers
+        assert answers.questionnaire == q.id
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=300))
+def test_random_bytes_upload_gives_located_errors_only(data):
+    try:
+        read_answers(data, "upload.yaml", RESOLVE)
+    except PiaError as exc:
+        _assert_located(exc, "upload.yaml")
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PIA_DEBUG": "1", "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "pia", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def _assert_refused(proc: subprocess.CompletedProcess[str], name: str, words: str = "") -> None:
+    assert proc.returncode == 2, (proc.returncode, proc.stderr[-2000:])
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr[-2000:]
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert lines[-1].endswith(("problem found", "problems found"))
+    assert all(ln.startswith(name) for ln in lines[:-1]), lines
+    if words:
+        assert words in proc.stderr, proc.stderr
+
+
+# A handful of fixed, seeded mutations for the (slower) command-line runs.
+CLI_MUTANTS = {
+    "indent.yaml": EXAMPLE_TEXT.replace("\n  jurisdiction:", "\n jurisdiction:", 1),
+    "unclosed.yaml": EXAMPLE_TEXT.replace("technologies:\n  - cctv", "technologies: [cctv", 1),
+    "tagged.yaml": EXAMPLE_TEXT.replace("jurisdiction: eu", "jurisdiction: !!python/object/apply:os.system [id]", 1),
+    "wrongtype.yaml": EXAMPLE_TEXT.replace("camera_count: 5", "camera_count: [5, {a: 1}]", 1),
+    "dupkey.yaml": EXAMPLE_TEXT.replace("  camera_count: 5\n", "  camera_count: 5\n  camera_count: 6\n", 1),
+    "truncated.yaml": EXAMPLE_TEXT[: len(EXAMPLE_TEXT) // 3] + "\n  - '",
+}
+
+
+@pytest.mark.parametrize("command", ["validate", "assess", "report"])
+def test_cli_mutated_examples_exit_2_with_locations(tmp_path, command):
+    for name, text in CLI_MUTANTS.items():
+        path = tmp_path / name
+        path.write_text(text)
+        extra = ["-o", str(tmp_path / "out.md")] if command == "report" else []
+        proc = _run(command, str(path), *extra, cwd=tmp_path)
+        _assert_refused(proc, str(path))
+        assert not (tmp_path / "out.md").exists()
+
+
+# --- alias bombs, deep nesting, oversized files -------------------------------------
+
+
+def alias_bomb() -> str:
+    text = HEADER + "meta: {}\nanswers:\n  x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    for i in range(1, 10):
+        prev = f"*a{i - 1}"
+        text += f"  x{i}: &a{i} [{', '.join([prev] * 9)}]\n"
+    return text
+
+
+def deep_block() -> str:
+    text = HEADER + "meta: {}\nanswers:\n  system_name:\n"
+    for depth in range(MAX_DEPTH + 20):
+        text += "  " * (depth + 2) + f"k{depth}:\n"
+    return text + "  " * (MAX_DEPTH + 22) + "end\n"
+
+
+def deep_flow() -> str:
+    return HEADER + "meta: {}\nanswers: {system_name: " + "[" * 5000 + "]" * 5000 + "}\n"
+
+
+def oversized() -> str:
+    filler = "  # " + "padding " * 12 + "\n"
+    text = EXAMPLE_TEXT
+    return text + filler * (MAX_UPLOAD_BYTES // len(filler) + 10)
+
+
+HOSTILE = {
+    "bomb.yaml": (alias_bomb, "alias bomb"),
+    "deep.yaml": (deep_block, "nesting deeper"),
+    "flow.yaml": (deep_flow, "nesting deeper"),
+    "huge.yaml": (oversized, "limit"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_documents_refused_by_loads_and_upload(name):
+    make, words = HOSTILE[name]
+    text = make()
+    with pytest.raises(PiaError, match=words) as err:
+        loads(text, name)
+    _assert_located(err.value, name)
+    with pytest.raises(PiaError, match=words) as err:
+        read_answers(text.encode(), name, RESOLVE)
+    _assert_located(err.value, name)
+
+
+@pytest.mark.parametrize("command", ["validate", "assess", "report"])
+def test_cli_refuses_hostile_documents(tmp_path, command):
+    for name, (make, words) in HOSTILE.items():
+        path = tmp_path / name
+        path.write_text(make())
+        extra = ["-o", str(tmp_path / "out.md")] if command == "report" else []
+        proc = _run(command, str(path), *extra, cwd=tmp_path)
+        _assert_refused(proc, str(path), words)
