@@ -1,0 +1,159 @@
+"""The app server dies (SIGKILL) while a user works: after a restart, everything typed is there.
+
+A real `streamlit run app.py` on a free port and Debian's Chromium: the user
+starts an assessment and types answers of several kinds; the server process is
+killed without warning; a new server starts on the same database; the user
+reloads the draft's address and finds every answer typed before the kill.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from pia.store import Store
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, db_url: str, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PIA_DATABASE_URL": db_url, "PIA_PATH": str(FIXTURES / "mini"),
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONPATH": str(ROOT)}
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none", "--global.developmentMode", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return proc
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"streamlit did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.2)
+
+
+def wait_idle(page) -> None:  # noqa: ANN001
+    from playwright.sync_api import expect
+
+    app = page.get_by_test_id("stApp")
+    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=30_000)
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=30_000)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=30_000)
+
+
+def choose(page, key: str, label: str) -> None:  # noqa: ANN001
+    from playwright.sync_api import expect
+
+    page.locator(f".st-key-{key}").get_by_text(label, exact=True).click()
+    expect(page.locator(f".st-key-{key}").get_by_role("radio", name=label, exact=True)).to_be_checked()
+    wait_idle(page)
+
+
+def test_server_killed_mid_session_loses_nothing_typed(tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium not installed: apt-get install chromium (CI installs it)")
+    from playwright.sync_api import expect, sync_playwright
+
+    db_url = f"sqlite:///{tmp_path / 'drafts.db'}"
+    port, log = free_port(), tmp_path / "server.log"
+    server = start_server(port, db_url, log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(20_000)
+            page.goto(url)
+            wait_idle(page)
+            page.get_by_label("Questionnaire").click()
+            page.get_by_role("option", name="Mini camera assessment (test fixture) (version 1.2.0)").click()
+            page.get_by_label("Title of the proposal").fill("Harbour cameras — «test» & <b>")
+            page.get_by_label("Organisation").fill("Ville de Genève")
+            page.get_by_label("Prepared by").fill("Noor")
+            page.get_by_role("button", name="Start the assessment").click()
+            wait_idle(page)
+            choose(page, "w_jurisdiction", "European Union")
+            page.get_by_role("button", name="Next").click()
+            wait_idle(page)
+            name = page.get_by_label("Name of the system")
+            name.fill("Harbour watch 🚢 {{ x }}")
+            name.press("Enter")
+            wait_idle(page)
+            purpose = page.get_by_label("What problem does it address?")
+            purpose.fill("Theft from boats\nat night — مرحبا")
+            page.get_by_label("How many cameras? (cameras)").click()   # leaving the text area commits it
+            wait_idle(page)
+            count = page.get_by_label("How many cameras? (cameras)")
+            count.fill("7")
+            count.press("Enter")
+            wait_idle(page)
+            draft_url = page.url
+            assert "draft=" in draft_url
+
+            server.send_signal(signal.SIGKILL)                  # no shutdown, no flush, no goodbye
+            server.wait(timeout=30)
+            server = start_server(port, db_url, log)          # same port, same database
+
+            page.goto(draft_url)
+            wait_idle(page)
+            resume = page.get_by_role("button", name="Continue")
+            if resume.count():
+                resume.first.click()
+                wait_idle(page)
+            if not page.get_by_label("Name of the system").count():
+                page.get_by_role("button", name="Next").click()
+                wait_idle(page)
+            expect(page.get_by_label("Name of the system")).to_have_value("Harbour watch 🚢 {{ x }}")
+            expect(page.get_by_label("What problem does it address?")).to_have_value("Theft from boats\nat night — مرحبا")
+            expect(page.get_by_label("How many cameras? (cameras)")).to_have_value("7")
+            page.get_by_role("button", name="Back").click()
+            wait_idle(page)
+            expect(page.locator(".st-key-w_jurisdiction").get_by_role("radio", name="European Union",
+                                                                        exact=True)).to_be_checked()
+            browser.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    # And the database says the same, independently of the browser.
+    store = Store(db_url)
+    try:
+        (draft,) = store.drafts()
+        answers, _ = store.load(draft.id)
+    finally:
+        store.dispose()
+    assert answers.meta["title"] == "Harbour cameras — «test» & <b>"
+    assert answers.meta["organisation"] == "Ville de Genève"
+    assert answers.answers == {"jurisdiction": "eu", "system_name": "Harbour watch 🚢 {{ x }}",
+                               "purpose": "Theft from boats\nat night — مرحبا", "camera_count": 7}
+
