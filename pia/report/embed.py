@@ -13,6 +13,7 @@ import base64
 import hashlib
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from typing import IO
 
@@ -76,13 +77,20 @@ def answers_from_docx(source: str | Path | bytes | IO[bytes]) -> str:
         raise PiaError(Problem(name, 0, 0, "", "no such file")) from exc
     except (zipfile.BadZipFile, OSError) as exc:
         raise PiaError(Problem(name, 0, 0, "", "not a Word (.docx) document")) from exc
+    except (EOFError, NotImplementedError, ValueError, RuntimeError) as exc:  # a damaged zip directory
+        raise PiaError(Problem(name, 0, 0, "", "the document is damaged (its zip directory cannot be read)")) from exc
     with zf:
         for info in zf.infolist():
             if not (info.filename.startswith("customXml/") and info.filename.endswith(".xml")):
                 continue
             if info.file_size > MAX_PART_BYTES:
                 continue
-            blob = zf.read(info)
+            try:
+                blob = zf.read(info)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError, RuntimeError) as exc:
+                # A damaged member (bad checksum, header or compressed data) surfaces only when read.
+                raise PiaError(Problem(name, 0, 0, "", f"the document is damaged ({info.filename} cannot be "
+                                                       "read); use the answers file (.yaml) instead")) from exc
             if not _is_ours(blob):
                 continue
             return _decode(blob, name)

@@ -56,7 +56,7 @@ def mutate(text: str, changes: list[tuple[int, int, str]]) -> str:
     return text
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits)
 def test_mutated_example_upload_gives_located_errors_only(changes):
     data = mutate(EXAMPLE_TEXT, changes).encode("utf-8", "surrogatepass")
@@ -68,7 +68,7 @@ def test_mutated_example_upload_gives_located_errors_only(changes):
         assert answers.questionnaire == q.id
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=300))
 def test_random_bytes_upload_gives_located_errors_only(data):
     try:
@@ -77,13 +77,94 @@ def test_random_bytes_upload_gives_located_errors_only(data):
         _assert_located(exc, "upload.yaml")
 
 
+def _report_docx() -> bytes:
+    from pia.answers import loads as load_answers
+    from pia.report import render
+
+    answers, _ = load_answers(EXAMPLE_TEXT)
+    return render(RESOLVE(answers.questionnaire), answers, "docx", generated="2026-11-26")
+
+
+DOCX = _report_docx()
+
+
+def _answers_member_span() -> tuple[int, int]:
+    """Where the embedded answers part sits in the zip, so damage can be aimed at it."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(DOCX)) as z:
+        infos = sorted(z.infolist(), key=lambda i: i.header_offset)
+        for n, info in enumerate(infos):
+            if info.filename.startswith("customXml/") and b"urn:pia:answers" in z.read(info)[:400]:
+                end = infos[n + 1].header_offset if n + 1 < len(infos) else len(DOCX)
+                return info.header_offset, end - 1
+    raise AssertionError("the report has no embedded answers")
+
+
+LO, HI = _answers_member_span()
+# Aim at the answers part, at the zip's central directory (the end), or anywhere.
+positions = st.one_of(st.integers(LO, HI), st.integers(len(DOCX) - 3000, len(DOCX) - 1), st.integers(0, len(DOCX) - 1))
+
+
+@settings(max_examples=int(os.environ.get('PIA_FUZZ_EXAMPLES', 150)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(positions, st.binary(min_size=1, max_size=4)), min_size=1, max_size=8),
+       st.one_of(st.just(len(DOCX)), st.integers(0, len(DOCX))))
+def test_damaged_report_upload_gives_located_errors_only(patches, keep):
+    """A returned .docx report with flipped bytes or cut short: refused with a message, or read exactly."""
+    from pia.report.embed import answers_from_docx
+
+    data = bytearray(DOCX[:max(keep, 4)])
+    for pos, new in patches:
+        data[pos:pos + len(new)] = new
+    data = bytes(data)
+    try:
+        read_answers(data, "report.docx", RESOLVE)
+    except PiaError as exc:
+        _assert_located(exc, "report.docx")
+    # The library function behind `pia validate/report/diff x.docx` is held to the same standard.
+    try:
+        answers_from_docx(data)
+    except PiaError as exc:
+        assert all(p.message and "\n" not in str(p) for p in exc.problems)
+
+
+@settings(max_examples=100, deadline=None)
+@given(edits)
+def test_report_with_edited_embedded_answers(changes):
+    """Someone edits the answers inside a returned report: the checksum or validation catches it."""
+    import base64
+    import io
+    import zipfile
+
+    from pia.report.embed import answers_part_xml
+
+    source = io.BytesIO(DOCX)
+    out = io.BytesIO()
+    text = mutate(EXAMPLE_TEXT, changes)
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            blob = zin.read(info)
+            if info.filename.startswith("customXml/") and b"urn:pia:answers" in blob[:400]:
+                blob = answers_part_xml(text.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
+                assert base64.b64encode(text.encode("utf-8", "replace"))[:10] in blob or text == ""
+            zout.writestr(info, blob)
+    try:
+        answers, q = read_answers(out.getvalue(), "report.docx", RESOLVE)
+    except PiaError as exc:
+        _assert_located(exc, "report.docx")
+    else:
+        assert answers.questionnaire == q.id
+
+
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PIA_DEBUG": "1", "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "pia", *args], cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=120)
 
 
-def _assert_refused(proc: subprocess.CompletedProcess[str], name: str, words: str = "") -> None:
+def _assert_refused(proc: subprocess.CompletedProcess[str], name: str | tuple[str, ...], words: str = "") -> None:
     assert proc.returncode == 2, (proc.returncode, proc.stderr[-2000:])
     assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr[-2000:]
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
@@ -104,15 +185,30 @@ CLI_MUTANTS = {
 }
 
 
+def _cli_refuses(tmp_path: Path, command: str, files: dict[str, tuple[str, str]]) -> None:
+    """`pia validate` takes every file at once (each named in the output); assess and report one by one."""
+    paths = []
+    for name, (text, _) in files.items():
+        (tmp_path / name).write_text(text)
+        paths.append(str(tmp_path / name))
+    if command == "validate":
+        proc = _run("validate", *paths, cwd=tmp_path)
+        _assert_refused(proc, tuple(paths))
+        for path, (_, words) in zip(paths, files.values(), strict=True):
+            assert path in proc.stderr and words in proc.stderr
+        return
+    for path, (_, words) in zip(paths, files.values(), strict=True):
+        extra = ["-o", str(tmp_path / "out.md")] if command == "report" else []
+        _assert_refused(_run(command, path, *extra, cwd=tmp_path), path, words)
+        assert not (tmp_path / "out.md").exists()
+
+
 @pytest.mark.parametrize("command", ["validate", "assess", "report"])
 def test_cli_mutated_examples_exit_2_with_locations(tmp_path, command):
-    for name, text in CLI_MUTANTS.items():
-        path = tmp_path / name
-        path.write_text(text)
-        extra = ["-o", str(tmp_path / "out.md")] if command == "report" else []
-        proc = _run(command, str(path), *extra, cwd=tmp_path)
-        _assert_refused(proc, str(path))
-        assert not (tmp_path / "out.md").exists()
+    mutants = {name: (text, "") for name, text in CLI_MUTANTS.items()}
+    if command != "validate":  # each run is a process start; three kinds of damage are enough here
+        mutants = {k: mutants[k] for k in ("unclosed.yaml", "tagged.yaml", "wrongtype.yaml")}
+    _cli_refuses(tmp_path, command, mutants)
 
 
 # --- alias bombs, deep nesting, oversized files -------------------------------------
@@ -165,9 +261,14 @@ def test_hostile_documents_refused_by_loads_and_upload(name):
 
 @pytest.mark.parametrize("command", ["validate", "assess", "report"])
 def test_cli_refuses_hostile_documents(tmp_path, command):
-    for name, (make, words) in HOSTILE.items():
-        path = tmp_path / name
-        path.write_text(make())
-        extra = ["-o", str(tmp_path / "out.md")] if command == "report" else []
-        proc = _run(command, str(path), *extra, cwd=tmp_path)
-        _assert_refused(proc, str(path), words)
+    _cli_refuses(tmp_path, command, {name: (make(), words) for name, (make, words) in HOSTILE.items()})
+
+
+def test_cli_refuses_damaged_report(tmp_path):
+    """Found by the fuzzing above: a report whose answers part is damaged was an 'internal error' (exit 3)."""
+    data = bytearray(DOCX)
+    data[LO + 40:LO + 44] = b"\x00\x00\x00\x00"       # inside the answers part's local header name
+    path = tmp_path / "damaged.docx"
+    path.write_bytes(bytes(data))
+    _assert_refused(_run("validate", str(path), cwd=tmp_path), str(path), "damaged")
+    _assert_refused(_run("report", str(path), "-o", str(tmp_path / "r.md"), cwd=tmp_path), str(path), "damaged")

@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 Q = load_questionnaire(ROOT / "questionnaires" / "camera-hria" / "camera_hria.yaml")
 EXAMPLE, _ = load(ROOT / "questionnaires" / "camera-hria" / "examples" / "school_cctv.yaml")
-ROUNDS = 5
+ROUNDS = 4
 
 sys.path.insert(0, str(HERE))
 from saver_child import content_for  # noqa: E402
