@@ -1,7 +1,7 @@
 """Damaged and hostile answers files, through every door a user has.
 
 Doors: the app's upload path (pia.intake.read_answers), pia.answers.loads, and
-the command line (`pia validate`, `pia assess`, `pia report`). Whatever arrives
+the command line (`pia validate`, `pia assess`, `pia report`, `pia diff`). Whatever arrives
 — a randomly edited example, an alias bomb, a deeply nested document, an
 oversized file — the answer is the project's own error (PiaError) with a
 location, or on the command line one-line messages and exit status 2; never a
@@ -186,7 +186,7 @@ CLI_MUTANTS = {
 
 
 def _cli_refuses(tmp_path: Path, command: str, files: dict[str, tuple[str, str]]) -> None:
-    """`pia validate` takes every file at once (each named in the output); assess and report one by one."""
+    """`pia validate` takes every file at once (each named in the output); the others one by one."""
     paths = []
     for name, (text, _) in files.items():
         (tmp_path / name).write_text(text)
@@ -197,8 +197,9 @@ def _cli_refuses(tmp_path: Path, command: str, files: dict[str, tuple[str, str]]
         for path, (_, words) in zip(paths, files.values(), strict=True):
             assert path in proc.stderr and words in proc.stderr
         return
+    good = str(EXAMPLES / "school_cctv.yaml")
     for path, (_, words) in zip(paths, files.values(), strict=True):
-        extra = ["-o", str(tmp_path / "out.md")] if command == "report" else []
+        extra = {"report": ["-o", str(tmp_path / "out.md")], "diff": [good]}.get(command, [])
         _assert_refused(_run(command, path, *extra, cwd=tmp_path), path, words)
         assert not (tmp_path / "out.md").exists()
 
@@ -259,7 +260,7 @@ def test_hostile_documents_refused_by_loads_and_upload(name):
     _assert_located(err.value, name)
 
 
-@pytest.mark.parametrize("command", ["validate", "assess", "report"])
+@pytest.mark.parametrize("command", ["validate", "assess", "report", "diff"])
 def test_cli_refuses_hostile_documents(tmp_path, command):
     _cli_refuses(tmp_path, command, {name: (make(), words) for name, (make, words) in HOSTILE.items()})
 
