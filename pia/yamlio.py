@@ -280,5 +280,9 @@ def dump(data: Any) -> str:
     options = dict(sort_keys=False, allow_unicode=True, default_flow_style=False, width=100_000, indent=2)
     text = yaml.dump(data, Dumper=_CDumper, **options)
     if "\\U" in text:
-        text = yaml.dump(data, Dumper=_Dumper, **options)
+        readable = yaml.dump(data, Dumper=_Dumper, **options)
+        # The pure-Python emitter writes NEL (U+0085) unescaped, and every YAML
+        # reader turns it into a line break: keep the escaped text in that case.
+        if "\x85" not in readable:
+            text = readable
     return text

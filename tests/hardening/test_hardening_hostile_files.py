@@ -26,10 +26,16 @@ from pia.intake import MAX_UPLOAD_BYTES, default_resolver, read_answers
 from pia.yamlio import MAX_DEPTH
 
 ROOT = Path(__file__).resolve().parents[2]
+
 EXAMPLES = ROOT / "questionnaires" / "camera-hria" / "examples"
 EXAMPLE_TEXT = (EXAMPLES / "school_cctv.yaml").read_text()
 RESOLVE = default_resolver()
 HEADER = "questionnaire: camera_hria\nquestionnaire_version: 1.0.0\n"
+
+
+def scaled(n: int) -> int:
+    """Example counts sized for the suite; PIA_FUZZ_SCALE=20 explores further (e.g. nightly)."""
+    return n * int(os.environ.get("PIA_FUZZ_SCALE", "1"))
 
 
 def _assert_located(exc: PiaError, name: str) -> None:
@@ -56,7 +62,7 @@ def mutate(text: str, changes: list[tuple[int, int, str]]) -> str:
     return text
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits)
 def test_mutated_example_upload_gives_located_errors_only(changes):
     data = mutate(EXAMPLE_TEXT, changes).encode("utf-8", "surrogatepass")
@@ -68,7 +74,7 @@ def test_mutated_example_upload_gives_located_errors_only(changes):
         assert answers.questionnaire == q.id
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=scaled(200), deadline=None)
 @given(st.binary(max_size=300))
 def test_random_bytes_upload_gives_located_errors_only(data):
     try:
@@ -107,7 +113,7 @@ LO, HI = _answers_member_span()
 positions = st.one_of(st.integers(LO, HI), st.integers(len(DOCX) - 3000, len(DOCX) - 1), st.integers(0, len(DOCX) - 1))
 
 
-@settings(max_examples=int(os.environ.get('PIA_FUZZ_EXAMPLES', 150)), deadline=None,
+@settings(max_examples=scaled(150), deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(positions, st.binary(min_size=1, max_size=4)), min_size=1, max_size=8),
        st.one_of(st.just(len(DOCX)), st.integers(0, len(DOCX))))
@@ -130,7 +136,7 @@ def test_damaged_report_upload_gives_located_errors_only(patches, keep):
         assert all(p.message and "\n" not in str(p) for p in exc.problems)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=scaled(100), deadline=None)
 @given(edits)
 def test_report_with_edited_embedded_answers(changes):
     """Someone edits the answers inside a returned report: the checksum or validation catches it."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -33,6 +34,12 @@ MARK = "QZX"  # a token no template contains, to find each planted answer in the
 
 Q = load_questionnaire(INSTRUMENT)
 BASE, _ = load(EXAMPLE)
+
+
+def scaled(n: int) -> int:
+    """Example counts sized for the suite; PIA_FUZZ_SCALE=20 explores further (e.g. nightly)."""
+    return n * int(os.environ.get("PIA_FUZZ_SCALE", "1"))
+
 
 # Fragments that have broken real report generators: markup, template syntax,
 # bidirectional overrides, joiners, XML-illegal characters and line-break kinds.
@@ -113,7 +120,7 @@ def _strings(obj: Any) -> list[str]:
 FUZZ = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-@settings(max_examples=30, **FUZZ)
+@settings(max_examples=scaled(30), **FUZZ)
 @given(hostile_answers())
 def test_markdown_and_json_survive_any_text(case):
     answers, markers = case
@@ -155,7 +162,7 @@ def _docx_check(data: bytes, answers: AnswerSet, markers: list[str]) -> None:
     assert embedded.answers == answers.answers and embedded.meta == answers.meta
 
 
-@settings(max_examples=8, **FUZZ)
+@settings(max_examples=scaled(8), **FUZZ)
 @given(hostile_answers())
 def test_word_report_survives_any_text(case):
     answers, markers = case
@@ -201,3 +208,20 @@ def test_nastiest_text_in_word_converts_to_pdf(tmp_path):
 
         text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, check=True).stdout
         assert b"javascript" in text  # the typed text is in the PDF, as text
+
+
+@settings(max_examples=scaled(150), deadline=None)
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=20),
+       st.text(alphabet=st.sampled_from("\x85\u2028\u2029\n\t \ufeff😀𐀀ab:#'\"-|>"), max_size=10))
+def test_answers_file_keeps_every_character(head, tail):
+    """Found by the Word fuzzing: an answer with a NEL (U+0085) and an emoji came back with a space.
+
+    The answers file (download, embedded in reports) must hold exactly what was typed.
+    """
+    from pia.answers import dumps, loads
+
+    text = head + tail
+    answers = BASE.with_answer("integrations", text).with_answer("system_name", text.replace("\n", " "))
+    again, _ = loads(dumps(answers, Q))
+    assert again.answers["integrations"] == text
+    assert again.answers["system_name"] == text.replace("\n", " ")
