@@ -554,6 +554,7 @@ def brief_conditions(doc: Document) -> None:
     tag(doc, "{%p if conditions %}")
     para(doc, "These safeguards are not yet verified. Each must be completed, with its evidence checked, "
          "by the date shown:")
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True
     table(doc, ["Safeguard", "State", "Owner", "Due", "Evidence still needed"],
           ["{{ m.title }}", "{{ m.state_label }}", "{{ m.owner }}", "{{ m.due }}", "{{ m.still_needed }}"],
           "for m in conditions", [4.4, 2.4, 2.9, 2.1, 5.6])
