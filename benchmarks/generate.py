@@ -36,7 +36,31 @@ def instrument(n: int) -> dict:
             "title": f"Section {s // per_section}",
             "questions": [_question(i) for i in range(s, min(n, s + per_section))],
         })
-    return {"id": f"synthetic{n}", "title": f"Synthetic {n}", "version": "1.0.0", "sections": sections}
+    yes_no = [f"q{i}" for i in range(n) if TYPES[i % len(TYPES)] == "yes_no"]
+    rights = [{"id": r, "name": r.title()} for r in ("privacy", "assembly", "equality")]
+    rules = [
+        {
+            "id": f"R-{k}",
+            "right": rights[k % 3]["id"],
+            "harm": f"harm {k}",
+            "when": {"question": qid, "op": "equals", "value": "yes"},
+            "floors": {"scale": 1 + k % 4, "likelihood": 1 + (k // 4) % 4},
+        }
+        for k, qid in enumerate(yes_no)
+    ]
+    flags = [
+        {"id": f"RF-{k}", "title": f"flag {k}", "outcome": "incomplete",
+         "when": {"all": [{"question": qid, "op": "equals", "value": "no"},
+                          {"question": yes_no[(k * 7 + 1) % len(yes_no)], "op": "equals", "value": "no"}]}}
+        for k, qid in enumerate(yes_no[::8])
+    ]
+    matrix = {
+        "levels": [{"id": lv, "label": lv} for lv in ("low", "medium", "high", "very_high")],
+        "cells": {1: ["low", "low", "low", "medium"], 2: ["low", "medium", "medium", "high"],
+                  3: ["medium", "high", "high", "very_high"], 4: ["high", "very_high", "very_high", "very_high"]},
+    }
+    return {"id": f"synthetic{n}", "title": f"Synthetic {n}", "version": "1.0.0", "sections": sections,
+            "rights": rights, "risk_rules": rules, "red_flags": flags, "matrix": matrix}
 
 
 def answers(n: int) -> dict:

@@ -232,29 +232,9 @@ def list_cmd() -> None:
 
 def _load_answers_any(path: Path, questionnaire_path: Path | None) -> tuple[Any, Any]:
     """Answers from an answers file or from a report .docx that embeds them."""
-    from .answers import loads
-    from .answers import validate as validate_answers
-    from .loader import find_questionnaire, load_cached
+    from .report.batch import load_any
 
-    if path.suffix.lower() != ".docx":
-        from .answers import load_validated
-
-        q = questionnaire_for(path, questionnaire_path)
-        return q, load_validated(path, q)
-    from .report.embed import answers_from_docx
-
-    answers, doc = loads(answers_from_docx(path), f"{path}[answers]")
-    if questionnaire_path is not None:
-        q = load_cached(questionnaire_path)
-    else:
-        found = find_questionnaire(answers.questionnaire)
-        if found is None:
-            raise PiaError(doc.problem(("questionnaire",), f"cannot find questionnaire {answers.questionnaire!r}"))
-        q = load_cached(found)
-    problems = validate_answers(answers, q, doc)
-    if problems:
-        raise PiaError(problems)
-    return q, answers
+    return load_any(path, questionnaire_path)
 
 
 def _check_date(_ctx: Any, _param: Any, value: str | None) -> str | None:
@@ -269,9 +249,10 @@ def _check_date(_ctx: Any, _param: Any, value: str | None) -> str | None:
 
 
 @main.command()
-@click.argument("answers_path", metavar="ANSWERS", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
-              help="File to write; '-' writes to standard output (md and json only).")
+@click.argument("answers_paths", metavar="ANSWERS...", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, allow_dash=True),
+              help="File to write ('-' writes md/json to standard output); with several ANSWERS, a folder.")
 @click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "md", "json"]), default=None,
               help="Output format (default: from the output file's extension, else docx).")
 @click.option("--template", type=click.Path(path_type=Path, dir_okay=False), default=None,
@@ -279,30 +260,49 @@ def _check_date(_ctx: Any, _param: Any, value: str | None) -> str | None:
 @click.option("--brief", is_flag=True, help="The 2-3 page council brief instead of the full assessment.")
 @click.option("--date", "generated", callback=_check_date, default=None,
               help="Generation date printed in the report, YYYY-MM-DD (default: today).")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(0, 64),
+              help="With several ANSWERS: processes to use (0 = every core).")
 @QUESTIONNAIRE_OPTION
 @safe
-def report(answers_path: Path, output: Path, fmt: str | None, template: Path | None, brief: bool,
-           generated: str | None, questionnaire_path: Path | None) -> None:
-    """Write the council brief or full assessment for ANSWERS (an answers file or a report .docx)."""
+def report(answers_paths: tuple[Path, ...], output: Path, fmt: str | None, template: Path | None, brief: bool,
+           generated: str | None, jobs: int, questionnaire_path: Path | None) -> None:
+    """Write the council brief or full assessment for ANSWERS (answers files or report .docx files).
+
+    With several ANSWERS, -o names a folder and each report is named after its
+    answers file; a bad file is reported and the others are still written.
+    """
     import datetime as dt
 
     from .report import SUFFIXES, render
+    from .report.batch import plan, run, write_atomic
 
+    generated = generated or dt.datetime.now(dt.UTC).date().isoformat()
+    if len(answers_paths) > 1 or output.is_dir():
+        if str(output) == "-":
+            raise PiaError("several answers files need a folder for -o, not '-'")
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PiaError(f"{output}: cannot create the folder: {exc.strerror or exc}") from exc
+        results = run(plan(list(answers_paths), output, fmt or "docx", brief, generated, template,
+                           questionnaire_path), jobs)
+        for r in results:
+            if r.ok:
+                click.echo(f"{r.job.target}: {r.size:,} bytes", err=True)
+        failed = [p for r in results for p in r.problems]
+        click.echo(f"{sum(r.ok for r in results)} of {len(results)} reports written", err=True)
+        if failed:
+            _fail(failed)
+        return
     fmt = fmt or SUFFIXES.get(output.suffix.lower(), "docx")
     if str(output) == "-" and fmt in ("docx", "pdf"):
         raise PiaError(f"{fmt} is binary; give an output file with -o")
-    q, answers = _load_answers_any(answers_path, questionnaire_path)
-    generated = generated or dt.datetime.now(dt.UTC).date().isoformat()
+    q, answers = _load_answers_any(answers_paths[0], questionnaire_path)
     data = render(q, answers, fmt, brief=brief, template=template, generated=generated)
     if str(output) == "-":
         click.echo(data.decode("utf-8"), nl=False)
         return
-    tmp = output.with_name(f".{output.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(output)
-    except OSError as exc:
-        raise PiaError(f"{output}: cannot write: {exc.strerror or exc}") from exc
+    write_atomic(output, data)
     click.echo(f"{output}: {'council brief' if brief else 'full assessment'} ({fmt}, {len(data):,} bytes)", err=True)
 
 

@@ -183,6 +183,9 @@ def _load_questionnaire(path: Path) -> Questionnaire:
         if not mod_path.is_relative_to(path.parent.resolve()):
             problems.append(core_doc.problem(("modules", i), "a module must live in the questionnaire's folder"))
             continue
+        if not mod_path.is_file():
+            problems.append(core_doc.problem(("modules", i), f"module file {rel!r} not found next to {path.name}"))
+            continue
         mod_map: IndexMap = {}
         mod, mod_doc = _parse_module(mod_path, problems, dropped, mod_map)
         if mod is None or mod_doc is None:

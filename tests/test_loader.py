@@ -157,3 +157,11 @@ def test_jurisdiction_scope_needs_the_question(tmp_path):
     )
     (problem,) = _problems(_write(tmp_path, text))
     assert problem.line == 10 and "no jurisdiction_question" in problem.message
+
+
+def test_missing_module_is_reported_where_it_is_listed(tmp_path):
+    core = _write(tmp_path, "id: t\ntitle: T\nversion: 1.0.0\nmodules:\n  - nowhere.yaml\nsections:\n"
+                  "  - id: s\n    title: S\n    questions:\n      - {id: a, type: yes_no, label: A}\n")
+    (problem,) = _problems(core)
+    assert (problem.file, problem.line, problem.path) == (str(core), 5, "modules.0")
+    assert "'nowhere.yaml' not found" in problem.message

@@ -1,0 +1,118 @@
+"""Many answers files to many reports, on one core or on all of them.
+
+A council officer's batch (every camera scheme in a district, nightly
+re-renders after a questionnaire update) should not stop at the first bad
+file: each file succeeds or fails on its own, failures are reported with
+their problems, and finished reports are written atomically.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import PiaError, Problem
+
+
+def load_any(path: Path, questionnaire_path: Path | None = None) -> tuple[Any, Any]:
+    """(questionnaire, valid answers) from an answers file or from a report .docx that embeds them."""
+    from ..answers import load, loads, validate
+    from ..loader import find_questionnaire, load_cached
+
+    if path.suffix.lower() == ".docx":
+        from .embed import answers_from_docx
+
+        answers, doc = loads(answers_from_docx(path), f"{path}[answers]")
+        extra: list[Path] = []
+    else:
+        answers, doc = load(path)
+        here = path.resolve().parent
+        extra = [here, here.parent]
+    if questionnaire_path is not None:
+        q = load_cached(questionnaire_path)
+    else:
+        found = find_questionnaire(answers.questionnaire, extra=extra)
+        if found is None:
+            raise PiaError(doc.problem(
+                ("questionnaire",),
+                f"cannot find questionnaire {answers.questionnaire!r}; pass --questionnaire FILE or set PIA_PATH",
+            ))
+        q = load_cached(found)
+    problems = validate(answers, q, doc)
+    if problems:
+        raise PiaError(problems)
+    return q, answers
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Never leave half a report behind: write beside, then rename."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        raise PiaError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+
+
+@dataclass(frozen=True)
+class Job:
+    source: Path
+    target: Path
+    fmt: str
+    brief: bool
+    generated: str
+    template: Path | None = None
+    questionnaire: Path | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    job: Job
+    size: int
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def run_job(job: Job) -> Result:
+    """One report; a PiaError becomes this file's problems instead of stopping the batch."""
+    from . import render
+
+    try:
+        q, answers = load_any(job.source, job.questionnaire)
+        data = render(q, answers, job.fmt, brief=job.brief, template=job.template, generated=job.generated)
+        write_atomic(job.target, data)
+        return Result(job, len(data))
+    except PiaError as exc:
+        return Result(job, 0, tuple(exc.problems))
+
+
+def plan(sources: list[Path], out_dir: Path, fmt: str, brief: bool, generated: str,
+         template: Path | None = None, questionnaire: Path | None = None) -> list[Job]:
+    """One job per source; target names from the source names, never two the same."""
+    suffix = {"md": ".md", "json": ".json", "pdf": ".pdf", "docx": ".docx"}[fmt]
+    tag = "-brief" if brief else ""
+    jobs, seen = [], set()
+    for src in sources:
+        name = f"{src.stem}{tag}{suffix}"
+        n = 2
+        while name in seen:
+            name = f"{src.stem}{tag}-{n}{suffix}"
+            n += 1
+        seen.add(name)
+        jobs.append(Job(src, out_dir / name, fmt, brief, generated, template, questionnaire))
+    return jobs
+
+
+def run(jobs: list[Job], workers: int = 1) -> list[Result]:
+    """Run jobs in order (workers=1) or across processes (workers>1; 0 means every core)."""
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(jobs) <= 1:
+        return [run_job(j) for j in jobs]
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        return list(pool.map(run_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
