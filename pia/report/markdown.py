@@ -15,6 +15,14 @@ _PUNCT = re.compile(r"([\\`*_\[\]#|~])")
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.M)
 
 
+def _escape_line_start(m: re.Match[str]) -> str:
+    """'- x' -> '\\- x'; '1. x' -> '1\\. x' (a backslash before a digit would print as itself)."""
+    mark = m.group(2)
+    if mark[0].isdigit():
+        return m.group(1) + mark[:-1] + "\\" + mark[-1]
+    return m.group(1) + "\\" + mark
+
+
 def md(value: Any, table: bool = False) -> str:
     """Escape text for Markdown; in tables newlines become <br>."""
     s = str(value)
@@ -24,7 +32,7 @@ def md(value: Any, table: bool = False) -> str:
         # A table cell cannot start a block (list, heading, quote), so no line-start escape:
         # it would show as a stray backslash, e.g. in a version number "0.1.0".
         return s.replace("\t", " ").replace("\n", "<br>") or " "
-    s = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), s)
+    s = _LINE_START.sub(_escape_line_start, s)
     return s.replace("\n", "\\\n")
 
 
