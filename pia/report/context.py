@@ -125,6 +125,8 @@ def clean(value: str) -> str:
     lone surrogates and non-characters goes, because XML cannot hold it and
     Word templates would turn \\a and \\f into new paragraphs and page breaks.
     """
+    if value.isprintable():  # the common case, checked in C: nothing to remove
+        return value
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", value)
 
