@@ -56,14 +56,14 @@ def report_overhead() -> list[Row]:
     from pia.report import context_for
     from pia.report.batch import load_any, write_atomic
     from pia.report.docx import BRIEF_MATRIX_WIDTH_MM, MATRIX_WIDTH_MM, default_template, make_env, render_docx
-    from pia.report.matrix import draw_png
+    from pia.report.matrix import draw_compact_png, draw_png
 
     q, answers = load_any(LARGEST)
     out = Path(tempfile.mkdtemp()) / "report.docx"
     rows: list[Row] = []
     for brief in (False, True):
         ctx = context_for(q, answers, brief=brief, generated=DATE)
-        png = draw_png(ctx["matrix"], ctx["rights"])
+        png = (draw_compact_png if brief else draw_png)(ctx["matrix"], ctx["rights"])  # as render_docx does
         template = default_template(brief).read_bytes()
 
         def floor(ctx=ctx, png=png, template=template, brief=brief) -> None:

@@ -75,8 +75,26 @@ class FrameworkCoverage:
         return 1.0 if not req else sum(e.covered for e in req) / len(req)
 
 
+_INDEXES: dict[int, tuple[Questionnaire, dict[str, list[QuestionRef]]]] = {}
+
+
 def element_index(q: Questionnaire) -> dict[str, list[QuestionRef]]:
-    """element id -> the questions (and group fields) tagged with it, in questionnaire order."""
+    """element id -> the questions (and group fields) tagged with it, in questionnaire order.
+
+    Depends on the questionnaire alone, so it is built once per loaded questionnaire
+    (every report and app rerun asks for it).
+    """
+    hit = _INDEXES.get(id(q))
+    if hit is not None and hit[0] is q:
+        return hit[1]
+    index = _build_index(q)
+    if len(_INDEXES) >= 8:
+        _INDEXES.pop(next(iter(_INDEXES)))
+    _INDEXES[id(q)] = (q, index)
+    return index
+
+
+def _build_index(q: Questionnaire) -> dict[str, list[QuestionRef]]:
     index: dict[str, list[QuestionRef]] = {}
     for section in q.sections:
         for question in section.questions:

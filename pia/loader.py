@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -487,16 +486,37 @@ def list_questionnaires(extra: list[Path] | None = None) -> list[tuple[str, Path
     return sorted(found.items())
 
 
-@lru_cache(maxsize=16)
-def _cached(path: str, mtimes: tuple[float, ...]) -> Questionnaire:
-    return load_questionnaire(path)
+_LOADED: dict[str, tuple[list[Path], tuple[Any, ...], Questionnaire]] = {}
+_MAX_LOADED = 16
+
+
+def _stamps(files: list[Path]) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for f in files:
+        try:
+            st = f.stat()
+            out.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append(None)
+    return tuple(out)
 
 
 def load_cached(path: str | Path) -> Questionnaire:
-    """Load once per file version: the app and batch runs ask for it often."""
-    p = Path(path).resolve()
-    files = [p] + sorted(p.parent.glob("**/*.yaml"))
-    return _cached(str(p), tuple(f.stat().st_mtime for f in files))
+    """Load once per version of its files: the app asks for it several times a rerun.
+
+    Only the files the questionnaire was assembled from are checked, so an
+    edited module is picked up without scanning the folder each time.
+    """
+    key = str(Path(path).resolve())
+    hit = _LOADED.get(key)
+    if hit is not None and _stamps(hit[0]) == hit[1]:
+        return hit[2]
+    q = load_questionnaire(key)
+    files = [Path(f) for f in q.source_files]
+    if len(_LOADED) >= _MAX_LOADED:
+        _LOADED.pop(next(iter(_LOADED)))
+    _LOADED[key] = (files, _stamps(files), q)
+    return q
 
 
 def title_of(q: Questionnaire) -> str:

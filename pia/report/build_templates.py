@@ -26,13 +26,16 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 NAVY = RGBColor(0x1F, 0x3A, 0x5F)
 GREY = RGBColor(0x55, 0x55, 0x55)
 HEADER_FILL = "D9E2F3"
+BLOCK_FILL = "EEF2F8"
 FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 # --- low-level helpers --------------------------------------------------------------------
 
 
-def _styles(doc: Document, size: float = 10.5) -> None:
+def _styles(doc: Document, size: float = 10.5, compact: bool = False) -> None:
+    """Document styles; `compact` (the council brief) keeps body text at `size` but tightens
+    headings and spacing so the brief fits its 2-3 pages."""
     st = doc.styles
     normal = st["Normal"]
     normal.font.name = "Calibri"
@@ -47,19 +50,23 @@ def _styles(doc: Document, size: float = 10.5) -> None:
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "en-GB")
     rpr.append(lang)
-    normal.paragraph_format.space_after = Pt(4)
-    for name, size, before in (("Title", 26, 0), ("Heading 1", 16, 18), ("Heading 2", 13, 12), ("Heading 3", 11, 8)):
+    normal.paragraph_format.space_after = Pt(3 if compact else 4)
+    if compact:
+        normal.paragraph_format.line_spacing = 1.0
+    heads = ((("Title", 20, 0), ("Heading 1", 13, 9), ("Heading 2", 11.5, 6), ("Heading 3", 10.5, 4)) if compact
+             else (("Title", 26, 0), ("Heading 1", 16, 18), ("Heading 2", 13, 12), ("Heading 3", 11, 8)))
+    for name, size, before in heads:
         s = st[name]
         s.font.name = "Calibri"
         s.font.size = Pt(size)
         s.font.color.rgb = NAVY
         s.font.bold = name != "Title"
         s.paragraph_format.space_before = Pt(before)
-        s.paragraph_format.space_after = Pt(6)
+        s.paragraph_format.space_after = Pt(3 if compact else 6)
         s.paragraph_format.keep_with_next = True
     sub = st["Subtitle"]
     sub.font.name = "Calibri"
-    sub.font.size = Pt(14)
+    sub.font.size = Pt(12 if compact else 14)
     sub.font.color.rgb = GREY
     cap = st["Caption"]
     cap.font.size = Pt(9)
@@ -78,13 +85,17 @@ def _field(paragraph, instr: str, placeholder: str) -> None:
     paragraph._p.append(fld)
 
 
-def _header_footer(doc: Document, header_text: str, margin: float = 2.2) -> None:
+def _header_footer(doc: Document, header_text: str, margin: float = 2.2, compact: bool = False) -> None:
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.orientation = WD_ORIENT.PORTRAIT
     for side in ("left_margin", "right_margin"):
         setattr(section, side, Cm(margin))
-    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
+    if compact:
+        section.top_margin, section.bottom_margin = Cm(1.7), Cm(1.5)
+        section.header_distance, section.footer_distance = Cm(0.8), Cm(0.7)
+    else:
+        section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
     hp = section.header.paragraphs[0]
     hp.text = header_text
     hp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -195,10 +206,10 @@ def page_break(doc: Document) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _new(header: str, size: float = 10.5, margin: float = 2.2) -> Document:
+def _new(header: str, size: float = 10.5, margin: float = 2.2, compact: bool = False) -> Document:
     doc = Document()
-    _styles(doc, size)
-    _header_footer(doc, header, margin)
+    _styles(doc, size, compact)
+    _header_footer(doc, header, margin, compact)
     cp = doc.core_properties
     cp.author = "pia"
     cp.last_modified_by = "pia"
@@ -466,39 +477,172 @@ def build_full() -> Document:
     return doc
 
 
+def _tighten(doc: Document, side: float = 0.15, top: float = 0.03) -> None:
+    """Smaller cell padding in every table (set per table: LibreOffice ignores style-level padding)."""
+    for t in doc.tables:
+        tblpr = t._tbl.tblPr
+        old = tblpr.find(qn("w:tblCellMar"))
+        if old is not None:
+            tblpr.remove(old)
+        mar = OxmlElement("w:tblCellMar")
+        for edge, size in (("top", top), ("left", side), ("bottom", top), ("right", side)):
+            el = OxmlElement(f"w:{edge}")
+            el.set(qn("w:w"), str(int(Cm(size).twips)))
+            el.set(qn("w:type"), "dxa")
+            mar.append(el)
+        tblpr.append(mar)
+
+
+def _no_borders(t) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    t._tbl.tblPr.append(borders)
+
+
+def brief_red_flags(doc: Document) -> None:
+    tag(doc, "{%p if red_flags %}")
+    table(doc, ["Red flag", "Status", "What would clear it"],
+          ["{{ f.title }}", "{{ f.status_short }}", "{{ f.clears }}"], "for f in red_flags", [6.2, 2.6, 8.6])
+    tag(doc, "{%p else %}")
+    para(doc, "No red flag applies: nothing in the answers engages an absolute legal bar.")
+    tag(doc, "{%p endif %}")
+
+
+def brief_rights(doc: Document) -> None:
+    """One line per right: before -> after safeguards and the main reason, numbered for the matrix."""
+    table(
+        doc,
+        ["#", "Right", "Before safeguards", "After verified safeguards", "With planned safeguards", "Main reason"],
+        ["{{ r.number }}", "{{ r.name }}", "{% cellbg r.inherent.tint %}{{ r.inherent.label }}",
+         "{% cellbg r.residual.tint %}{{ r.residual.label }}", "{{ r.projected.label }}", "{{ r.main_reason }}"],
+        "for r in rights",
+        [0.7, 4.0, 2.1, 2.1, 2.1, 6.4],
+    )
+
+
+def brief_matrix(doc: Document) -> None:
+    """The matrix picture beside the words that explain it."""
+    tag(doc, "{%p if matrix.present %}")
+    t = doc.add_table(rows=1, cols=2)
+    _no_borders(t)
+    left, right = t.rows[0].cells
+    _cell_text(left, "{{ matrix_image }}")
+    _cell_text(right, "Where each right sits", bold=True)
+    for text in (
+        "Levels run low, medium, high, very high. Only verified safeguards lower a rating; planned ones are "
+        "shown apart. The full assessment gives each rating's reasons in detail.",
+        "Each circle carries the number of a right in the table above. A black circle is its risk before "
+        "safeguards; a white circle, reached by an arrow, is its risk after the safeguards verified so far. "
+        "A right with no arrow is not moved by them.",
+        "Severity (down the side) is the gravest of how serious, how widespread and how hard to undo the harm "
+        "is; likelihood (along the bottom) is how likely it is. The cell gives the risk level.",
+        "Highest remaining risk: {{ overall_level_label }}.",
+    ):
+        p = right.add_paragraph(text)
+        p.paragraph_format.space_before = Pt(4)
+        p.paragraph_format.space_after = Pt(0)
+    _widths(t, [7.8, 9.6])
+    doc.add_paragraph().paragraph_format.space_after = Pt(0)
+    tag(doc, "{%p endif %}")
+
+
+def brief_conditions(doc: Document) -> None:
+    """Only the safeguards still to be done, each with owner and date; the verified ones named in one line."""
+    tag(doc, "{%p if conditions %}")
+    para(doc, "These safeguards are not yet verified. Each must be completed, with its evidence checked, "
+         "by the date shown:")
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    table(doc, ["Safeguard", "State", "Owner", "Due", "Evidence still needed"],
+          ["{{ m.title }}", "{{ m.state_label }}", "{{ m.owner }}", "{{ m.due }}", "{{ m.still_needed }}"],
+          "for m in conditions", [4.4, 2.4, 2.9, 2.1, 5.6])
+    tag(doc, "{%p elif not mitigations %}")
+    para(doc, "No safeguards are recorded.")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if safeguards_verified %}")
+    para(doc, "{{ safeguards_verified|length }} {% if conditions %}further {% endif %}safeguard"
+         "{% if safeguards_verified|length > 1 %}s are{% else %} is{% endif %} verified and already counted: "
+         "{% for m in safeguards_verified %}{{ m.title }}{% if not loop.last %}; {% endif %}{% endfor %}. "
+         "The full assessment gives {% if safeguards_verified|length > 1 %}their owners{% else %}its owner"
+         "{% endif %} and evidence.")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if evidence_gaps %}")
+    para(doc, "{{ evidence_gaps|length }} answer{% if evidence_gaps|length > 1 %}s are{% else %} is{% endif %} "
+         "unknown or missing; the full assessment lists {% if evidence_gaps|length > 1 %}them{% else %}it"
+         "{% endif %} and what {% if evidence_gaps|length > 1 %}they affect{% else %}it affects{% endif %}.")
+    tag(doc, "{%p endif %}")
+
+
+def brief_obligations(doc: Document) -> None:
+    """What follows from the outcome: one label/value block per obligation (reads better than six columns)."""
+    tag(doc, "{%p if obligations %}")
+    labels = [("Who approves", "{{ o.approver }}"), ("Consultation", "{{ o.consultation }}"),
+              ("Independent review", "{{ o.independent_review }}"), ("Publication", "{{ o.publication }}"),
+              ("Review", "{{ o.review }}")]
+    t = doc.add_table(rows=3 + 1 + len(labels), cols=2)
+    t.style = doc.styles["Table Grid"]
+    for i, h in enumerate(["What follows", "Required"]):
+        _cell_text(t.rows[0].cells[i], h, bold=True)
+        _shade(t.rows[0].cells[i], HEADER_FILL)
+    _repeat_header(t.rows[0])
+    _cell_text(t.rows[1].cells[0], "{%tr for o in obligations %}")
+    _cell_text(t.rows[2].cells[0], "Applies", bold=True)
+    _cell_text(t.rows[2].cells[1], "{{ o.because }}", bold=True)
+    for cell in t.rows[2].cells:
+        _shade(cell, BLOCK_FILL)
+    for row, (k, v) in zip(t.rows[3:-1], labels, strict=True):
+        _cell_text(row.cells[0], k)
+        _cell_text(row.cells[1], v)
+        _cant_split(row)
+    # Keep each block on one page: every row but the last keeps with the next.
+    for row in t.rows[:-2]:
+        for cell in row.cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
+    _cell_text(t.rows[-1].cells[0], "{%tr endfor %}")
+    _widths(t, [4.0, 13.4])
+    doc.add_paragraph().paragraph_format.space_after = Pt(2)
+    tag(doc, "{%p else %}")
+    para(doc, "No obligations are defined for this outcome.")
+    tag(doc, "{%p endif %}")
+
+
 def build_brief() -> Document:
-    doc = _new("{{ title }}: council brief", size=10, margin=2.0)
+    doc = _new("{{ title }}: council brief", size=10, margin=1.8, compact=True)
     para(doc, "{{ title }}", style="Title")
     para(doc, "{{ subtitle }}", style="Subtitle")
-    para(doc, "{{ meta.organisation }} · prepared by {{ meta.prepared_by }} · answers dated {{ meta.date }} · "
+    para(doc, "{{ meta.organisation or 'Organisation not stated' }} · prepared by "
+         "{{ meta.prepared_by or 'not stated' }} · answers dated {{ meta.date or 'not stated' }} · "
          "generated {{ generated }}")
 
     para(doc, "What is proposed", style="Heading 1")
-    table(doc, ["Question", "Answer"], ["{{ x.question }}", "{{ x.answer }}"], "for x in proposal", [6.0, 10.6])
+    table(doc, ["Question", "Answer"], ["{{ x.question }}", "{{ x.answer }}"], "for x in proposal", [8.4, 9.0])
 
     para(doc, "Outcome: {{ outcome.label }}", style="Heading 1")
     para(doc, "{{ outcome.sentence }}", bold=True)
-    bullets(doc, "for reason in outcome.reasons", "{{ reason }}")
+    bullets(doc, "for reason in outcome.plain_reasons", "{{ reason }}")
 
     para(doc, "Red flags", style="Heading 1")
-    red_flag_table(doc, brief=True)
+    brief_red_flags(doc)
 
     para(doc, "Risk to each right", style="Heading 1")
-    rights_table(doc)
-    matrix_block(doc)
+    brief_rights(doc)
+    brief_matrix(doc)
 
     para(doc, "Conditions and safeguards", style="Heading 1")
-    mitigation_table(doc, "mitigations")
-    tag(doc, "{%p if evidence_gaps %}")
-    para(doc, "{{ evidence_gaps|length }} answer(s) are unknown or missing; the full assessment lists them.")
-    tag(doc, "{%p endif %}")
+    brief_conditions(doc)
 
     para(doc, "Decision requested and what follows", style="Heading 1")
     para(doc, "{{ outcome.decision_requested }}", bold=True)
-    obligations_table(doc)
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    brief_obligations(doc)
+    para(doc, "The full assessment sets out every answer, the reasons and rule references behind each rating, "
+         "the evidence gaps and the legal framework crosswalk.")
     para(doc, "Questionnaire {{ reproducibility.questionnaire_id }} {{ reproducibility.questionnaire_version }}, "
          "engine {{ reproducibility.engine_version }}, answers SHA-256 {{ reproducibility.answers_sha256 }}.",
          style="Caption")
+    _tighten(doc)
     return doc
 
 

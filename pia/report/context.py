@@ -19,6 +19,7 @@ from ..conditions import UNKNOWN
 from ..model import Group, Questionnaire
 from ..rules_model import DIMENSIONS
 from ..text import text
+from . import plain
 
 OUTCOME_LABELS = {
     "prohibited": "Prohibited",
@@ -30,6 +31,9 @@ OUTCOME_LABELS = {
 }
 OUTCOME_SENTENCES = {
     "prohibited": "The proposed use is prohibited by law and cannot go ahead in any form.",
+    # do_not_proceed without a triggered red flag: the remaining risk itself is too high.
+    "do_not_proceed_risk": "The proposal should not go ahead as it stands: the remaining risk to rights is "
+    "very high even with the safeguards in place.",
     "do_not_proceed": "The proposal should not go ahead as it stands: a legal red flag applies "
     "that no safeguard can lift.",
     "incomplete": "No conclusion can be drawn yet: information that decides the outcome is missing.",
@@ -71,6 +75,7 @@ STATE_LABELS = {
     "verified": "Verified",
 }
 STATUS_LABELS = {"triggered": "Applies", "potential": "May apply (depends on an unknown answer)"}
+STATUS_SHORT = {"triggered": "Applies", "potential": "May apply: an answer is unknown"}
 
 # The four limbs of the test every interference with a right must pass (ECHR 8(2),
 # ICCPR 17/21, EU Charter 52(1)). A question belongs to a limb when its section is
@@ -120,6 +125,8 @@ def clean(value: str) -> str:
     lone surrogates and non-characters goes, because XML cannot hold it and
     Word templates would turn \\a and \\f into new paragraphs and page breaks.
     """
+    if value.isprintable():  # the common case, checked in C: nothing to remove
+        return value
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", value)
 
@@ -266,9 +273,12 @@ def build_context(
 
     red_flags = [_red_flag(rf, fmt, lang) for rf in a.get("red_flags", [])]
     rights = [_right(r, fmt, levels, rule_harm, lang) for r in a.get("rights", [])]
+    for i, r in enumerate(rights, 1):
+        r["number"] = i
     mitigations = [_mitigation(m, q, lang) for m in a.get("mitigations", [])]
     gaps = [_gap(g, fmt, q, lang) for g in a.get("evidence_gaps", [])]
-    obligations = [_obligation(o, levels, lang) for o in a.get("obligations", [])]
+    triggered = sum(1 for rf in red_flags if rf["status"] == "triggered")
+    obligations = [_obligation(o, levels, lang, triggered) for o in a.get("obligations", [])]
     sections = _sections(q, effective, fmt, lang)
     overall = a.get("overall_level")
     done = completeness(q, answers.answers)
@@ -308,8 +318,10 @@ def build_context(
         "outcome": {
             "id": outcome,
             "label": OUTCOME_LABELS.get(outcome, outcome),
-            "sentence": OUTCOME_SENTENCES.get(outcome, ""),
+            "sentence": _outcome_sentence(outcome, red_flags),
             "reasons": [str(r) for r in a.get("outcome_reasons", [])],
+            # The same conclusions for the council brief, without rule ids (see plain.py).
+            "plain_reasons": plain.outcome_reasons(a, rights, red_flags, levels, fmt.label),
             "decision_requested": DECISION_REQUESTED.get(outcome, ""),
         },
         "overall_level": levels.get(str(overall)) if overall else None,
@@ -319,6 +331,7 @@ def build_context(
         "rights": rights,
         "mitigations": mitigations,
         "conditions": [m for m in mitigations if not m["counted"]],
+        "safeguards_verified": [m for m in mitigations if m["counted"]],
         "evidence_gaps": gaps,
         "obligations": obligations,
         "screening": [s for s in sections if s["screening"]],
@@ -348,6 +361,13 @@ def build_context(
     return scrub(ctx)
 
 
+def _outcome_sentence(outcome: str, red_flags: list[dict[str, Any]]) -> str:
+    """The outcome in one sentence; 'do not proceed' names its real cause (a red flag or the risk level)."""
+    if outcome == "do_not_proceed" and not any(f["status"] == "triggered" for f in red_flags):
+        return OUTCOME_SENTENCES["do_not_proceed_risk"]
+    return OUTCOME_SENTENCES.get(outcome, "")
+
+
 def _levels(q: Questionnaire, lang: str) -> dict[str, dict[str, Any]]:
     m = q.rules.matrix
     if m is None:
@@ -374,6 +394,7 @@ def _red_flag(rf: Any, fmt: Formatter, lang: str) -> dict[str, Any]:
         "outcome_label": OUTCOME_LABELS.get(outcome, outcome),
         "status": status,
         "status_label": STATUS_LABELS.get(status, status),
+        "status_short": STATUS_SHORT.get(status, status),
         "explanation": _t(_get(rf, "explanation"), lang),
         "clears": _t(_get(rf, "clears"), lang),
         "anchors": ", ".join(map(str, _get(rf, "anchors", []) or [])),
@@ -460,6 +481,7 @@ def _right(r: Any, fmt: Formatter, levels: dict[str, dict[str, Any]], harm: dict
         "id": str(_get(r, "id", "")),
         "name": name,
         "summary": summary,
+        "main_reason": plain.main_reason(r, harm),
         "anchors": ", ".join(map(str, _get(r, "anchors", []) or [])),
         "scale": by["scale"],
         "scope": by["scope"],
@@ -488,6 +510,8 @@ def _mitigation(m: Any, q: Questionnaire, lang: str) -> dict[str, Any]:
     evidence_needed = _t(_get(m, "evidence_required"), lang) or (_t(cat.evidence, lang) if cat else "")
     rights = _get(m, "rights", []) or []
     issues = "; ".join(str(x) for x in _get(m, "issues", []) or [])
+    # The engine's notes may name the measure by id; the brief names it by title.
+    plain_issues = issues.replace(mid, f"“{title}”") if mid else issues
     right_names = {r.id: _t(r.name, lang) for r in q.rules.rights}
     return {
         "id": mid,
@@ -503,6 +527,7 @@ def _mitigation(m: Any, q: Questionnaire, lang: str) -> dict[str, Any]:
         "counted_label": ("Yes" if _get(m, "counted", state == "verified") else "Not yet")
         + (f": {issues}" if issues else ""),
         "issues": issues,
+        "still_needed": "; ".join(x for x in (plain_issues[:1].upper() + plain_issues[1:], evidence_needed) if x),
     }
 
 
@@ -520,12 +545,14 @@ def _gap(g: Any, fmt: Formatter, q: Questionnaire, lang: str) -> dict[str, Any]:
     }
 
 
-def _obligation(o: Any, levels: dict[str, dict[str, Any]], lang: str) -> dict[str, Any]:
+def _obligation(o: Any, levels: dict[str, dict[str, Any]], lang: str, flags: int = 0) -> dict[str, Any]:
     lvl = str(_get(o, "level", ""))
     months = _get(o, "review_interval_months")
+    level_label = levels[lvl]["label"] if lvl in levels else lvl.replace("_", " ").capitalize()
     return {
         "level": lvl,
-        "level_label": levels[lvl]["label"] if lvl in levels else lvl.replace("_", " ").capitalize(),
+        "level_label": level_label,
+        "because": plain.obligation_because(lvl, level_label, flags),
         "approver": _t(_get(o, "approver"), lang),
         "consultation": _t(_get(o, "consultation"), lang),
         "independent_review": _t(_get(o, "independent_review"), lang),

@@ -23,7 +23,7 @@ from .embed import embed
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 MATRIX_WIDTH_MM = 150
-BRIEF_MATRIX_WIDTH_MM = 95
+BRIEF_MATRIX_WIDTH_MM = 74
 
 
 def make_env() -> ImmutableSandboxedEnvironment:
@@ -102,7 +102,7 @@ def _render_docx(ctx: dict[str, Any], template: tuple[bytes, str] | None, answer
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
-    from .matrix import draw_png
+    from .matrix import draw_compact_png, draw_png
 
     data, name = template if template is not None else read_template(None, bool(ctx.get("brief")))
     try:
@@ -111,7 +111,7 @@ def _render_docx(ctx: dict[str, Any], template: tuple[bytes, str] | None, answer
     except Exception as exc:  # python-docx raises several types for a damaged package
         raise PiaError(Problem(name, 0, 0, "", f"not a readable Word template: {exc}")) from exc
     context = dict(ctx)
-    png = draw_png(ctx["matrix"], ctx["rights"])
+    png = (draw_compact_png if ctx.get("brief") else draw_png)(ctx["matrix"], ctx["rights"])
     width = MATRIX_WIDTH_MM if not ctx.get("brief") else BRIEF_MATRIX_WIDTH_MM
     context["matrix_image"] = InlineImage(tpl, io.BytesIO(png), width=Mm(width))
     try:

@@ -15,14 +15,24 @@ _PUNCT = re.compile(r"([\\`*_\[\]#|~])")
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.M)
 
 
+def _escape_line_start(m: re.Match[str]) -> str:
+    """'- x' -> '\\- x'; '1. x' -> '1\\. x' (a backslash before a digit would print as itself)."""
+    mark = m.group(2)
+    if mark[0].isdigit():
+        return m.group(1) + mark[:-1] + "\\" + mark[-1]
+    return m.group(1) + "\\" + mark
+
+
 def md(value: Any, table: bool = False) -> str:
     """Escape text for Markdown; in tables newlines become <br>."""
     s = str(value)
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _PUNCT.sub(r"\\\1", s)
-    s = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), s)
     if table:
+        # A table cell cannot start a block (list, heading, quote), so no line-start escape:
+        # it would show as a stray backslash, e.g. in a version number "0.1.0".
         return s.replace("\t", " ").replace("\n", "<br>") or " "
+    s = _LINE_START.sub(_escape_line_start, s)
     return s.replace("\n", "\\\n")
 
 
@@ -138,22 +148,57 @@ def _repro(ctx: dict[str, Any], add: Any) -> None:
 
 
 def _brief(ctx: dict[str, Any], add: Any) -> None:
+    """The council brief: the same plain-language content as the Word brief, no rule ids."""
     c = ctx["contents"]
+    o = ctx["outcome"]
     add(f"## {c[0]}")
     add(_table(["Question", "Answer"], [[x["question"], x["answer"]] for x in ctx["proposal"]]))
-    _outcome(ctx, add, c[1])
+    add(f"## {c[1]}")
+    add(f"**Outcome: {md(o['label'])}.** {md(o['sentence'])}")
+    if o["plain_reasons"]:
+        add("\n".join(f"- {md(r)}" for r in o["plain_reasons"]))
     add(f"## {c[2]}")
-    _red_flags(ctx, add, detail=False)
+    if ctx["red_flags"]:
+        add(_table(["Red flag", "Status", "What would clear it"],
+                   [[f["title"], f["status_short"], f["clears"]] for f in ctx["red_flags"]]))
+    else:
+        add("No red flag applies: nothing in the answers engages an absolute legal bar.")
     add(f"## {c[3]}")
-    _rights(ctx, add)
+    add(_table(["#", "Right", "Before safeguards", "After verified safeguards", "With planned safeguards",
+                "Main reason"],
+               [[r["number"], r["name"], r["inherent"]["label"], r["residual"]["label"], r["projected"]["label"],
+                 r["main_reason"]] for r in ctx["rights"]]))
+    add("*Levels run low, medium, high, very high. Only verified safeguards lower a rating; planned ones are "
+        "shown apart. The full assessment gives each rating's reasons in detail.*")
     _matrix(ctx, add)
     add(f"## {c[4]}")
-    _mitigations(ctx, add)
+    pending, verified = ctx["conditions"], ctx["safeguards_verified"]
+    if pending:
+        add("These safeguards are not yet verified. Each must be completed, with its evidence checked, by the "
+            "date shown:")
+        add(_table(["Safeguard", "State", "Owner", "Due", "Evidence still needed"],
+                   [[m["title"], m["state_label"], m["owner"], m["due"], m["still_needed"]] for m in pending]))
+    elif not ctx["mitigations"]:
+        add("No safeguards are recorded.")
+    if verified:
+        n = len(verified)
+        add(f"{n} {'further ' if pending else ''}safeguard{'s are' if n > 1 else ' is'} verified and already "
+            f"counted: {md('; '.join(m['title'] for m in verified))}. The full assessment gives "
+            f"{'their owners' if n > 1 else 'its owner'} and evidence.")
     if ctx["evidence_gaps"]:
-        add(f"{len(ctx['evidence_gaps'])} answer(s) are unknown or missing; the full assessment lists them.")
+        n = len(ctx["evidence_gaps"])
+        add(f"{n} answer{'s are' if n > 1 else ' is'} unknown or missing; the full assessment lists "
+            f"{'them and what they affect' if n > 1 else 'it and what it affects'}.")
     add(f"## {c[5]}")
-    add(f"**{md(ctx['outcome']['decision_requested'])}**")
-    _obligations(ctx, add)
+    add(f"**{md(o['decision_requested'])}**")
+    if ctx["obligations"]:
+        add(_table(["Applies", "Who approves", "Consultation", "Independent review", "Publication", "Review"],
+                   [[x["because"], x["approver"], x["consultation"], x["independent_review"], x["publication"],
+                     x["review"]] for x in ctx["obligations"]]))
+    else:
+        add("No obligations are defined for this outcome.")
+    add("The full assessment sets out every answer, the reasons and rule references behind each rating, the "
+        "evidence gaps and the legal framework crosswalk.")
     add("## Reproducibility")
     _repro(ctx, add)
 

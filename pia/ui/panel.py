@@ -37,10 +37,13 @@ def current_assessment(q: Questionnaire) -> tuple[Any | None, str | None]:
         from pia.assess import assess
     except ImportError:
         return None, "The assessment engine is not installed in this copy of pia, so no live outcome can be shown."
-    try:
-        return assess(q, state.answer_set()), None
-    except Exception as exc:  # the panel must never take the questionnaire down with it
-        return None, f"The assessment could not be computed: {type(exc).__name__}: {exc}"
+    def compute() -> tuple[Any | None, str | None]:
+        try:
+            return assess(q, state.answer_set()), None
+        except Exception as exc:  # the panel must never take the questionnaire down with it
+            return None, f"The assessment could not be computed: {type(exc).__name__}: {exc}"
+
+    return state.derived("assessment", q, compute)
 
 
 def outcome_label(outcome: str) -> str:

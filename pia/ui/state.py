@@ -50,6 +50,24 @@ def instruments() -> list[tuple[str, Path]]:
     return list_questionnaires()
 
 
+def derived(kind: str, q: Questionnaire, compute: Any) -> Any:
+    """Compute something from the answers once per change, not once per widget that asks.
+
+    A rerun asks for completeness and the assessment several times; keyed by a
+    fingerprint of the answers and meta, the work is redone only when they change.
+    """
+    import json
+
+    fingerprint = json.dumps([ss.get(ANSWERS), ss.get(META)], sort_keys=True, default=str)
+    key = (q.id, q.version, id(q), fingerprint)
+    memo = ss.setdefault("_derived", {})
+    hit = memo.get(kind)
+    if hit is None or hit[0] != key:
+        hit = (key, compute())
+        memo[kind] = hit
+    return hit[1]
+
+
 def questionnaire() -> Questionnaire | None:
     path = ss.get(QPATH)
     return load_cached(path) if path else None

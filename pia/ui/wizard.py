@@ -69,7 +69,7 @@ def _meta_editor() -> None:
 
 
 def _sidebar(q: Questionnaire, shown: list[Section], current: Section) -> None:
-    comp = completeness(q, ss[state.ANSWERS])
+    comp = state.derived("completeness", q, lambda: completeness(q, ss[state.ANSWERS]))
     progress = {sp.section: sp for sp in comp.sections}
     shown_ids = {s.id for s in shown}
     with st.sidebar:
@@ -110,7 +110,7 @@ def page() -> None:
     state.show_flash()
     conflict_banner()
     save_status()
-    comp = completeness(q, answers)
+    comp = state.derived("completeness", q, lambda: completeness(q, answers))
     st.progress(min(comp.fraction, 1.0),
                 text=f"{comp.answered + comp.unknown} of {comp.visible} questions answered "
                      f"({comp.unknown} not known yet) · step {idx + 1} of {len(shown)}")
@@ -150,4 +150,4 @@ def page() -> None:
 def _visible_ids(q: Questionnaire, answers: dict) -> list[str]:
     from pia.answers import visible_questions
 
-    return visible_questions(q, answers)
+    return state.derived("visible", q, lambda: visible_questions(q, answers))

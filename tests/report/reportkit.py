@@ -92,3 +92,39 @@ def pdftotext_or_skip() -> str:
     if exe is None:
         pytest.skip("pdftotext not installed: apt-get install poppler-utils")
     return exe
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Page count as poppler's pdfinfo reads the real PDF (not a regex over the bytes)."""
+    import re
+    import shutil
+    import subprocess
+    import tempfile
+
+    exe = shutil.which("pdfinfo")
+    if exe is None:
+        pytest.skip("pdfinfo not installed: apt-get install poppler-utils")
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "r.pdf"
+        src.write_bytes(pdf)
+        out = subprocess.run([exe, str(src)], capture_output=True, check=True, timeout=60, text=True).stdout
+    found = re.search(r"^Pages:\s+(\d+)$", out, re.M)
+    assert found, out
+    return int(found.group(1))
+
+
+def rule_ids(q: Any) -> set[str]:
+    """Every id the rulebook declares: red flags, risk and uplift rules, mitigations."""
+    rb = q.rules
+    return {x.id for x in [*rb.red_flags, *rb.risk_rules, *rb.mitigations]}
+
+
+def ids_in(text: str, ids: set[str]) -> set[str]:
+    """Which of `ids` occur in `text` as whole ids (R-ASM does not match inside R-ASM-PUBLIC)."""
+    import re
+
+    return {i for i in ids if re.search(rf"(?<![A-Za-z0-9-]){re.escape(i)}(?![A-Za-z0-9-])", text)}
+
+
+# A rule-id shape (RF-01, R-PRIV-BIOMETRIC, U-UNHOUSED, M-GEOFENCE), for ids a test might not know.
+RULE_ID_SHAPE = r"(?<![A-Za-z0-9-])(?:RF|R|U|M)-[A-Z0-9]+"

@@ -105,3 +105,12 @@ def test_same_input_same_bytes_for_text_formats(example: Example) -> None:
 def test_committed_report_schema_is_fresh() -> None:
     committed = json.loads(Path(SCHEMA).read_text(encoding="utf-8"))
     assert committed == report_schema(), "run: python -m pia.report.json_export > schemas/report.schema.json"
+
+
+def test_md_escapes_print_no_stray_backslash() -> None:
+    """A backslash before a digit is shown as itself, so numbered-list escapes go before the dot."""
+    assert md("1. not a list") == "1\\. not a list"
+    assert md("12) not a list either") == "12\\) not a list either"
+    assert md("0.1.0", table=True) == "0.1.0"  # a table cell cannot start a list
+    assert md("- x", table=True) == "- x"
+    assert md("a | - b", table=True) == "a \\| - b"

@@ -1,0 +1,184 @@
+"""Plain-language findings for the council brief.
+
+The engine's outcome reasons name rule and red-flag ids so an auditor can trace
+every conclusion; the full assessment prints them. A councillor needs the same
+conclusions without the ids: these functions rebuild them from the structured
+assessment (levels, red flags, harms, unknown answers), never by editing the
+engine's sentences, so nothing is lost when the engine's wording changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..assess.engine import HIGH_RANK
+from ..rules_model import DIMENSIONS, OUTCOMES
+
+# How a triggered red flag acts on the proposal, by the outcome it forces.
+FLAG_EFFECT = {
+    "prohibited": "makes the use prohibited by law",
+    "do_not_proceed": "stops the proposal as it stands",
+    "incomplete": "means a step the law requires before any decision has not been taken",
+    "revise": "requires the proposal to be revised",
+}
+
+
+def _get(obj: Any, key: str, default: Any = None) -> Any:
+    if isinstance(obj, Mapping):
+        return obj.get(key, default)
+    return getattr(obj, key, default)
+
+
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+
+
+def rights_phrase(names: list[str]) -> str:
+    """'privacy' or 'three rights: privacy and data protection; expression; and health'.
+
+    Right names contain commas and 'and' themselves, so a list of them is
+    separated by semicolons and announced by its count.
+    """
+    names = [n for n in names if n]
+    if len(names) <= 1:
+        return "".join(names)
+    count = NUMBER_WORDS.get(len(names), str(len(names)))
+    return f"{count} rights: " + "; ".join(names[:-1]) + "; and " + names[-1]
+
+
+def _questions(labels: list[str]) -> str:
+    """Question wordings run together as the end of a sentence (adds the full stop unless one is there)."""
+    text = "; ".join(labels)
+    return text if text.endswith(("?", ".", "!")) else text + "."
+
+
+def _lower(label: str) -> str:
+    return label[:1].lower() + label[1:] if label else label
+
+
+def main_reason(r: Any, harm: Mapping[str, str]) -> str:
+    """The harm behind a right's highest-rated dimension, in a few words.
+
+    Dimensions are taken from the highest value down (ties in the usual order),
+    and the first harm a rule names is the main reason; the count of further
+    factors tells the reader there is more in the full assessment.
+    """
+    dims = _get(r, "dimensions", {}) or {}
+    order = sorted(DIMENSIONS, key=lambda d: (-int(_get(_get(dims, d, {}), "value", 0) or 0), DIMENSIONS.index(d)))
+    harms: list[str] = []
+    gap = False
+    for d in order:
+        dr = _get(dims, d, {}) or {}
+        gap = gap or bool(_get(dr, "evidence_gap", False))
+        for rid in [*(_get(dr, "rules", []) or []), *(_get(dr, "uplift_rules", []) or [])]:
+            h = harm.get(str(rid), "")
+            if h and h not in harms:
+                harms.append(h)
+    if not harms:
+        text = "No factor in the answers raises it"
+    else:
+        text = harms[0]
+        more = len(harms) - 1
+        if more:
+            text += f" (and {more} other factor{'s' if more > 1 else ''})"
+    if gap:
+        text += "; assumed at its worst because an answer is unknown"
+    return text + "."
+
+
+def outcome_reasons(
+    a: Mapping[str, Any],
+    rights: list[dict[str, Any]],
+    red_flags: list[dict[str, Any]],
+    levels: Mapping[str, Mapping[str, Any]],
+    label_of: Any,
+) -> list[str]:
+    """Why the outcome is what it is, in sentences a councillor can read aloud.
+
+    `rights` and `red_flags` are the report context's rows (names and labels
+    already translated); `a` is the assessment as a dict; `label_of(qid)` gives
+    a question's wording.
+    """
+    outcome = str(a.get("outcome", ""))
+    triggered = [f for f in red_flags if f["status"] == "triggered"]
+    potential = [f for f in red_flags if f["status"] != "triggered"]
+    overall = a.get("overall_level")
+    overall_label = _lower(str(levels[overall]["label"])) if overall in levels else ""
+    out: list[str] = []
+
+    if triggered:
+        rank = {o: i for i, o in enumerate(OUTCOMES)}
+        worst = min(triggered, key=lambda f: rank.get(f["outcome"], len(rank)))
+        effect = FLAG_EFFECT.get(worst["outcome"], f"leads to '{worst['outcome_label']}'")
+        if len(triggered) == 1:
+            out.append(f"A legal red flag applies: {worst['title']}. It {effect}.")
+        else:
+            count = NUMBER_WORDS.get(len(triggered), str(len(triggered))).capitalize()
+            out.append(f"{count} legal red flags apply (listed below). The most serious, "
+                       f"\u201c{worst['title']}\u201d, {effect}.")
+        out.append("No safeguard can lift a red flag; only changing the proposal or its legal footing can.")
+        if overall_label:
+            out.append(f"Apart from the red flags, the highest remaining risk to any right is {overall_label}.")
+        return out
+
+    raw_rights = {str(_get(r, "id", "")): r for r in a.get("rights", []) or []}
+    if outcome == "incomplete":
+        for f in potential:
+            raw = next((x for x in a.get("red_flags", []) or [] if str(_get(x, "id", "")) == f["id"]), {})
+            qs = [label_of(str(q)) for q in _get(raw, "gap_questions", []) or []]
+            effect = FLAG_EFFECT.get(f["outcome"], f"leads to '{f['outcome_label']}'")
+            known = ("an answer not known yet" if len(qs) <= 1 else "answers not known yet") + (
+                f": {_questions(qs)}" if qs else ".")
+            out.append(f"A legal red flag may apply ({f['title']}); if it does, it {effect}. It depends on {known}")
+        for r in rights:
+            raw = raw_rights.get(r["id"], {})
+            if not (_get(raw, "material_gap", False) and int(_get(raw, "inherent_rank", -1)) >= HIGH_RANK):
+                continue
+            known = _get(raw, "known_only")
+            known_label = _lower(str(levels[known]["label"])) if known in levels else ""
+            qs = [label_of(str(q)) for q in _get(raw, "evidence_gaps", []) or []]
+            sentence = (f"The risk to {_lower(r['name'])} is rated {_lower(r['inherent']['label'])} only because "
+                        "some answers are unknown")
+            if known_label:
+                sentence += f"; on the known answers alone it would be {known_label}"
+            out.append(sentence + (f". Unknown: {_questions(qs)}" if qs else "."))
+        out.append("The missing information must be found and the assessment repeated before the council decides.")
+        return out
+
+    if overall is None:
+        return ["The questionnaire rates no rights, and no legal red flag applies."]
+    top = max(r["residual"]["rank"] for r in rights) if rights else -1
+    if top <= 0:
+        out.append("The remaining risk to every right is low, and no legal red flag applies.")
+    else:
+        worst = [r for r in rights if r["residual"]["rank"] == top]
+        names = rights_phrase([_lower(r["name"]) for r in worst])
+        verified = sum(1 for m in a.get("mitigations", []) or [] if _get(m, "counted", False))
+        if verified:
+            out.append(f"Even with the safeguards verified so far, the remaining risk is {overall_label} for {names}.")
+        else:
+            out.append(f"No safeguard has been verified yet; the risk is {overall_label} for {names}.")
+        out.append("No legal red flag applies, so the outcome follows from this highest remaining risk.")
+    projected = a.get("overall_projected_level")
+    pending = any(not _get(m, "counted", False) for m in a.get("mitigations", []) or [])
+    if projected in levels and overall in levels and levels[projected]["rank"] < levels[overall]["rank"]:
+        out.append("If the planned safeguards are completed and verified, the highest risk would fall to "
+                   f"{_lower(str(levels[projected]['label']))}.")
+    elif top > 0 and pending:
+        worst = [r for r in rights if r["residual"]["rank"] == top]
+        lowered = [_lower(r["name"]) for r in worst if r["projected"]["rank"] < r["residual"]["rank"]]
+        stays = [_lower(r["name"]) for r in worst if r["projected"]["rank"] >= r["residual"]["rank"]]
+        if lowered:
+            out.append(f"Once verified, the planned safeguards would lower the risk for {rights_phrase(lowered)}. "
+                       f"It would stay {overall_label} for {rights_phrase(stays)}.")
+        else:
+            out.append("The safeguards now planned would not lower this risk; further safeguards or changes to the "
+                       "proposal are needed.")
+    return out
+
+
+def obligation_because(level: str, level_label: str, flags: int) -> str:
+    """Why an obligation applies, without red-flag ids."""
+    if level == "red_flag":
+        return "Because a legal red flag applies" if flags <= 1 else "Because legal red flags apply"
+    return f"Because the highest remaining risk is {_lower(level_label)}"

@@ -1,0 +1,161 @@
+"""The council brief: plain language for councillors (no rule ids), everything the issue lists, compact."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+
+from docx import Document
+from docx.oxml.ns import qn
+from reportkit import GENERATED, HERE, ROOT, RULE_ID_SHAPE, Example, ids_in, load_example, rendered, rule_ids
+
+from pia.assess import assess
+from pia.report import context_for
+from pia.report.plain import main_reason, rights_phrase
+
+
+def _docx_text(data: bytes) -> str:
+    doc = Document(io.BytesIO(data))
+    chunks = [p.text for p in doc.paragraphs]
+    for t in doc.tables:
+        for row in t.rows:
+            chunks += [c.text for c in row.cells]
+    return "\n".join(chunks)
+
+
+def _md_text(data: bytes) -> str:
+    """What a Markdown renderer shows (escapes undone)."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", data.decode("utf-8")))
+
+
+def _used_ids(example: Example) -> set[str]:
+    """The rule and red-flag ids behind this assessment's findings (what the full report must trace)."""
+    a = assess(example.q, example.answers)
+    used = {f.id for f in a.red_flags}
+    for r in a.rights:
+        for d in r.dimensions.values():
+            used |= set(d.rules) | set(d.uplift_rules)
+    return used
+
+
+def test_brief_has_no_rule_ids_but_the_full_report_does(example: Example) -> None:
+    ids = rule_ids(example.q)
+    for brief_text in (_docx_text(rendered(example, "docx", brief=True)), _md_text(rendered(example, "md", True))):
+        assert ids_in(brief_text, ids) == set()
+        assert re.findall(RULE_ID_SHAPE, brief_text) == []
+    used = _used_ids(example)
+    for full_text in (_docx_text(rendered(example, "docx")), _md_text(rendered(example, "md"))):
+        assert used <= ids_in(full_text, ids), used - ids_in(full_text, ids)
+
+
+def test_every_example_traces_some_rule_in_the_full_report() -> None:
+    """Guards the test above against passing vacuously: the examples do hit rules."""
+    from reportkit import example_files
+
+    assert sum(1 for p in example_files() if _used_ids(load_example(p))) >= 8
+
+
+def test_brief_holds_everything_the_issue_lists(example: Example) -> None:
+    ctx = context_for(example.q, example.answers, brief=True, generated=GENERATED)
+    text = _docx_text(rendered(example, "docx", brief=True))
+    # What is proposed, by whom, where.
+    for row in ctx["proposal"]:
+        assert row["question"] in text and row["answer"] in text, row
+    # The outcome in one sentence, and why, in plain words.
+    assert ctx["outcome"]["sentence"] in text
+    for reason in ctx["outcome"]["plain_reasons"]:
+        assert reason in text
+    # Red flags, each with what would clear it.
+    for f in ctx["red_flags"]:
+        assert f["title"] in text and f["clears"] in text
+    # Every right, one row each: before, after, main reason.
+    doc = Document(io.BytesIO(rendered(example, "docx", brief=True)))
+    table = next(t for t in doc.tables if t.rows[0].cells[1].text == "Right")
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert len(rows) == len(ctx["rights"])
+    for row, r in zip(rows, ctx["rights"], strict=True):
+        assert row == [str(r["number"]), r["name"], r["inherent"]["label"], r["residual"]["label"],
+                       r["projected"]["label"], r["main_reason"]]
+    # Conditions still to be met, with owners and dates; the verified ones counted and named.
+    for m in ctx["conditions"]:
+        for key in ("title", "owner", "due"):
+            assert m[key] in text, (key, m)
+    if ctx["safeguards_verified"]:
+        n = len(ctx["safeguards_verified"])
+        assert f"{n} {'further ' if ctx['conditions'] else ''}safeguard" in text
+        for m in ctx["safeguards_verified"]:
+            assert m["title"] in text
+    # The decision requested and the obligations that follow.
+    assert ctx["outcome"]["decision_requested"] in text
+    for o in ctx["obligations"]:
+        assert o["because"] in text and o["approver"] in text and o["publication"] in text
+
+
+def test_brief_lists_only_safeguards_not_yet_verified() -> None:
+    ex = load_example(ROOT / "questionnaires" / "camera-hria" / "examples" / "town_centre_cctv_large.yaml")
+    ctx = context_for(ex.q, ex.answers, brief=True, generated=GENERATED)
+    doc = Document(io.BytesIO(rendered(ex, "docx", brief=True)))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Safeguard")
+    listed = [row.cells[0].text for row in table.rows[1:]]
+    assert listed == [m["title"] for m in ctx["mitigations"] if not m["counted"]]
+    assert "Independent complaints and redress route" not in listed  # verified: named in one line instead
+    text = _docx_text(rendered(ex, "docx", brief=True))
+    assert "1 further safeguard is verified and already counted: Independent complaints and redress route." in text
+
+
+def test_brief_matrix_picture_sits_beside_its_key_and_has_alternative_text(example: Example) -> None:
+    doc = Document(io.BytesIO(rendered(example, "docx", brief=True)))
+    pics = list(doc.element.body.iter(qn("wp:docPr")))
+    assert len(pics) == 1 and pics[0].get("descr").startswith("Risk matrix:")
+    holder = next(t for t in doc.tables if any(p.tag == qn("wp:docPr") for p in t._tbl.iter()))
+    assert "Where each right sits" in holder.rows[0].cells[1].text
+    extent = next(doc.element.body.iter(qn("wp:extent")))
+    assert int(extent.get("cx")) <= 80 * 36000  # at most 8 cm wide, so text fits beside it
+
+
+def test_plain_outcome_reasons_read_for_each_kind_of_outcome() -> None:
+    def reasons(path):
+        ex = load_example(path)
+        return context_for(ex.q, ex.answers, brief=True)["outcome"]["plain_reasons"]
+
+    examples = ROOT / "questionnaires" / "camera-hria" / "examples"
+    prohibited = reasons(examples / "live_fr_police_unauthorised.yaml")
+    assert prohibited[0].startswith("Six legal red flags apply")
+    assert "makes the use prohibited by law" in prohibited[0]
+    revise = reasons(examples / "town_centre_cctv_large.yaml")
+    assert revise[0].startswith("Even with the safeguards verified so far, the remaining risk is high for five rights: ")
+    assert "freedom of religion or belief; and confidentiality of health and care." in revise[0]
+    assert any(r.startswith("Once verified, the planned safeguards would lower the risk for two rights") for r in revise)
+    incomplete = reasons(HERE / "answers" / "mini-drone-hostile-text.yaml")
+    assert incomplete[0].startswith("A legal red flag may apply (No legal basis); if it does, it stops the proposal")
+    assert incomplete[-1].startswith("The missing information must be found")
+    assert reasons(HERE / "answers" / "mini-cctv-low.yaml") == [
+        "The remaining risk to every right is low, and no legal red flag applies."]
+
+
+def test_do_not_proceed_without_a_red_flag_says_why() -> None:
+    """A very high remaining risk also gives 'do not proceed'; the sentence must not invent a red flag."""
+    ex = load_example(ROOT / "tests" / "fixtures" / "mini" / "answers_complete.yaml")
+    ctx = context_for(ex.q, ex.answers, brief=True)
+    assert ctx["outcome"]["id"] == "do_not_proceed" and not ctx["red_flags"]
+    assert "red flag" not in ctx["outcome"]["sentence"]
+    assert "very high" in ctx["outcome"]["sentence"]
+    flagged = context_for(*(lambda e: (e.q, e.answers))(load_example(HERE / "answers" / "mini-assembly-fr.yaml")))
+    assert "red flag" in flagged["outcome"]["sentence"]
+
+
+def test_main_reason_and_rights_phrase() -> None:
+    right = {"dimensions": {
+        "scale": {"value": 2, "rules": ["R-A"]},
+        "scope": {"value": 3, "rules": ["R-B"], "evidence_gap": True},
+        "irremediability": {"value": 1, "rules": []},
+        "likelihood": {"value": 3, "rules": ["R-C"], "uplift_rules": ["U-D"]},
+    }}
+    harm = {"R-A": "Harm A", "R-B": "Harm B", "R-C": "Harm C", "U-D": "Harm D"}
+    assert main_reason(right, harm) == ("Harm B (and 3 other factors); assumed at its worst because an answer "
+                                        "is unknown.")
+    assert main_reason({"dimensions": {}}, harm) == "No factor in the answers raises it."
+    assert rights_phrase(["privacy"]) == "privacy"
+    assert rights_phrase(["privacy and data protection", "movement"]) == (
+        "two rights: privacy and data protection; and movement")
