@@ -71,6 +71,7 @@ def test_core_never_imports_streamlit():
 def test_streamlit_config_defaults():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["browser"]["gatherUsageStats"] is False
+    assert config["browser"]["serverAddress"]  # unset, Streamlit looks up its public address online
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["enableCORS"] is True
     assert 0 < config["server"]["maxUploadSize"] <= 10
@@ -87,3 +88,77 @@ def test_yaml_loader_never_builds_python_objects():
         except PiaError:
             continue
         assert not callable(doc.data["x"])
+
+
+def test_every_test_named_in_security_md_exists():
+    """SECURITY.md makes no claim without a test: each test it names must exist."""
+    import re
+
+    text = (ROOT / "SECURITY.md").read_text()
+    current = None
+    named: list[tuple[str, str]] = []
+    for m in re.finditer(r"`(tests/[\w/]+\.py)?::(\w+)`|`(tests/[\w/]+/)`", text):
+        if m.group(3):
+            folder = ROOT / m.group(3)
+            assert folder.is_dir() and list(folder.glob("test_*.py")), f"{m.group(3)} has no tests"
+            continue
+        current = m.group(1) or current
+        assert current, f"test {m.group(2)} named before any file"
+        named.append((current, m.group(2)))
+    assert len(named) >= 30
+    for path, name in named:
+        source = (ROOT / path).read_text()
+        assert re.search(rf"^(async )?def {name}\(", source, re.M), f"SECURITY.md names {path}::{name}, not found"
+
+
+SITECUSTOMIZE = '''
+import os, socket
+_log = os.environ["PIA_NET_LOG"]
+_real = socket.socket.connect
+
+def _guard(self, address):
+    host = address[0] if isinstance(address, tuple) else str(address)
+    if self.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost"):
+        with open(_log, "a") as f:
+            f.write(f"{address!r}\\n")
+        raise OSError("network refused by the pia test")
+    return _real(self, address)
+
+socket.socket.connect = _guard
+'''
+
+
+def test_app_server_makes_no_outside_network_calls(tmp_path):
+    """A real `streamlit run app.py`, started and used, never connects beyond this machine."""
+    import os
+    import time
+    import urllib.request
+
+    (tmp_path / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    log = tmp_path / "net.log"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, PYTHONPATH=str(tmp_path), PIA_NET_LOG=str(log),
+               PIA_DATABASE_URL=f"sqlite:///{tmp_path / 'd.db'}")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                if time.time() > deadline or proc.poll() is not None:
+                    raise AssertionError("streamlit did not start") from None
+                time.sleep(0.3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+            assert b"<html" in r.read().lower()
+        time.sleep(2)
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert not log.exists() or log.read_text() == "", f"outside connections: {log.read_text()}"
+    assert "Did not auto detect external IP" not in out

@@ -236,16 +236,50 @@ def take_theirs() -> None:
 
 
 def keep_mine() -> None:
-    """Conflict resolution: save this window's answers on top of the newer revision, recorded as such."""
+    """Conflict resolution: this window's changes win, the other window's other changes stay.
+
+    A three-way merge against the revision this window started from: every
+    answer this window changed is taken from it; every other answer comes from
+    the newer revision, so nobody's edits to other questions disappear.
+    """
     s = store()
     conflict = ss.get(CONFLICT)
     if s is None or not conflict:
         return
+    draft_id, base = ss.get(DRAFT), ss.get(BASE)
+    kept_theirs = 0
+    if draft_id and base is not None:
+        try:
+            start, _ = s.load(draft_id, base)
+            newer, _ = s.load(draft_id, conflict["number"])
+        except PiaError:
+            start = newer = None
+        if start is not None and newer is not None:
+            merged, kept_theirs = _merge(start.answers, dict(ss[ANSWERS]), newer.answers)
+            ss[ANSWERS] = merged
+            ss[META], _ = _merge(start.meta, dict(ss.get(META) or {}), newer.meta)
     ss[BASE] = conflict["number"]
     ss[CONFLICT] = None
     autosave(note=f"kept this window's answers over revision {conflict['number']}")
     if not ss.get(CONFLICT):
-        flash("success", f"Saved your answers as the newest revision (revision {conflict['number']} stays in the history).")
+        also = (f" The other window's changes to {kept_theirs} other answer(s) are kept too."
+                if kept_theirs else "")
+        flash("success", f"Saved your answers as the newest revision (revision {conflict['number']} stays in "
+                         f"the history).{also}")
+
+
+def _merge(start: dict, mine: dict, theirs: dict) -> tuple[dict, int]:
+    """Three-way merge of answer dicts: my changes since `start` win; theirs fill the rest."""
+    merged = dict(theirs)
+    for key in set(start) | set(mine):
+        if mine.get(key) != start.get(key):
+            if key in mine:
+                merged[key] = mine[key]
+            else:
+                merged.pop(key, None)
+    kept = sum(1 for key in set(theirs) | set(start)
+               if theirs.get(key) != start.get(key) and mine.get(key) == start.get(key))
+    return merged, kept
 
 
 def flash(kind: str, message: str) -> None:

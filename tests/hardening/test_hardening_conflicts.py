@@ -125,3 +125,23 @@ def test_same_text_question_from_two_sessions_loses_neither_text(env):
     ok(ana)
     assert ana.session_state["answers"]["purpose"] == B_TEXT
     assert stored(env, draft_id, after_ana)["purpose"] == A_TEXT
+
+
+def test_keep_mine_keeps_the_other_sessions_changes_to_other_questions(env):
+    """A three-way merge: Ben's changes win where he made them; Ana's other answers stay."""
+    ana = start("Ana")
+    draft_id = ana.session_state["draft_id"]
+    ben = open_in_new_tab(draft_id, "Ben")
+    ana.button(key="next").click().run()
+    ana.text_area(key="w_purpose").input(A_TEXT).run()              # Ana changes only the purpose
+    ok(ana)
+    ben.button(key="next").click().run()
+    ben.text_input(key="w_system_name").input("Gate camera").run()  # Ben changes only the name
+    assert "changed elsewhere" in errors(ok(ben))
+    ben.button(key="conflict_mine").click().run()
+    ok(ben)
+    head = stored(env, draft_id)
+    assert head["system_name"] == "Gate camera"      # Ben's change
+    assert head["purpose"] == A_TEXT                 # Ana's change to another question survives
+    assert ben.session_state["answers"]["purpose"] == A_TEXT
+    assert "other window's changes to 1 other answer" in "\n".join(s.value for s in ben.success)
