@@ -159,6 +159,14 @@ def _check_size(node: yaml.Node, source: str) -> None:
         stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
 
 
+def _raise_if_too_deep(exc: yaml.MarkedYAMLError, source: str) -> None:
+    """Newer libyaml builds refuse deep nesting themselves; say it the same way we do."""
+    if "nesting depth" in str(exc.problem or ""):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise PiaError(Problem(source, line, 1, "", f"nesting deeper than {MAX_DEPTH} levels")) from None
+
+
 def _check_flow_depth(text: str, source: str) -> None:
     """Refuse deep nesting before composing: libyaml's composer recurses in C and a
     few hundred kilobytes of `[[[[` crash the process. The event parser does not
@@ -175,7 +183,8 @@ def _check_flow_depth(text: str, source: str) -> None:
                     raise PiaError(Problem(source, line, 1, "", f"nesting deeper than {MAX_DEPTH} levels"))
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-    except yaml.MarkedYAMLError:
+    except yaml.MarkedYAMLError as exc:
+        _raise_if_too_deep(exc, source)
         return  # the real parse reports syntax errors with their location
     finally:
         loader.dispose()
@@ -213,6 +222,7 @@ def load_text(
             data = loader.construct_document(node)
             found = [Problem(source, m.line + 1, m.column + 1, "", msg) for m, msg in loader.duplicates]
         except yaml.MarkedYAMLError as exc:
+            _raise_if_too_deep(exc, source)
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
             message = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
