@@ -5,7 +5,6 @@ Run: python benchmarks/bench_assess.py   (prints medians; not a test, asserts no
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
 import time
@@ -14,19 +13,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from timing import median_ms  # noqa: E402
+
 from pia.answers import AnswerSet  # noqa: E402
 from pia.assess import assess  # noqa: E402
 from pia.loader import load_questionnaire  # noqa: E402
-
-
-def median_ms(fn, runs: int) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
 
 
 def synthetic(n_questions: int, n_rights: int, n_rules: int, n_flags: int, n_mits: int) -> str:

@@ -5,13 +5,13 @@ Run: python benchmarks/bench_instrument.py   (prints medians; not a test, assert
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from timing import median_ms  # noqa: E402
 
 from pia.answers import load, validate, visible_questions  # noqa: E402
 from pia.assess import assess  # noqa: E402
@@ -21,14 +21,6 @@ from pia.loader import load_questionnaire  # noqa: E402
 CORE = ROOT / "questionnaires" / "camera-hria" / "camera_hria.yaml"
 
 
-def median_ms(fn, runs: int) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:

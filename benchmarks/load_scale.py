@@ -5,16 +5,15 @@ Run: python benchmarks/load_scale.py   (prints a markdown table; medians of repe
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import write  # noqa: E402
+from timing import median as median_seconds  # noqa: E402
 
 from pia import answers as A  # noqa: E402
 from pia.loader import load_questionnaire  # noqa: E402
@@ -22,13 +21,6 @@ from pia.loader import load_questionnaire  # noqa: E402
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "mini" / "mini.yaml"
 
 
-def median_seconds(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -24,21 +24,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from timing import median  # noqa: E402
+
 EXAMPLES = ROOT / "questionnaires" / "camera-hria" / "examples"
 LARGEST = EXAMPLES / "town_centre_cctv_large.yaml"
 INSTRUMENT = ROOT / "questionnaires" / "camera-hria" / "camera_hria.yaml"
 DATE = "2026-11-26"
 
 
-def median(fn: Callable[[], object], repeat: int, warmup: int = 1) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def ms(seconds: float) -> str:
