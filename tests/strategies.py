@@ -5,7 +5,7 @@ every value is one the question accepts (or "unknown" where allowed), some
 questions are left out, and answers to questions that end up hidden are kept
 (as a real file may have them). Reuse it from any test:
 
-    from strategies import answer_sets
+    from tests.strategies import answer_sets
     @given(answer_sets(q))
     def test_x(answers): ...
 """

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from serverkit import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
+
+from ..serverkit import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
 
 
 class Server:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from engine_cases import CLEAN, answers, planned, verified
-
 from pia import ENGINE_VERSION
 from pia.answers import AnswerSet
 from pia.assess import Assessment, assess
+
+from .engine_cases import CLEAN, answers, planned, verified
 
 BUSY = {
     "technologies": ["retro_fr", "anpr"], "scraping": "unknown", "bias_tested": "no", "coverage": "district",

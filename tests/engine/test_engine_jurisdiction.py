@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from engine_cases import answers
-
 from pia.assess import assess
+
+from .engine_cases import answers
 
 
 def test_same_answers_different_jurisdiction(engine_q):

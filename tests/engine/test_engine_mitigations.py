@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from engine_cases import answers, planned, row, verified
 
 from pia.assess import assess
+
+from .engine_cases import answers, planned, row, verified
 
 # privacy: scope 3 (district) and likelihood 3 (often) -> high.
 HIGH = {"coverage": "district", "use_frequency": "often"}

@@ -7,13 +7,14 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import answer_sets
 
 from pia.answers import AnswerSet, validate
 from pia.assess import assess, outcome_index
 from pia.conditions import UNKNOWN
 from pia.loader import load_questionnaire
 from pia.rules_model import OUTCOMES
+
+from ..strategies import answer_sets
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 ENGINE_Q = load_questionnaire(FIXTURES / "engine" / "engine.yaml")

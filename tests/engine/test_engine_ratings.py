@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from engine_cases import answers
 
 from pia.assess import assess, outcome_for_rank
+
+from .engine_cases import answers
 
 COVERAGE = {"site": 1, "street": 2, "district": 3, "city": 4}        # -> privacy scope
 FREQUENCY = {"rarely": 1, "sometimes": 2, "often": 3, "continuous": 4}  # -> privacy likelihood

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from engine_cases import answers, verified
-
 from pia.assess import assess
+
+from .engine_cases import answers, verified
 
 
 def flags(a):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from engine_cases import answers
-
 from pia.assess import assess
+
+from .engine_cases import answers
 
 
 def gaps(a):
@@ -97,7 +97,7 @@ def test_hidden_answers_are_ignored(engine_q):
 
 
 def test_unknown_row_field_in_a_group(engine_q):
-    from engine_cases import row
+    from .engine_cases import row
 
     a = assess(engine_q, answers(engine_q, coverage="district", use_frequency="often",
                                  mitigations=[row("M-MASK", "unknown")]))

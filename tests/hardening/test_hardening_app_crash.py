@@ -14,10 +14,11 @@ import time
 from pathlib import Path
 
 import pytest
-import serverkit
-from serverkit import CHROMIUM, CHROMIUM_ARGS, free_port
 
 from pia.store import Store
+
+from .. import serverkit
+from ..serverkit import CHROMIUM, CHROMIUM_ARGS, free_port
 
 pytestmark = pytest.mark.e2e
 

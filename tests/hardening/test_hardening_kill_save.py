@@ -28,14 +28,14 @@ from pia.answers import load, validate
 from pia.loader import load_questionnaire
 from pia.store import Store
 
+from .saver_child import content_for
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 Q = load_questionnaire(ROOT / "questionnaires" / "camera-hria" / "camera_hria.yaml")
 EXAMPLE, _ = load(ROOT / "questionnaires" / "camera-hria" / "examples" / "school_cctv.yaml")
 ROUNDS = 4
 
-sys.path.insert(0, str(HERE))
-from saver_child import content_for  # noqa: E402
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import shutil
 
-from conftest import INSTRUMENT_DIR, ROOT
-
 from pia.answers import load, visible_questions
 from pia.assess import assess
 from pia.loader import load_questionnaire
 from pia.yamlio import dump, load_file
+
+from .conftest import INSTRUMENT_DIR, ROOT
 
 DOC = ROOT / "docs" / "authoring.md"
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLES, INSTRUMENT_DIR, ROOT
 
 from pia.answers import dumps
 from pia.cli import main
 from pia.crosswalk import ANSWERED, MISSING, NOT_APPLICABLE, crosswalk, element_index, uncovered_required
+
+from .conftest import EXAMPLES, INSTRUMENT_DIR, ROOT
 
 IDS_FILE = Path(__file__).parent / "frameworks_md_ids.txt"
 # The frameworks the issue names: every one must be in the catalogue.

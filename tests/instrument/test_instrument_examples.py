@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import EXAMPLES
 
 from pia.answers import completeness, load, validate, visible_questions
 from pia.assess import assess
 from pia.conditions import UNKNOWN
+
+from .conftest import EXAMPLES
 
 # name -> (outcome, overall residual level, triggered red flags, potential red flags, residual per right above low)
 GOLDEN = {

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import CORE, INSTRUMENT_DIR
 
 from pia.model import Group
 from pia.text import text
 from pia.yamlio import load_file
+
+from .conftest import CORE, INSTRUMENT_DIR
 
 # scoring-methodology.md 6.2.B: the red flags the instrument must carry, with their outcome.
 METHODOLOGY_RED_FLAGS = {

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from reportkit import HERE, Example, example_files, load_example
+
+from .reportkit import HERE, Example, example_files, load_example
 
 
 @pytest.fixture(params=example_files(), ids=lambda p: p.stem)

@@ -6,9 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reportkit import parts
-
 from pia.report.batch import plan, run
+
+from .reportkit import parts
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "questionnaires" / "camera-hria" / "examples").glob("*.yaml"))

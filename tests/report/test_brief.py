@@ -8,11 +8,12 @@ import re
 
 from docx import Document
 from docx.oxml.ns import qn
-from reportkit import GENERATED, HERE, ROOT, RULE_ID_SHAPE, Example, ids_in, load_example, rendered, rule_ids
 
 from pia.assess import assess
 from pia.report import context_for
 from pia.report.plain import main_reason, rights_phrase
+
+from .reportkit import GENERATED, HERE, ROOT, RULE_ID_SHAPE, Example, ids_in, load_example, rendered, rule_ids
 
 
 def _docx_text(data: bytes) -> str:
@@ -51,7 +52,7 @@ def test_brief_has_no_rule_ids_but_the_full_report_does(example: Example) -> Non
 
 def test_every_example_traces_some_rule_in_the_full_report() -> None:
     """Guards the test above against passing vacuously: the examples do hit rules."""
-    from reportkit import example_files
+    from .reportkit import example_files
 
     assert sum(1 for p in example_files() if _used_ids(load_example(p))) >= 8
 

@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-from reportkit import HERE, MINI, ROOT
 
 from pia.cli import main
+
+from .reportkit import HERE, MINI, ROOT
 
 ANSWERS = HERE / "answers" / "mini-assembly-fr.yaml"
 
@@ -81,7 +82,7 @@ def test_validate_docx_without_answers_is_a_clear_message(tmp_path: Path) -> Non
 
 def test_validate_finds_the_instrument_of_a_returned_report(tmp_path: Path) -> None:
     """A report of a shipped example needs no -q: its questionnaire is found by id."""
-    from reportkit import example_files
+    from .reportkit import example_files
 
     shipped = [p for p in example_files() if p.parent.name == "examples"]
     assert shipped, "the instrument's example answers are missing"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from reportkit import GENERATED, HERE, Example, load_example, parts
 
 from pia.errors import PiaError
 from pia.report import context_for
 from pia.report.build_templates import BUILDERS, TEMPLATE_DIR, build
 from pia.report.context import clean
 from pia.report.embed import answers_from_docx, answers_part_xml
+
+from .reportkit import GENERATED, HERE, Example, load_example, parts
 
 
 def test_context_is_plain_json_data(example: Example) -> None:

@@ -7,10 +7,11 @@ import io
 from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
-from reportkit import Example, parts, rendered
 
 from pia.answers import dumps
 from pia.report.embed import answers_from_docx
+
+from .reportkit import Example, parts, rendered
 
 
 def _text(doc) -> str:
@@ -125,7 +126,7 @@ def test_same_document_in_separate_processes(tmp_path) -> None:
     import subprocess
     import sys
 
-    from reportkit import HERE, MINI, ROOT
+    from .reportkit import HERE, MINI, ROOT
 
     outs = []
     for seed in ("1", "2"):

@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from docx import Document
-from reportkit import HERE, MINI, load_example
 
 from pia.cli import main
 from pia.errors import PiaError
 from pia.report import render
 from pia.report.docx import default_template
 from pia.report.lint import example_contexts, lint_template
+
+from .reportkit import HERE, MINI, load_example
 
 ANSWERS = sorted((HERE / "answers").glob("*.yaml"))
 

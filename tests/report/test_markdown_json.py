@@ -8,13 +8,14 @@ import re
 from pathlib import Path
 
 import jsonschema
-from reportkit import ROOT, Example, rendered
 
 from pia.assess import assess
 from pia.report.context import OUTCOME_LABELS
 from pia.report.json_export import report_schema
 from pia.report.markdown import md
 from pia.text import text as tr
+
+from .reportkit import ROOT, Example, rendered
 
 SCHEMA = ROOT / "schemas" / "report.schema.json"
 

@@ -10,7 +10,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from reportkit import (
+
+from pia.errors import PiaError
+from pia.report.context import OUTCOME_LABELS
+from pia.report.pdf import docx_to_pdf
+
+from .reportkit import (
     GENERATED,
     ROOT,
     RULE_ID_SHAPE,
@@ -24,10 +29,6 @@ from reportkit import (
     rule_ids,
     soffice_or_skip,
 )
-
-from pia.errors import PiaError
-from pia.report.context import OUTCOME_LABELS
-from pia.report.pdf import docx_to_pdf
 
 
 def _pdf_text(pdf: bytes) -> str:

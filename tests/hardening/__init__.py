@@ -1,0 +1,1 @@
+"""Tests package (so any subset collects with relative helper imports)."""
