@@ -32,7 +32,7 @@ Op = Literal[
     "lt",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)  # docstrings -> schema
 
 
 class Leaf(BaseModel):
@@ -40,24 +40,39 @@ class Leaf(BaseModel):
 
     model_config = _FROZEN
     question: str
+    """Id of the question whose answer is tested; in a `when` of a question or section it must be asked earlier."""
     op: Op
+    """The test: `equals`, `not_equals`, `in`, `not_in`; `contains`, `contains_any` (multiple choice); `gte`,
+    `lte`, `gt`, `lt` (numbers and dates); `answered` or `unknown` (any question, no value)."""
     field: str | None = None
+    """For a group question: the id of the field to test; the condition holds when any entry matches."""
     value: Any = None
+    """What to compare with: an option value, `yes`/`no`, a number, text or a YYYY-MM-DD date; a list for `in`,
+    `not_in` and `contains_any`; left out for `answered` and `unknown`."""
 
 
 class AllOf(BaseModel):
+    """Holds when every listed condition holds."""
+
     model_config = _FROZEN
     all: list[Condition] = Field(min_length=1)
+    """The conditions that must all hold; at least one."""
 
 
 class AnyOf(BaseModel):
+    """Holds when at least one listed condition holds."""
+
     model_config = _FROZEN
     any: list[Condition] = Field(min_length=1)
+    """The conditions of which at least one must hold; at least one."""
 
 
 class NotOf(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    """Holds when the condition inside does not; an unknown answer stays unknown."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, use_attribute_docstrings=True)
     not_: Condition = Field(alias="not")
+    """The condition to negate."""
 
 
 def _kind(value: Any) -> str:

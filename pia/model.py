@@ -22,14 +22,21 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$"
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+# Attribute docstrings become the JSON Schema descriptions authors see in their editor.
+_FROZEN = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
 
 class Option(BaseModel):
+    """One choice of a single- or multiple-choice question."""
+
     model_config = _FROZEN
     value: str = Field(min_length=1, max_length=100)
+    """What the answers file stores when this choice is picked, e.g. `public_space`; unique within the question,
+    at most 100 characters. `unknown` is reserved: use `allow_unknown` on the question instead."""
     label: Text
+    """The wording people see for this choice."""
     help: Text | None = None
+    """Optional note explaining the choice, for readers of the file."""
 
     @field_validator("value")
     @classmethod
@@ -44,14 +51,31 @@ class QuestionBase(BaseModel):
 
     model_config = _FROZEN
     id: str = Field(pattern=ID_PATTERN, max_length=80)
+    """Stable id, the key of the answer in answers files: lower case letters, digits and underscores, starting
+    with a letter, at most 80 characters, unique across all files (e.g. `school_cctv_hours`). Never reuse an id
+    for a different meaning; give the question a new one."""
     label: Text
+    """The question as people read it."""
     help: Text | None = None
+    """Optional short hint shown under the question, e.g. what to count or where to find the figure."""
     guidance: Text | None = None
+    """Why the question is asked and what a good answer contains; shown beside the question and expected on
+    every question of the camera assessment."""
     required: bool = True
+    """Whether the question must be answered while it is shown. A required question left blank counts as
+    missing and the assessment reads it as unknown; set false for optional questions."""
     allow_unknown: bool = True
+    """Whether `unknown` is an accepted answer (the default). Set false only for questions that steer the whole
+    assessment, such as the jurisdiction; unknown is never read as no."""
     legal_refs: list[str] = []
+    """Legal sources behind the question, shown to the person answering and in the report,
+    e.g. `["GDPR Art. 35(7)(b)"]`."""
     elements: list[str] = []
+    """Ids of the framework elements (from `frameworks:`) this question helps satisfy, for the crosswalk,
+    e.g. `[GDPR-35-7b]`."""
     when: Condition | None = None
+    """Show the question only when this condition holds; it may only test questions asked earlier. Left out,
+    the question is always shown. An unknown answer keeps the question shown."""
 
     def check_value(self, value: Any) -> str | None:
         """Why a (non-unknown) answer is not acceptable, or None when it is."""
@@ -59,7 +83,10 @@ class QuestionBase(BaseModel):
 
 
 class YesNo(QuestionBase):
+    """A question answered `yes` or `no` (as words, not true/false)."""
+
     type: Literal["yes_no"]
+    """`yes_no`: answered `yes` or `no`."""
 
     def check_value(self, value: Any) -> str | None:
         if value in ("yes", "no"):
@@ -78,8 +105,12 @@ def _unique_options(options: list[Option]) -> list[Option]:
 
 
 class SingleChoice(QuestionBase):
+    """A question answered with exactly one of its options; the answer is the option's `value`."""
+
     type: Literal["single_choice"]
+    """`single_choice`: one option is picked."""
     options: list[Option] = Field(min_length=2)
+    """The choices offered, at least two, each with a unique `value`."""
 
     _unique = field_validator("options")(classmethod(lambda cls, v: _unique_options(v)))
 
@@ -93,10 +124,16 @@ class SingleChoice(QuestionBase):
 
 
 class MultiChoice(QuestionBase):
+    """A question answered with a list of its options' values, e.g. `[cctv, live_fr]`."""
+
     type: Literal["multi_choice"]
+    """`multi_choice`: any number of options are picked; test it in conditions with `contains` or `contains_any`."""
     options: list[Option] = Field(min_length=2)
+    """The choices offered, at least two, each with a unique `value`."""
     min_selected: int = Field(0, ge=0)
+    """The fewest choices an answer may list; 0 (the default) allows an empty list."""
     max_selected: int | None = Field(None, ge=1)
+    """The most choices an answer may list; left out, there is no limit."""
 
     _unique = field_validator("options")(classmethod(lambda cls, v: _unique_options(v)))
 
@@ -119,8 +156,12 @@ class MultiChoice(QuestionBase):
 
 
 class ShortText(QuestionBase):
+    """A question answered with one line of text, such as a name or a reference number."""
+
     type: Literal["text"]
+    """`text`: a single line of text."""
     max_length: int = Field(500, ge=1, le=10_000)
+    """The longest answer accepted, in characters (1 to 10,000; 500 if left out)."""
 
     def check_value(self, value: Any) -> str | None:
         if not isinstance(value, str):
@@ -133,8 +174,12 @@ class ShortText(QuestionBase):
 
 
 class LongText(QuestionBase):
+    """A question answered with free text over several lines or paragraphs, such as a purpose or a justification."""
+
     type: Literal["long_text"]
+    """`long_text`: free text, line breaks allowed."""
     max_length: int = Field(20_000, ge=1, le=200_000)
+    """The longest answer accepted, in characters (1 to 200,000; 20,000 if left out)."""
 
     def check_value(self, value: Any) -> str | None:
         if not isinstance(value, str):
@@ -145,11 +190,18 @@ class LongText(QuestionBase):
 
 
 class Number(QuestionBase):
+    """A question answered with a number, such as a count of cameras or a retention period."""
+
     type: Literal["number"]
+    """`number`: a finite number; compare it in conditions with `gte`, `lte`, `gt` or `lt`."""
     unit: Text | None = None
+    """The unit shown after the field, e.g. `days` or `people or vehicles per day`."""
     min: float | None = None
+    """The smallest answer accepted; left out, there is no lower bound."""
     max: float | None = None
+    """The largest answer accepted (not below `min`); left out, there is no upper bound."""
     integer: bool = False
+    """Set true to accept whole numbers only, e.g. for a count of cameras."""
 
     @model_validator(mode="after")
     def _bounds(self) -> Number:
@@ -176,7 +228,10 @@ def _num(x: float) -> str:
 
 
 class DateQ(QuestionBase):
+    """A question answered with a calendar date written YYYY-MM-DD, e.g. `2027-03-01`."""
+
     type: Literal["date"]
+    """`date`: a real date as YYYY-MM-DD; compare it in conditions with `gte`, `lte`, `gt` or `lt`."""
 
     def check_value(self, value: Any) -> str | None:
         if not isinstance(value, str) or not DATE_PATTERN.match(value):
@@ -198,10 +253,18 @@ class Group(QuestionBase):
     """A repeatable group: a list of records, e.g. one per camera site."""
 
     type: Literal["group"]
+    """`group`: the answer is a list of entries, each a mapping of field id to value."""
     fields: list[FieldQuestion] = Field(min_length=1)
+    """The questions asked for each entry (any type except group), with ids unique within the group and no
+    `when` conditions. Test them in conditions with `field:`; a condition holds when any entry matches."""
     min_items: int = Field(0, ge=0)
+    """The fewest entries an answer must have; 0 (the default) allows none."""
     max_items: int | None = Field(None, ge=1)
+    """The most entries an answer may have; the app offers no further "Add" once it is reached.
+    Leave it out to use the default."""
     item_label: Text | None = None
+    """What one entry is called in the app and the report, e.g. `Site` (shown as "Add site");
+    left out, "Entry"."""
 
     @model_validator(mode="after")
     def _fields_ok(self) -> Group:
@@ -256,25 +319,49 @@ Question = Annotated[
 
 
 class Section(BaseModel):
+    """A page of questions: one step of the app's wizard and one chapter of the report."""
+
     model_config = _FROZEN
     id: str = Field(pattern=ID_PATTERN, max_length=80)
+    """Stable id of the section, lower case with underscores, unique across all files; a module's `after:`
+    names it."""
     title: Text
+    """The heading shown in the app and the report."""
     intro: Text | None = None
+    """Optional text shown above the questions, e.g. what the section is for."""
     when: Condition | None = None
+    """Show the section (and all its questions) only when this condition holds; it may only test questions of
+    earlier sections. Left out, the section is always shown."""
     screening: bool = False
+    """Set true for the screening questions that decide which modules and rules apply: the app asks them
+    first and the report shows their answers with the description of the proposal."""
     questions: list[Question] = Field(min_length=1)
+    """The questions of the section in the order they are asked; at least one. `type` picks the kind."""
 
 
 class ModuleFile(Rulebook):
-    """One YAML file of an instrument: the core, or a technology module."""
+    """One YAML file of a questionnaire: the core file, or a module it lists. Any text may be a plain string or a
+    map of language code to string, e.g. `{en: Purpose, de: Zweck}`; check a change with `pia validate`."""
 
     id: str = Field(pattern=ID_PATTERN)
+    """Id of this file, lower case with underscores. The core file's id is the questionnaire's id, which answers
+    files name in `questionnaire:`; give a local copy its own id, e.g. `camera_hria_lindau`."""
     title: Text
+    """The title of the questionnaire (core file) or of the module."""
     version: str | None = Field(None, pattern=SEMVER_PATTERN)
+    """Semantic version, required in the core file (modules leave it out), e.g. `1.2.0`. Adding questions is a
+    minor change; removing one or changing what answers mean is a major change, and old answers files are
+    then refused."""
     description: Text | None = None
+    """A short description of what the questionnaire (core file) or the module covers."""
     modules: list[str] = []
+    """Core file only: the module files to include, by path relative to the core file's folder and inside it,
+    e.g. `rules.yaml`. Modules cannot list further modules."""
     after: str | None = None
+    """Module only: the id of the section this module's sections follow, e.g. the core section `locations`.
+    Left out, they go at the end."""
     sections: list[Section] = []
+    """The sections of questions in this file, in order."""
 
 
 class Questionnaire(BaseModel):

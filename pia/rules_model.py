@@ -33,7 +33,8 @@ OUTCOMES: tuple[str, ...] = (
 RedFlagOutcome = Literal["prohibited", "do_not_proceed", "incomplete"]
 MITIGATION_STATES: tuple[str, ...] = ("proposed", "planned", "implemented", "verified")
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+# Attribute docstrings become the JSON Schema descriptions authors see in their editor.
+_FROZEN = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
 
 class Right(BaseModel):
@@ -41,10 +42,16 @@ class Right(BaseModel):
 
     model_config = _FROZEN
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    """Id of the right, lower case with underscores, e.g. `assembly`; rules, red flags and safeguards name it."""
     name: Text
+    """The right's name as the report shows it, e.g. `Freedom of peaceful assembly`."""
     anchors: list[str] = []
+    """Legal sources of the right, cited in the report, e.g. `["ECHR Art. 11", "ICCPR Art. 21"]`."""
     description: Text | None = None
+    """What harm to this right looks like with cameras, in a sentence."""
     baseline: dict[Dimension, Score] = {}
+    """Starting rating (1 to 4) per dimension (scale, scope, irremediability, likelihood) before any rule
+    raises it; a dimension left out starts at 1."""
 
 
 class JurisdictionProfile(BaseModel):
@@ -52,9 +59,14 @@ class JurisdictionProfile(BaseModel):
 
     model_config = _FROZEN
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    """Id of the profile; it must be a choice value of the `jurisdiction_question`, e.g. `eu`, `uk`, `us_city`."""
     name: Text
+    """The jurisdiction's name as the report shows it."""
     frameworks: list[str] = []
+    """Ids of the frameworks (from `frameworks:`) that apply here, e.g. `[GDPR_DPIA, LED]`; an assessment in
+    this jurisdiction is checked against these in the crosswalk and the report."""
     description: Text | None = None
+    """Which laws and standards the profile stands for, in a sentence."""
 
 
 class RedFlag(BaseModel):
@@ -62,14 +74,24 @@ class RedFlag(BaseModel):
 
     model_config = _FROZEN
     id: RuleId
+    """Stable id of the red flag, e.g. `RF-08` or `RF-LINDAU-FR-BAN` (letters, digits, `_`, `.`, `-`)."""
     title: Text
+    """The finding in one line, e.g. `Face recognition is banned by the city by-law`."""
     when: Condition
+    """When the flag is raised; it may test any question. If it depends on an unknown answer the flag is
+    potential and the outcome incomplete until someone answers."""
     outcome: RedFlagOutcome
+    """The outcome it forces: `prohibited`, `do_not_proceed` or `incomplete`. No safeguard can lift it."""
     explanation: Text | None = None
+    """What the finding means, written for the council."""
     clears: Text | None = None
+    """What would have to change for the flag to clear, e.g. remove face recognition from the proposal."""
     anchors: list[str] = []
+    """Legal sources of the flag, cited in the report, e.g. `["AI Act Art. 5(1)(h)"]`."""
     rights: list[str] = []
+    """Ids of the rights the flag concerns, e.g. `[privacy, assembly]`."""
     jurisdictions: list[str] = []
+    """Jurisdiction profile ids the flag is limited to, e.g. `[eu]`; left out, it applies everywhere."""
 
 
 class RiskRule(BaseModel):
@@ -77,14 +99,26 @@ class RiskRule(BaseModel):
 
     model_config = _FROZEN
     id: RuleId
+    """Stable id of the rule, e.g. `R-PRIV-SCOPE-DISTRICT` (letters, digits, `_`, `.`, `-`)."""
     right: str
+    """Id of the right the rule rates, e.g. `privacy`."""
     harm: Text
+    """The harm in one line, e.g. `Monitoring of a whole neighbourhood or town centre`."""
     when: Condition
+    """When the rule applies; it may test any question. If it depends on an unknown answer the rule is applied
+    anyway and the answer is listed as an evidence gap."""
     floors: dict[Dimension, Score] = {}
+    """Minimum rating (1 to 4) per dimension while the rule applies, e.g. `{scope: 3, likelihood: 3}`.
+    The highest floor of all rules wins; floors never add up."""
     uplift: dict[Dimension, Annotated[int, Field(ge=1, le=3)]] = {}
+    """Raise per dimension (1 to 3), e.g. `{scale: 1}` for vulnerable groups; capped at 4, and only the largest
+    uplift counts. A rule needs floors, an uplift or both."""
     rationale: Text | None = None
+    """Why the answers justify this rating; recorded with the rule in the assessment's trace."""
     anchors: list[str] = []
+    """Sources behind the rule, cited in the report, e.g. `["GDPR Art. 35(3)(c)"]`."""
     jurisdictions: list[str] = []
+    """Jurisdiction profile ids the rule is limited to, e.g. `[uk]`; left out, it applies everywhere."""
 
     @model_validator(mode="after")
     def _sets_something(self) -> RiskRule:
@@ -94,10 +128,15 @@ class RiskRule(BaseModel):
 
 
 class Level(BaseModel):
+    """One risk level of the matrix, such as low or very high."""
+
     model_config = _FROZEN
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    """Id of the level, e.g. `very_high`; matrix cells and obligations name it."""
     label: Text
+    """The level as the app and the report show it, e.g. `Very high`."""
     color: str = Field("#888888", pattern=r"^#[0-9a-fA-F]{6}$")
+    """Colour of the level in the matrix and the report, as `#rrggbb`; grey (`#888888`) if left out."""
 
 
 class Matrix(BaseModel):
@@ -105,8 +144,13 @@ class Matrix(BaseModel):
 
     model_config = _FROZEN
     levels: list[Level] = Field(min_length=2)
+    """The risk levels from lowest to highest, at least two."""
     cells: dict[Score, Annotated[list[str], Field(min_length=4, max_length=4)]]
+    """One row per severity 1 to 4, each listing the level for likelihood 1, 2, 3 and 4, e.g.
+    `4: [high, very_high, very_high, very_high]`. Levels must never fall as severity or likelihood rise."""
     severity4_floor: str = "high"
+    """The lowest level any severity-4 cell may have (`high` if left out): a grave harm is never rated low
+    because it seems unlikely."""
 
     @model_validator(mode="after")
     def _well_formed(self) -> Matrix:
@@ -138,9 +182,13 @@ class Matrix(BaseModel):
 
 
 class Reduction(BaseModel):
+    """One rating a safeguard may lower: a right and one of its dimensions."""
+
     model_config = _FROZEN
     right: str
+    """Id of the right, e.g. `privacy`."""
     dimension: Dimension
+    """The dimension lowered: `scale`, `scope`, `irremediability` or `likelihood`."""
 
 
 class Mitigation(BaseModel):
@@ -148,12 +196,21 @@ class Mitigation(BaseModel):
 
     model_config = _FROZEN
     id: RuleId
+    """Stable id of the safeguard; add it also as a choice of the `mitigation` field of the mitigation plan so
+    that people can pick it."""
     title: Text
+    """The safeguard in a few words, e.g. `Masking of private windows and gardens`."""
     description: Text | None = None
+    """What the safeguard involves in practice."""
     reduces: list[Reduction] = Field(min_length=1)
+    """The ratings it may lower, e.g. `[{right: privacy, dimension: scope}]`; at least one."""
     max_reduction: Annotated[int, Field(ge=1, le=3)] = 1
+    """How many steps (1 to 3; 1 if left out) it may lower each of those dimensions, within the `reduction_cap`."""
     evidence: Text
+    """The evidence that shows it is in place, e.g. a signed policy or a configuration export. Only plan rows
+    marked verified with evidence lower the residual rating."""
     anchors: list[str] = []
+    """Sources recommending the safeguard, cited in the report."""
 
 
 class Obligation(BaseModel):
@@ -161,20 +218,35 @@ class Obligation(BaseModel):
 
     model_config = _FROZEN
     level: str
+    """The matrix level id these obligations follow from, e.g. `high`, or `red_flag` for a triggered red flag."""
     approver: Text
+    """Who must approve the proposal, e.g. `City council`."""
     consultation: Text
+    """Who must be consulted, and how, before a decision."""
     independent_review: Text
+    """What independent review is needed, e.g. `External expert review, published`; say `None required` if none."""
     publication: Text
+    """What must be published, e.g. the full assessment or a summary."""
     review_interval_months: int | None = Field(None, ge=1, le=120)
+    """Months until the assessment must be reviewed (1 to 120); left out, no fixed interval."""
     jurisdictions: list[str] = []
+    """Jurisdiction profile ids this entry is for; where a profile has its own entries for a level they replace
+    the unscoped ones. Left out, it applies everywhere."""
 
 
 class FrameworkElement(BaseModel):
+    """One thing a framework asks an assessment to address, such as the views of the people concerned."""
+
     model_config = _FROZEN
     id: str = Field(min_length=1, max_length=80)
+    """Stable id of the element, e.g. `GDPR-35-7b`; questions name it in their `elements:`."""
     title: Text
+    """What the element asks for, in a few words."""
     required: bool = True
+    """Whether every assessment must address it (the default); `pia crosswalk` fails when a required element
+    has no question. Set false for elements that apply only in some cases."""
     source: str | None = None
+    """Where the element comes from, e.g. `GDPR Art. 35(7)(b)`."""
 
 
 class Framework(BaseModel):
@@ -182,8 +254,11 @@ class Framework(BaseModel):
 
     model_config = _FROZEN
     id: str = Field(min_length=1, max_length=40)
+    """Stable id of the framework, e.g. `GDPR_DPIA`; jurisdiction profiles list it under `frameworks:`."""
     name: Text
+    """The framework's full name as the crosswalk annex shows it."""
     elements: list[FrameworkElement] = Field(min_length=1)
+    """The framework's elements, at least one."""
 
 
 class Rulebook(BaseModel):
@@ -191,14 +266,30 @@ class Rulebook(BaseModel):
 
     model_config = _FROZEN
     rights: list[Right] = []
+    """The rights rated, each separately and never summed into one score."""
     jurisdiction_question: str | None = None
+    """Id of the single-choice question whose answer picks the jurisdiction profile, e.g. `jurisdiction`; every
+    choice needs a profile. Set in one file only; without it nothing may be limited by `jurisdictions`."""
     jurisdictions: list[JurisdictionProfile] = []
+    """The jurisdiction profiles, one per choice of the jurisdiction question."""
     red_flags: list[RedFlag] = []
+    """The legality gate: stop rules checked before any rating."""
     risk_rules: list[RiskRule] = []
+    """The rules that raise a right's ratings when their condition holds."""
     matrix: Matrix | None = None
+    """Severity x likelihood -> risk level. Set in one file only; left out, the standard 4 x 4 matrix with low,
+    medium, high and very high."""
     reduction_cap: Annotated[int, Field(ge=1, le=3)] | None = None
+    """The most steps (1 to 3) all safeguards together may lower one dimension. Set in one file only; 2 if left
+    out."""
     mitigation_question: str | None = None
+    """Id of the group question holding the mitigation plan, with fields `mitigation`, `state`, `owner`, `due`
+    and `evidence`. Set in one file only; left out, no safeguard lowers a rating."""
     mitigations: list[Mitigation] = []
+    """The safeguards catalogue: what each may lower and on what evidence."""
     obligations: list[Obligation] = []
+    """What follows from each overall level and from a triggered red flag: approver, consultation, review,
+    publication."""
     frameworks: list[Framework] = []
+    """The legal frameworks and their elements, for the crosswalk annex."""
 
