@@ -14,68 +14,14 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from .. import wording
 from ..answers import AnswerSet, completeness, effective_answers
 from ..conditions import UNKNOWN
 from ..model import Group, Questionnaire
 from ..rules_model import DIMENSIONS
 from ..text import text
+from ..wording import dimension_help, dimension_label, score_word, state_label, status_label
 from . import plain
-
-OUTCOME_LABELS = {
-    "prohibited": "Prohibited",
-    "do_not_proceed": "Do not proceed",
-    "incomplete": "Incomplete: more information needed",
-    "revise": "Revise the proposal",
-    "proceed_with_conditions": "Proceed with conditions",
-    "proceed": "Proceed",
-}
-OUTCOME_SENTENCES = {
-    "prohibited": "The proposed use is prohibited by law and cannot go ahead in any form.",
-    # do_not_proceed without a triggered red flag: the remaining risk itself is too high.
-    "do_not_proceed_risk": "The proposal should not go ahead as it stands: the remaining risk to rights is "
-    "very high even with the safeguards in place.",
-    "do_not_proceed": "The proposal should not go ahead as it stands: a legal red flag applies "
-    "that no safeguard can lift.",
-    "incomplete": "No conclusion can be drawn yet: information that decides the outcome is missing.",
-    "revise": "The proposal should be revised: the remaining risk to rights is too high "
-    "with the safeguards now in place.",
-    "proceed_with_conditions": "The proposal can go ahead only with the conditions listed, "
-    "each with an owner and a date.",
-    "proceed": "The proposal can go ahead; the remaining risk to rights is low.",
-}
-DECISION_REQUESTED = {
-    "prohibited": "The council is asked to note that the proposal cannot lawfully proceed and to stop it.",
-    "do_not_proceed": "The council is asked to reject the proposal in its current form.",
-    "incomplete": "The council is asked to defer its decision until the missing information listed "
-    "in this report has been provided and the assessment repeated.",
-    "revise": "The council is asked to send the proposal back for revision, so that the risks "
-    "listed are reduced before it is decided.",
-    "proceed_with_conditions": "The council is asked to approve the proposal subject to the conditions "
-    "below, and to require a report back on each of them by its due date.",
-    "proceed": "The council is asked to approve the proposal and the review date below.",
-}
-DIMENSION_LABELS = {
-    "scale": "Scale",
-    "scope": "Scope",
-    "irremediability": "Irremediability",
-    "likelihood": "Likelihood",
-    "severity": "Severity",
-}
-DIMENSION_HELP = {
-    "scale": "how grave the harm is for the person affected",
-    "scope": "how many people are affected",
-    "irremediability": "how hard the harm is to undo",
-    "likelihood": "how likely the harm is",
-}
-SCORE_WORDS = {1: "low", 2: "moderate", 3: "high", 4: "very high"}
-STATE_LABELS = {
-    "proposed": "Proposed",
-    "planned": "Planned",
-    "implemented": "Implemented",
-    "verified": "Verified",
-}
-STATUS_LABELS = {"triggered": "Applies", "potential": "May apply (depends on an unknown answer)"}
-STATUS_SHORT = {"triggered": "Applies", "potential": "May apply: an answer is unknown"}
 
 # The four limbs of the test every interference with a right must pass (ECHR 8(2),
 # ICCPR 17/21, EU Charter 52(1)). A question belongs to a limb when its section is
@@ -183,9 +129,9 @@ class Formatter:
 
     def value(self, question: Any, value: Any) -> str:
         if value is None or value == "" or value == []:
-            return "Not answered"
+            return wording.label("answer.missing")
         if value == UNKNOWN:
-            return "Unknown"
+            return wording.label("answer.unknown")
         kind = getattr(question, "type", None)
         if kind == "yes_no":
             return {"yes": "Yes", "no": "No"}.get(value, str(value))
@@ -317,12 +263,12 @@ def build_context(
         },
         "outcome": {
             "id": outcome,
-            "label": OUTCOME_LABELS.get(outcome, outcome),
+            "label": wording.outcome_label(outcome),
             "sentence": _outcome_sentence(outcome, red_flags),
             "reasons": [str(r) for r in a.get("outcome_reasons", [])],
             # The same conclusions for the council brief, without rule ids (see plain.py).
             "plain_reasons": plain.outcome_reasons(a, rights, red_flags, levels, fmt.label),
-            "decision_requested": DECISION_REQUESTED.get(outcome, ""),
+            "decision_requested": wording.decision_requested(outcome),
         },
         "overall_level": levels.get(str(overall)) if overall else None,
         "overall_level_label": levels[str(overall)]["label"] if overall in levels else "Not rated",
@@ -351,10 +297,11 @@ def build_context(
             "required_answered": done.required_answered,
             "missing_required": [fmt.label(x) for x in done.missing_required],
             "percent": round(100 * done.fraction),
+            "phrase": wording.answered_phrase(done.answered, done.visible, done.unknown),
         },
-        "scale_legend": [{"score": k, "word": v} for k, v in SCORE_WORDS.items()],
+        "scale_legend": [{"score": k, "word": score_word(k)} for k in wording.SCORES],
         "dimension_legend": [
-            {"name": DIMENSION_LABELS[d], "help": DIMENSION_HELP[d]} for d in DIMENSIONS
+            {"name": dimension_label(d), "help": dimension_help(d)} for d in DIMENSIONS
         ],
     }
     ctx["proposal"] = _proposal(ctx)
@@ -363,9 +310,7 @@ def build_context(
 
 def _outcome_sentence(outcome: str, red_flags: list[dict[str, Any]]) -> str:
     """The outcome in one sentence; 'do not proceed' names its real cause (a red flag or the risk level)."""
-    if outcome == "do_not_proceed" and not any(f["status"] == "triggered" for f in red_flags):
-        return OUTCOME_SENTENCES["do_not_proceed_risk"]
-    return OUTCOME_SENTENCES.get(outcome, "")
+    return wording.outcome_sentence(outcome, by_red_flag=any(f["status"] == "triggered" for f in red_flags))
 
 
 def _levels(q: Questionnaire, lang: str) -> dict[str, dict[str, Any]]:
@@ -391,10 +336,10 @@ def _red_flag(rf: Any, fmt: Formatter, lang: str) -> dict[str, Any]:
         "id": str(_get(rf, "id", "")),
         "title": _t(_get(rf, "title"), lang),
         "outcome": outcome,
-        "outcome_label": OUTCOME_LABELS.get(outcome, outcome),
+        "outcome_label": wording.outcome_label(outcome),
         "status": status,
-        "status_label": STATUS_LABELS.get(status, status),
-        "status_short": STATUS_SHORT.get(status, status),
+        "status_label": status_label(status),
+        "status_short": status_label(status, short=True),
         "explanation": _t(_get(rf, "explanation"), lang),
         "clears": _t(_get(rf, "clears"), lang),
         "anchors": ", ".join(map(str, _get(rf, "anchors", []) or [])),
@@ -444,16 +389,16 @@ def _right(r: Any, fmt: Formatter, levels: dict[str, dict[str, Any]], harm: dict
             reason += " Rated at its worst plausible value because an answer is unknown."
         row = {
             "dimension": d,
-            "name": DIMENSION_LABELS[d],
+            "name": dimension_label(d),
             "value": value if value is not None else "",
-            "word": SCORE_WORDS.get(value or 0, ""),
+            "word": score_word(value),
             "rules": rule_ids + uplifts,
             "answers": traced,
             "evidence_gap": gap,
             "reason": reason,
         }
         dim_rows.append(row)
-        reasons.append(f"{DIMENSION_LABELS[d]} {row['value']}: {reason}")
+        reasons.append(f"{dimension_label(d)} {row['value']}: {reason}")
     by = {row["dimension"]: row["value"] for row in dim_rows}
     inherent = _level(levels, _get(r, "inherent"))
     residual = _level(levels, _get(r, "residual"))
@@ -467,8 +412,8 @@ def _right(r: Any, fmt: Formatter, levels: dict[str, dict[str, Any]], harm: dict
         state = str(_get(m, "state", ""))
         mitig.append({
             "id": str(_get(m, "id", "")),
-            "state": STATE_LABELS.get(state, state),
-            "dimension": DIMENSION_LABELS.get(str(_get(m, "dimension", "")), str(_get(m, "dimension", ""))),
+            "state": state_label(state),
+            "dimension": dimension_label(str(_get(m, "dimension", ""))),
             "reduction": _get(m, "reduction", 0) or 0,
             "counted": bool(_get(m, "counted", False)),
         })
@@ -517,7 +462,7 @@ def _mitigation(m: Any, q: Questionnaire, lang: str) -> dict[str, Any]:
         "id": mid,
         "title": title,
         "state": state,
-        "state_label": STATE_LABELS.get(state, state),
+        "state_label": state_label(state),
         "owner": str(_get(m, "owner", "") or "Not assigned"),
         "due": str(_get(m, "due", "") or "No date"),
         "evidence": str(_get(m, "evidence", "") or ""),
@@ -539,7 +484,7 @@ def _gap(g: Any, fmt: Formatter, q: Questionnaire, lang: str) -> dict[str, Any]:
         "question_id": qid,
         "question": _t(_get(g, "label"), lang) or fmt.label(qid),
         "section": _t(section.title, lang) if section else "",
-        "status": "Unknown" if value == UNKNOWN else "Not answered",
+        "status": wording.label("answer.unknown" if value == UNKNOWN else "answer.missing"),
         "drives": ", ".join(map(str, _get(g, "drives", []) or [])),
         "material": bool(_get(g, "material", False)),
     }
@@ -699,8 +644,8 @@ def _legality(
 
 CROSSWALK_STATUS = {
     "answered": "Answered",
-    "unknown": "Unknown",
-    "missing": "Not answered",
+    "unknown": wording.label("answer.unknown"),
+    "missing": wording.label("answer.missing"),
     "not_applicable": "Not applicable to this proposal",
 }
 
@@ -771,7 +716,7 @@ def _matrix(q: Questionnaire, rights: list[dict[str, Any]], lang: str) -> dict[s
                 "rights": marks.get((sev, lik), []),
                 "text": levels[lid][0] + ("\n" + "\n".join(marks.get((sev, lik), [])) if marks.get((sev, lik)) else ""),
             })
-        rows.append({"severity": sev, "word": SCORE_WORDS[sev], "cells": cells})
+        rows.append({"severity": sev, "word": score_word(sev), "cells": cells})
     alt = [
         "Risk matrix: severity from 1 (low) to 4 (very high) down the side, likelihood from "
         "1 to 4 along the bottom; each cell coloured by risk level."

@@ -12,16 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..assess.engine import HIGH_RANK
-from ..rules_model import DIMENSIONS, OUTCOMES
-
-# How a triggered red flag acts on the proposal, by the outcome it forces.
-FLAG_EFFECT = {
-    "prohibited": "makes the use prohibited by law",
-    "do_not_proceed": "stops the proposal as it stands",
-    "incomplete": "means a step the law requires before any decision has not been taken",
-    "revise": "requires the proposal to be revised",
-}
+from ..rules_model import DIMENSIONS
+from ..wording import flag_effect
 
 
 def _get(obj: Any, key: str, default: Any = None) -> Any:
@@ -99,17 +91,20 @@ def outcome_reasons(
     already translated); `a` is the assessment as a dict; `label_of(qid)` gives
     a question's wording.
     """
-    outcome = str(a.get("outcome", ""))
-    triggered = [f for f in red_flags if f["status"] == "triggered"]
-    potential = [f for f in red_flags if f["status"] != "triggered"]
+    outcome = str(a["outcome"])
+    reasons = list(a["reasons"])
+    flag_rows = {f["id"]: f for f in red_flags}
+    right_rows = {r["id"]: r for r in rights}
+    raw_rights = {str(r["id"]): r for r in a["rights"]}
     overall = a.get("overall_level")
     overall_label = _lower(str(levels[overall]["label"])) if overall in levels else ""
     out: list[str] = []
 
+    # The engine's reasons decide which flags and rights to speak of, in its order.
+    triggered = [flag_rows[f] for r in reasons if r["kind"] == "red_flag" for f in r["flags"]]
     if triggered:
-        rank = {o: i for i, o in enumerate(OUTCOMES)}
-        worst = min(triggered, key=lambda f: rank.get(f["outcome"], len(rank)))
-        effect = FLAG_EFFECT.get(worst["outcome"], f"leads to '{worst['outcome_label']}'")
+        worst = triggered[0]
+        effect = flag_effect(worst["outcome"])
         if len(triggered) == 1:
             out.append(f"A legal red flag applies: {worst['title']}. It {effect}.")
         else:
@@ -121,27 +116,24 @@ def outcome_reasons(
             out.append(f"Apart from the red flags, the highest remaining risk to any right is {overall_label}.")
         return out
 
-    raw_rights = {str(_get(r, "id", "")): r for r in a.get("rights", []) or []}
     if outcome == "incomplete":
-        for f in potential:
-            raw = next((x for x in a.get("red_flags", []) or [] if str(_get(x, "id", "")) == f["id"]), {})
-            qs = [label_of(str(q)) for q in _get(raw, "gap_questions", []) or []]
-            effect = FLAG_EFFECT.get(f["outcome"], f"leads to '{f['outcome_label']}'")
-            known = ("an answer not known yet" if len(qs) <= 1 else "answers not known yet") + (
-                f": {_questions(qs)}" if qs else ".")
-            out.append(f"A legal red flag may apply ({f['title']}); if it does, it {effect}. It depends on {known}")
-        for r in rights:
-            raw = raw_rights.get(r["id"], {})
-            if not (_get(raw, "material_gap", False) and int(_get(raw, "inherent_rank", -1)) >= HIGH_RANK):
-                continue
-            known = _get(raw, "known_only")
-            known_label = _lower(str(levels[known]["label"])) if known in levels else ""
-            qs = [label_of(str(q)) for q in _get(raw, "evidence_gaps", []) or []]
-            sentence = (f"The risk to {_lower(r['name'])} is rated {_lower(r['inherent']['label'])} only because "
-                        "some answers are unknown")
-            if known_label:
-                sentence += f"; on the known answers alone it would be {known_label}"
-            out.append(sentence + (f". Unknown: {_questions(qs)}" if qs else "."))
+        for reason in reasons:
+            qs = [label_of(str(q)) for q in reason["questions"]]
+            if reason["kind"] == "possible_red_flag":
+                f = flag_rows[reason["flags"][0]]
+                known = ("an answer not known yet" if len(qs) <= 1 else "answers not known yet") + (
+                    f": {_questions(qs)}" if qs else ".")
+                out.append(f"A legal red flag may apply ({f['title']}); if it does, it {flag_effect(f['outcome'])}. "
+                           f"It depends on {known}")
+            elif reason["kind"] == "evidence_gap":
+                r = right_rows[reason["rights"][0]]
+                known = raw_rights[r["id"]].get("known_only")
+                known_label = _lower(str(levels[known]["label"])) if known in levels else ""
+                sentence = (f"The risk to {_lower(r['name'])} is rated {_lower(r['inherent']['label'])} only "
+                            "because some answers are unknown")
+                if known_label:
+                    sentence += f"; on the known answers alone it would be {known_label}"
+                out.append(sentence + (f". Unknown: {_questions(qs)}" if qs else "."))
         out.append("The missing information must be found and the assessment repeated before the council decides.")
         return out
 
