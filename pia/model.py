@@ -262,6 +262,9 @@ class Section(BaseModel):
     intro: Text | None = None
     when: Condition | None = None
     screening: bool = False
+    role: Literal["consultation", "signoff"] | None = None
+    """What the report does with this section besides listing it: `consultation` sections form the
+    consultation record, `signoff` sections the sign-off table. Leave it out for an ordinary section."""
     questions: list[Question] = Field(min_length=1)
 
 

@@ -23,40 +23,6 @@ from ..text import text
 from ..wording import dimension_help, dimension_label, score_word, state_label, status_label
 from . import plain
 
-# The four limbs of the test every interference with a right must pass (ECHR 8(2),
-# ICCPR 17/21, EU Charter 52(1)). A question belongs to a limb when its section is
-# named for the limb or it satisfies one of the limb's framework elements; words in
-# question ids are the fallback for instruments without either.
-LIMBS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
-    (
-        "law",
-        "Provided by law: a clear, accessible and foreseeable legal basis with safeguards",
-        ("legal",),
-        ("GLU-LAW", "GC37-39", "HC48-LNP"),
-        ("legal_basis", "statute"),
-    ),
-    (
-        "aim",
-        "Legitimate aim: a specified purpose that answers a pressing need",
-        (),
-        ("GLU-AIM", "UK-SCC-1"),
-        ("purpose", "aim"),
-    ),
-    (
-        "necessity",
-        "Necessary: no less intrusive means would achieve the aim",
-        ("necess",),
-        ("GLU-NEC",),
-        ("necess", "alternative"),
-    ),
-    (
-        "proportionality",
-        "Proportionate: the benefit outweighs the harm to everyone affected",
-        ("proportion",),
-        ("GC37-40",),
-        ("proportion", "balanc"),
-    ),
-)
 EVIDENCE_CHARS = 240
 
 _CONTROL = re.compile(
@@ -285,7 +251,7 @@ def build_context(
         "all_sections": sections,
         "contents": _contents(brief),
         "legality": _legality(q, rights, red_flags, effective, fmt, lang),
-        "consultation": _pick_sections(sections, ("consult", "engage", "participat")),
+        "consultation": [s for s in sections if s["role"] == "consultation"],
         "signoff": _signoff(sections),
         "crosswalk": _crosswalk(q, answers, lang),
         "matrix": _matrix(q, rights, lang),
@@ -533,19 +499,16 @@ def _sections(q: Questionnaire, effective: dict[str, Any], fmt: Formatter, lang:
             "title": _t(s.title, lang),
             "intro": _t(s.intro, lang),
             "screening": s.screening,
+            "role": s.role or "",
             "questions": qs,
         })
     return out
 
 
-def _pick_sections(sections: list[dict[str, Any]], words: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [s for s in sections if any(w in s["id"] or w in s["title"].lower() for w in words)]
-
-
 def _signoff(sections: list[dict[str, Any]]) -> list[dict[str, str]]:
     """Sign-off rows: the instrument's sign-off answers, plus room for signatures."""
     rows = []
-    for s in _pick_sections(sections, ("sign", "approv")):
+    for s in (s for s in sections if s["role"] == "signoff"):
         for item in s["questions"]:
             rows.append({"role": item["question"], "entry": item["answer"]})
     return rows
@@ -597,11 +560,10 @@ def _legality(
         if is_visible(s.when, effective):
             visible += [(s, x) for x in s.questions if is_visible(x.when, effective)]
     limbs = []
-    for key, title, section_words, elements, words in LIMBS:
-        picked = [x for s, x in visible
-                  if any(w in s.id for w in section_words) or any(e in elements for e in x.elements)]
-        if not picked:
-            picked = [x for _s, x in visible if any(w in x.id for w in words)]
+    for limb in q.rules.legality_limbs:
+        key, title = limb.id, _t(limb.title, lang)
+        picked = [x for s, x in visible if s.id in limb.sections or x.id in limb.questions
+                  or any(e in limb.elements for e in x.elements)]
         items = []
         for x in picked:
             answer = fmt.value(x, effective.get(x.id))
