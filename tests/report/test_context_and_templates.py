@@ -180,3 +180,26 @@ def test_report_roles_come_from_the_instrument_not_from_section_names(tmp_path) 
                                                .replace("    role: signoff\n", "")))
     bare = context_for(stripped, example.answers, generated=GENERATED)
     assert bare["consultation"] == [] and bare["signoff"] == []
+
+
+def test_template_variables_are_documented_and_fresh() -> None:
+    """docs/templates.md and schemas/context.schema.json are generated from the typed context."""
+    from pia.report.context_model import context_schema, templates_markdown
+
+    root = HERE.parent.parent
+    assert (root / "docs" / "templates.md").read_text(encoding="utf-8") == templates_markdown(), (
+        "docs/templates.md is stale: python -m pia.report.context_model > docs/templates.md")
+    assert json.loads((root / "schemas" / "context.schema.json").read_text(encoding="utf-8")) == context_schema(), (
+        "schemas/context.schema.json is stale: python -m pia.report.context_model --schema > schemas/context.schema.json")
+
+
+def test_every_context_matches_its_documented_schema(example: Example) -> None:
+    """Each example's full and brief context validates against the exported JSON Schema, extra keys refused."""
+    import jsonschema
+
+    schema = json.loads((HERE.parent.parent / "schemas" / "context.schema.json").read_text(encoding="utf-8"))
+    for brief in (False, True):
+        ctx = context_for(example.q, example.answers, brief=brief, generated=GENERATED)
+        jsonschema.validate(ctx, schema)
+    with pytest.raises(jsonschema.ValidationError, match="Additional properties"):
+        jsonschema.validate({**ctx, "undocumented": 1}, schema)
