@@ -340,7 +340,7 @@ def _merge_rules(
     rb = Rulebook(**merged, **{k: v for k, (v, _) in singles.items()})
 
     # Unique ids within each catalogue.
-    for key in ("rights", "jurisdictions", "red_flags", "risk_rules", "mitigations", "frameworks"):
+    for key in ("rights", "jurisdictions", "red_flags", "risk_rules", "mitigations", "frameworks", "legality_limbs"):
         seen: dict[str, _Placed] = {}
         for item, placed in placed_items[key]:
             if item.id in seen:
@@ -405,9 +405,22 @@ def _merge_rules(
         for msg in _mitigation_question_problems(questions.get(mq), mq, {m.id for m in rb.mitigations}):
             asm.add(placed, ("mitigation_question",), msg)
 
+    # Legality limbs point at sections, framework elements and questions that must exist.
+    known = {e.id for f in rb.frameworks for e in f.elements}
+    section_ids = {s.id for s, _ in asm.sections}
+    for limb, placed in placed_items["legality_limbs"]:
+        for j, sid in enumerate(limb.sections):
+            if sid not in section_ids:
+                asm.add(placed, ("sections", j), f"unknown section {sid!r}")
+        for j, el in enumerate(limb.elements):
+            if el not in known:
+                asm.add(placed, ("elements", j), f"unknown framework element {el!r}")
+        for j, qid in enumerate(limb.questions):
+            if qid not in questions:
+                asm.add(placed, ("questions", j), f"unknown question {qid!r}")
+
     # Framework elements named by questions must exist in the catalogue.
     if rb.frameworks:
-        known = {e.id for f in rb.frameworks for e in f.elements}
         for section, splaced in asm.sections:
             for qi, q in enumerate(section.questions):
                 for j, el in enumerate(q.elements):

@@ -335,6 +335,9 @@ class Section(BaseModel):
     screening: bool = False
     """Set true for the screening questions that decide which modules and rules apply: the app asks them
     first and the report shows their answers with the description of the proposal."""
+    role: Literal["consultation", "signoff"] | None = None
+    """What the report does with this section besides listing it: `consultation` sections form the
+    consultation record, `signoff` sections the sign-off table. Leave it out for an ordinary section."""
     questions: list[Question] = Field(min_length=1)
     """The questions of the section in the order they are asked; at least one. `type` picks the kind."""
 

@@ -10,9 +10,10 @@ from typing import Any
 from .conditions import UNKNOWN
 from .model import Group, MultiChoice, SingleChoice
 from .text import text
+from .wording import label
 
-NOT_ANSWERED = "(not answered)"
-UNKNOWN_TEXT = "not known yet"
+NOT_ANSWERED = label("answer.missing")
+UNKNOWN_TEXT = label("answer.unknown")
 
 
 def option_label(question: Any, value: Any, lang: str = "en") -> str:

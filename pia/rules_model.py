@@ -261,6 +261,27 @@ class Framework(BaseModel):
     """The framework's elements, at least one."""
 
 
+class LegalityLimb(BaseModel):
+    """One limb of the legality test (e.g. "provided by law") and the questions that evidence it.
+
+    The full report sets out, limb by limb, what the answers say; the
+    instrument declares which questions belong to which limb, so renaming a
+    section never silently empties the table.
+    """
+
+    model_config = _FROZEN
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    """Short stable id of the limb, e.g. `law`, `aim`, `necessity`, `proportionality`."""
+    title: Text
+    """The limb as the report states it, e.g. "Provided by law: a clear, accessible and foreseeable legal basis"."""
+    sections: list[str] = []
+    """Ids of sections whose every question evidences this limb."""
+    elements: list[str] = []
+    """Framework element ids (see `frameworks`); a question that satisfies one of them evidences this limb."""
+    questions: list[str] = []
+    """Ids of further single questions that evidence this limb."""
+
+
 class Rulebook(BaseModel):
     """The engine and crosswalk data of one file (core or module) or of the assembly."""
 
@@ -292,4 +313,7 @@ class Rulebook(BaseModel):
     publication."""
     frameworks: list[Framework] = []
     """The legal frameworks and their elements, for the crosswalk annex."""
+    legality_limbs: list[LegalityLimb] = []
+    """The limbs of the legality test (law, aim, necessity, proportionality) and which sections, framework
+    elements and questions evidence each; the full report's legality table is built from them."""
 

@@ -27,7 +27,7 @@ def test_diff_answers_reports_changes_in_order_with_labels(mini):
     changes = diff_answers(mini, a, b)
     assert [c.question for c in changes] == ["jurisdiction", "system_name"]
     assert changes[0].before_text == "European Union" and changes[0].after_text == "United Kingdom"
-    assert changes[1].before_text == "(not answered)"
+    assert changes[1].before_text == "Not answered"
     assert changes[0].section == "Screening"
 
 

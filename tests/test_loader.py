@@ -165,3 +165,21 @@ def test_missing_module_is_reported_where_it_is_listed(tmp_path):
     (problem,) = _problems(core)
     assert (problem.file, problem.line, problem.path) == (str(core), 5, "modules.0")
     assert "'nowhere.yaml' not found" in problem.message
+
+
+def test_legality_limbs_and_section_roles_are_checked(tmp_path):
+    """The report's legality table and sign-off come from declared data, so bad references are load errors."""
+    text = HEAD.replace("  - id: s\n", "  - id: s\n    role: signoff\n") + "      - {id: a, type: yes_no, label: A}\n" + (
+        "legality_limbs:\n"
+        "  - {id: law, title: Law, sections: [nowhere], elements: [NO-SUCH], questions: [zz]}\n"
+        "  - {id: law, title: Again}\n"
+    )
+    problems = _problems(_write(tmp_path, text))
+    joined = "\n".join(f"{p.line}: {p.message}" for p in problems)
+    assert "unknown section 'nowhere'" in joined
+    assert "unknown framework element 'NO-SUCH'" in joined
+    assert "unknown question 'zz'" in joined
+    assert "id 'law' is already used" in joined
+    assert all(p.line > 0 for p in problems), joined
+    bad_role = HEAD.replace("  - id: s\n", "  - id: s\n    role: approval\n") + "      - {id: a, type: yes_no, label: A}\n"
+    assert "'consultation' or 'signoff'" in _problems(_write(tmp_path, bad_role))[0].message

@@ -40,6 +40,7 @@ from ..conditions import UNKNOWN, Condition, evaluate, leaves
 from ..model import Group, Questionnaire
 from ..rules_model import DIMENSIONS, MITIGATION_STATES, OUTCOMES, Matrix, Mitigation, Rulebook
 from ..text import text
+from ..wording import outcome_label
 from .models import (
     AppliedMitigation,
     Assessment,
@@ -48,6 +49,7 @@ from .models import (
     EvidenceGap,
     MitigationResult,
     ObligationResult,
+    OutcomeReason,
     RedFlagResult,
     RightResult,
     RuleHit,
@@ -77,14 +79,6 @@ LEVEL_OUTCOMES: tuple[str, ...] = ("proceed", "proceed_with_conditions", "revise
 # material evidence gap makes the outcome incomplete.
 HIGH_RANK = 2
 
-OUTCOME_LABELS: dict[str, str] = {
-    "prohibited": "Legally prohibited",
-    "do_not_proceed": "Do not proceed",
-    "incomplete": "Incomplete: evidence needed before a decision",
-    "revise": "Revise: proceed only after remediation",
-    "proceed_with_conditions": "Proceed with conditions",
-    "proceed": "Proceed (monitor)",
-}
 
 SEVERITY_DIMENSIONS = ("scale", "scope", "irremediability")
 
@@ -537,6 +531,75 @@ class _Run:
         return [f.id for f in self.rb.frameworks]
 
     # outcome -------------------------------------------------------------------------
+    def reasons(
+        self,
+        rights: list[RightResult],
+        triggered: list[RedFlagResult],
+        potential: list[RedFlagResult],
+        overall_rank: int | None,
+    ) -> list[OutcomeReason]:
+        """What decides the outcome, in order; the first reason's outcome is the outcome.
+
+        This is the only place the decision is made: red flags first (no
+        mitigation lifts them), then gaps that could change the decision, then
+        the ladder on the worst residual level.
+        """
+        if triggered:
+            ordered = sorted(triggered, key=lambda f: (outcome_index(f.outcome), f.id))
+            return [OutcomeReason(kind="red_flag", outcome=f.outcome, flags=[f.id], rules=[f.id]) for f in ordered]
+        gap_rights = [r for r in rights if r.material_gap and r.inherent_rank >= HIGH_RANK]
+        if potential or gap_rights:
+            out = [OutcomeReason(kind="possible_red_flag", outcome="incomplete", flags=[f.id],
+                                 questions=list(f.gap_questions), rules=[f.id]) for f in potential]
+            out += [OutcomeReason(kind="evidence_gap", outcome="incomplete", rights=[r.id],
+                                  questions=list(r.evidence_gaps),
+                                  rules=[h.id for h in r.rule_hits if h.status == "potential"])
+                    for r in gap_rights]
+            return out
+        outcome = outcome_for_rank(overall_rank) if overall_rank is not None else "proceed"
+        if overall_rank is None:
+            return [OutcomeReason(kind="no_rights", outcome=outcome)]
+        out: list[OutcomeReason] = []
+        worst = [r for r in rights if r.residual_rank == overall_rank]
+        if overall_rank == 0 and len(worst) == len(rights) and len(rights) > 1:
+            out.append(OutcomeReason(kind="all_low", outcome=outcome, rights=[r.id for r in rights]))
+            worst = [r for r in worst if _drivers(r)]
+        out += [OutcomeReason(kind="residual", outcome=outcome, rights=[r.id], rules=_drivers(r)) for r in worst]
+        out.append(OutcomeReason(kind="ladder", outcome=outcome))
+        return out
+
+    def word(self, reason: OutcomeReason, rights: list[RightResult], flags: list[RedFlagResult]) -> str:
+        """The auditor's sentence for a reason, with rule and question ids (the brief words it plainly)."""
+        flag = next((f for f in flags if f.id in reason.flags), None)
+        right = next((r for r in rights if r.id in reason.rights), None)
+        if reason.kind == "red_flag" and flag is not None:
+            return (f"Red flag {flag.id} ({text(flag.title)}) is triggered; it forces "
+                    f"'{outcome_label(flag.outcome)}' and no mitigation can lift it.")
+        if reason.kind == "possible_red_flag" and flag is not None:
+            qs = reason.questions
+            return (f"Red flag {flag.id} ({text(flag.title)}) may apply: it depends on {_qlist(qs)}, which "
+                    f"{'is' if len(qs) == 1 else 'are'} not known. Answer it to clear or confirm the flag.")
+        if reason.kind == "evidence_gap" and right is not None:
+            return (f"The risk to {text(right.name).lower()} is rated {text(self._label(right.inherent)).lower()} "
+                    f"only because of unknown answers ({_qlist(reason.questions)}; rules "
+                    f"{', '.join(reason.rules)}); with the known answers alone it would be "
+                    f"{text(self._label(right.known_only or right.inherent)).lower()}.")
+        if reason.kind == "no_rights":
+            return "The instrument rates no rights and no red flag applies."
+        if reason.kind == "all_low":
+            level = rights[0].residual if rights else None
+            return f"The residual risk to every right is {text(self._label(level)).lower()}."
+        if reason.kind == "residual" and right is not None:
+            return (f"The residual risk to {text(right.name).lower()} is {text(self._label(right.residual)).lower()}: "
+                    f"severity {right.residual_severity} and likelihood {right.residual_dimensions['likelihood']} "
+                    f"after verified measures (inherent risk {text(self._label(right.inherent)).lower()}"
+                    + (f", set by rules {', '.join(reason.rules)})" if reason.rules else ", at its baseline)")
+                    + ".")
+        if reason.kind == "ladder":
+            return (f"No red flag is triggered; the overall level is the worst residual, "
+                    f"giving '{outcome_label(reason.outcome)}'.")
+        raise ValueError(f"a {reason.kind} reason names no {'right' if reason.rights else 'red flag'} it can word")
+
     def run(self) -> Assessment:
         red_flags, _clear = self.red_flags()
         rows, plan = self.plan()
@@ -553,59 +616,28 @@ class _Run:
         proj_rank = max((r.projected_rank for r in rights), default=None)
         inh_rank = max((r.inherent_rank for r in rights), default=None)
 
-        reasons: list[str] = []
+        decided = self.reasons(rights, triggered, potential, overall_rank)
+        outcome = decided[0].outcome if decided else "proceed"
+        reasons = [self.word(r, rights, red_flags) for r in decided]
         o_rules: list[str] = []
         o_answers: dict[str, Any] = {}
-        gap_rights = [r for r in rights if r.material_gap and r.inherent_rank >= HIGH_RANK]
-        if triggered:
-            outcome = min((f.outcome for f in triggered), key=outcome_index)
-            for f in sorted(triggered, key=lambda f: (outcome_index(f.outcome), f.id)):
-                reasons.append(f"Red flag {f.id} ({text(f.title)}) is triggered; it forces "
-                               f"'{OUTCOME_LABELS[f.outcome]}' and no mitigation can lift it.")
-                if f.outcome == outcome:
-                    o_rules.append(f.id)
+        for r in decided:
+            if r.kind == "red_flag" and r.outcome != outcome:
+                continue  # a lesser flag is listed, but the worst one decides
+            o_rules += [x for x in r.rules if x not in o_rules]
+            for f in red_flags:
+                if f.id in r.flags:
                     o_answers.update(f.answers)
-        elif potential or gap_rights:
-            outcome = "incomplete"
-            for f in potential:
-                reasons.append(f"Red flag {f.id} ({text(f.title)}) may apply: it depends on "
-                               f"{_qlist(f.gap_questions)}, which {'is' if len(f.gap_questions) == 1 else 'are'} "
-                               "not known. Answer it to clear or confirm the flag.")
-                o_rules.append(f.id)
-                o_answers.update(f.answers)
-            for r in gap_rights:
-                rule_ids = [h.id for h in r.rule_hits if h.status == "potential"]
-                reasons.append(f"The risk to {text(r.name).lower()} is rated {text(self._label(r.inherent)).lower()} "
-                               f"only because of unknown answers ({_qlist(r.evidence_gaps)}; rules "
-                               f"{', '.join(rule_ids)}); with the known answers alone it would be "
-                               f"{text(self._label(r.known_only or r.inherent)).lower()}.")
-                o_rules += [x for x in rule_ids if x not in o_rules]
-                for h in r.rule_hits:
-                    if h.status == "potential":
-                        o_answers.update(h.answers)
-        else:
-            outcome = outcome_for_rank(overall_rank) if overall_rank is not None else "proceed"
-            worst = [r for r in rights if r.residual_rank == overall_rank]
-            if overall is None:
-                reasons.append("The instrument rates no rights and no red flag applies.")
-            if overall_rank == 0 and len(worst) == len(rights) and len(rights) > 1:
-                reasons.append(f"The residual risk to every right is {text(self._label(overall)).lower()}.")
-                worst = [r for r in worst if _drivers(r)]
-            for r in worst:
-                drivers = _drivers(r)
-                reasons.append(
-                    f"The residual risk to {text(r.name).lower()} is {text(self._label(r.residual)).lower()}: "
-                    f"severity {r.residual_severity} and likelihood {r.residual_dimensions['likelihood']} "
-                    f"after verified measures (inherent risk {text(self._label(r.inherent)).lower()}"
-                    + (f", set by rules {', '.join(drivers)})" if drivers else ", at its baseline)")
-                    + "."
-                )
-                o_rules += [x for x in drivers if x not in o_rules]
-                for d in r.dimensions.values():
-                    o_answers.update(d.answers)
-            if triggered == [] and potential == [] and rights:
-                reasons.append(f"No red flag is triggered; the overall level is the worst residual, "
-                               f"giving '{OUTCOME_LABELS[outcome]}'.")
+            for right in rights:
+                if right.id not in r.rights:
+                    continue
+                if r.kind == "evidence_gap":
+                    for h in right.rule_hits:
+                        if h.status == "potential":
+                            o_answers.update(h.answers)
+                else:
+                    for d in right.dimensions.values():
+                        o_answers.update(d.answers)
 
         label_of = {qq.id: qq for qq in self.q.questions()}
         order = {qid: i for i, qid in enumerate(label_of)}
@@ -631,6 +663,7 @@ class _Run:
             jurisdiction_known=self.jurisdiction_known,
             outcome=outcome,
             outcome_reasons=reasons,
+            reasons=decided,
             outcome_rules=o_rules,
             outcome_answers=o_answers,
             overall_level=overall,
@@ -696,4 +729,4 @@ def assess(questionnaire: Questionnaire, answers: AnswerSet) -> Assessment:
     return _Run(questionnaire, answers).run()
 
 
-__all__ = ["assess", "DEFAULT_MATRIX", "OUTCOME_LABELS", "LEVEL_OUTCOMES", "outcome_for_rank"]
+__all__ = ["assess", "DEFAULT_MATRIX", "LEVEL_OUTCOMES", "outcome_for_rank"]

@@ -178,6 +178,30 @@ class ObligationResult(BaseModel):
     reason: str
 
 
+class OutcomeReason(BaseModel):
+    """One reason the outcome is what it is, as data, in the order that decides it.
+
+    The engine decides; every surface (CLI, app, full report, council brief,
+    JSON) words these same records and never re-derives which flags, rights or
+    gaps decided. `kind` says what decided:
+    - `red_flag`: a triggered red flag (`flags`), forcing `outcome`;
+    - `possible_red_flag`: a red flag that depends on unknown `questions`;
+    - `evidence_gap`: a right (`rights`) rated high only because of unknown `questions`;
+    - `residual`: a right whose residual level sets the outcome on the ladder;
+    - `all_low`: every right's residual risk is at the lowest level;
+    - `no_rights`: the instrument rates no right and no red flag applies;
+    - `ladder`: no red flag; the outcome is the worst residual level's rung.
+    """
+
+    model_config = _FROZEN
+    kind: Literal["red_flag", "possible_red_flag", "evidence_gap", "residual", "all_low", "no_rights", "ladder"]
+    outcome: str
+    flags: list[str] = []
+    rights: list[str] = []
+    questions: list[str] = []
+    rules: list[str] = []
+
+
 class CompletenessResult(BaseModel):
     model_config = _FROZEN
     visible: int
@@ -201,6 +225,7 @@ class Assessment(BaseModel):
     jurisdiction_known: bool
     outcome: str
     outcome_reasons: list[str]
+    reasons: list[OutcomeReason] = []
     outcome_rules: list[str] = []
     outcome_answers: dict[str, Any] = {}
     overall_level: str | None

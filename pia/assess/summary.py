@@ -11,7 +11,7 @@ from typing import Any
 
 from ..model import Questionnaire
 from ..text import text
-from .engine import OUTCOME_LABELS
+from ..wording import answered_phrase, label, outcome_label
 from .models import Assessment
 
 
@@ -28,7 +28,7 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 def _value(v: Any) -> str:
     if v is None:
-        return "(not answered)"
+        return label("answer.missing")
     if isinstance(v, list):
         return "[" + ", ".join(_value(x) if not isinstance(x, dict) else
                                "{" + ", ".join(f"{k}: {_value(y)}" for k, y in x.items()) + "}" for x in v) + "]"
@@ -46,10 +46,10 @@ def render_summary(a: Assessment, q: Questionnaire | None = None, lang: str = "e
     elif not a.jurisdiction_known:
         out.append("Jurisdiction: not known (rules for every jurisdiction are applied)")
     c = a.completeness
-    out.append(f"Answered {c.answered} of {c.visible} questions shown ({c.unknown} unknown, "
-               f"{len(c.missing_required)} required still missing)")
+    out.append(f"Answered {answered_phrase(c.answered, c.visible, c.unknown)}; "
+               f"{len(c.missing_required)} required still missing")
     out.append("")
-    out.append(f"OUTCOME: {OUTCOME_LABELS[a.outcome].upper()}")
+    out.append(f"OUTCOME: {outcome_label(a.outcome).upper()}")
     for r in a.outcome_reasons:
         out.append(f"  - {r}")
     out.append(f"Overall residual risk: {_label(a, a.overall_level, lang)}"
@@ -62,7 +62,7 @@ def render_summary(a: Assessment, q: Questionnaire | None = None, lang: str = "e
         out.append(f"  none triggered ({len(a.red_flags_clear)} checked)")
     for f in a.red_flags:
         status = "TRIGGERED" if f.status == "triggered" else "POTENTIAL"
-        out.append(f"  {status} {f.id}: {text(f.title, lang)} -> {OUTCOME_LABELS[f.outcome]}")
+        out.append(f"  {status} {f.id}: {text(f.title, lang)} -> {outcome_label(f.outcome)}")
         out.append(f"      answers: {explain_answers(f.answers)}")
         if f.status == "potential":
             out.append(f"      depends on: {', '.join(f.gap_questions)}")

@@ -14,103 +14,24 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from .. import wording
 from ..answers import AnswerSet, completeness, effective_answers
+from ..assess.models import (
+    Assessment,
+    EvidenceGap,
+    MitigationResult,
+    ObligationResult,
+    RedFlagResult,
+    RightResult,
+)
 from ..conditions import UNKNOWN
 from ..model import Group, Questionnaire
 from ..rules_model import DIMENSIONS
 from ..text import text
+from ..wording import dimension_help, dimension_label, score_word, state_label, status_label
 from . import plain
+from .context_model import ReportContext
 
-OUTCOME_LABELS = {
-    "prohibited": "Prohibited",
-    "do_not_proceed": "Do not proceed",
-    "incomplete": "Incomplete: more information needed",
-    "revise": "Revise the proposal",
-    "proceed_with_conditions": "Proceed with conditions",
-    "proceed": "Proceed",
-}
-OUTCOME_SENTENCES = {
-    "prohibited": "The proposed use is prohibited by law and cannot go ahead in any form.",
-    # do_not_proceed without a triggered red flag: the remaining risk itself is too high.
-    "do_not_proceed_risk": "The proposal should not go ahead as it stands: the remaining risk to rights is "
-    "very high even with the safeguards in place.",
-    "do_not_proceed": "The proposal should not go ahead as it stands: a legal red flag applies "
-    "that no safeguard can lift.",
-    "incomplete": "No conclusion can be drawn yet: information that decides the outcome is missing.",
-    "revise": "The proposal should be revised: the remaining risk to rights is too high "
-    "with the safeguards now in place.",
-    "proceed_with_conditions": "The proposal can go ahead only with the conditions listed, "
-    "each with an owner and a date.",
-    "proceed": "The proposal can go ahead; the remaining risk to rights is low.",
-}
-DECISION_REQUESTED = {
-    "prohibited": "The council is asked to note that the proposal cannot lawfully proceed and to stop it.",
-    "do_not_proceed": "The council is asked to reject the proposal in its current form.",
-    "incomplete": "The council is asked to defer its decision until the missing information listed "
-    "in this report has been provided and the assessment repeated.",
-    "revise": "The council is asked to send the proposal back for revision, so that the risks "
-    "listed are reduced before it is decided.",
-    "proceed_with_conditions": "The council is asked to approve the proposal subject to the conditions "
-    "below, and to require a report back on each of them by its due date.",
-    "proceed": "The council is asked to approve the proposal and the review date below.",
-}
-DIMENSION_LABELS = {
-    "scale": "Scale",
-    "scope": "Scope",
-    "irremediability": "Irremediability",
-    "likelihood": "Likelihood",
-    "severity": "Severity",
-}
-DIMENSION_HELP = {
-    "scale": "how grave the harm is for the person affected",
-    "scope": "how many people are affected",
-    "irremediability": "how hard the harm is to undo",
-    "likelihood": "how likely the harm is",
-}
-SCORE_WORDS = {1: "low", 2: "moderate", 3: "high", 4: "very high"}
-STATE_LABELS = {
-    "proposed": "Proposed",
-    "planned": "Planned",
-    "implemented": "Implemented",
-    "verified": "Verified",
-}
-STATUS_LABELS = {"triggered": "Applies", "potential": "May apply (depends on an unknown answer)"}
-STATUS_SHORT = {"triggered": "Applies", "potential": "May apply: an answer is unknown"}
-
-# The four limbs of the test every interference with a right must pass (ECHR 8(2),
-# ICCPR 17/21, EU Charter 52(1)). A question belongs to a limb when its section is
-# named for the limb or it satisfies one of the limb's framework elements; words in
-# question ids are the fallback for instruments without either.
-LIMBS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
-    (
-        "law",
-        "Provided by law: a clear, accessible and foreseeable legal basis with safeguards",
-        ("legal",),
-        ("GLU-LAW", "GC37-39", "HC48-LNP"),
-        ("legal_basis", "statute"),
-    ),
-    (
-        "aim",
-        "Legitimate aim: a specified purpose that answers a pressing need",
-        (),
-        ("GLU-AIM", "UK-SCC-1"),
-        ("purpose", "aim"),
-    ),
-    (
-        "necessity",
-        "Necessary: no less intrusive means would achieve the aim",
-        ("necess",),
-        ("GLU-NEC",),
-        ("necess", "alternative"),
-    ),
-    (
-        "proportionality",
-        "Proportionate: the benefit outweighs the harm to everyone affected",
-        ("proportion",),
-        ("GC37-40",),
-        ("proportion", "balanc"),
-    ),
-)
 EVIDENCE_CHARS = 240
 
 _CONTROL = re.compile(
@@ -149,12 +70,6 @@ def tint(color: str, keep: float = 0.45) -> str:
     return "".join(f"{round(255 - (255 - v) * keep):02X}" for v in rgb)
 
 
-def _get(obj: Any, key: str, default: Any = None) -> Any:
-    if isinstance(obj, Mapping):
-        return obj.get(key, default)
-    return getattr(obj, key, default)
-
-
 def _t(value: Any, lang: str) -> str:
     if value is None:
         return ""
@@ -183,9 +98,9 @@ class Formatter:
 
     def value(self, question: Any, value: Any) -> str:
         if value is None or value == "" or value == []:
-            return "Not answered"
+            return wording.label("answer.missing")
         if value == UNKNOWN:
-            return "Unknown"
+            return wording.label("answer.unknown")
         kind = getattr(question, "type", None)
         if kind == "yes_no":
             return {"yes": "Yes", "no": "No"}.get(value, str(value))
@@ -229,14 +144,6 @@ class Formatter:
         return out
 
 
-def _as_dict(assessment: Any) -> dict[str, Any]:
-    if isinstance(assessment, Mapping):
-        return dict(assessment)
-    if hasattr(assessment, "model_dump"):
-        return assessment.model_dump(mode="json")
-    raise TypeError(f"not an assessment: {type(assessment).__name__}")
-
-
 def _date_text(generated: date | str | None) -> str:
     if generated is None:
         return ""
@@ -248,14 +155,13 @@ def _date_text(generated: date | str | None) -> str:
 def build_context(
     q: Questionnaire,
     answers: AnswerSet,
-    assessment: Any,
+    a: Assessment,
     *,
     generated: date | str | None = None,
     brief: bool = False,
     lang: str = "en",
 ) -> dict[str, Any]:
-    """Everything a report shows, as plain data (see the module docstring)."""
-    a = _as_dict(assessment)
+    """Everything a report shows, as plain data checked against ReportContext (see the module docstring)."""
     fmt = Formatter(q, lang)
     rules = q.rules
     levels = _levels(q, lang)
@@ -269,20 +175,20 @@ def build_context(
     ]
     q_title = _t(q.title, lang)
     title = meta["title"] or q_title
-    outcome = str(a.get("outcome", "incomplete"))
+    outcome = a.outcome
 
-    red_flags = [_red_flag(rf, fmt, lang) for rf in a.get("red_flags", [])]
-    rights = [_right(r, fmt, levels, rule_harm, lang) for r in a.get("rights", [])]
+    red_flags = [_red_flag(rf, fmt, lang) for rf in a.red_flags]
+    rights = [_right(r, fmt, levels, rule_harm, lang) for r in a.rights]
     for i, r in enumerate(rights, 1):
         r["number"] = i
-    mitigations = [_mitigation(m, q, lang) for m in a.get("mitigations", [])]
-    gaps = [_gap(g, fmt, q, lang) for g in a.get("evidence_gaps", [])]
+    mitigations = [_mitigation(m, q, lang) for m in a.mitigations]
+    gaps = [_gap(g, fmt, q, lang) for g in a.evidence_gaps]
     triggered = sum(1 for rf in red_flags if rf["status"] == "triggered")
-    obligations = [_obligation(o, levels, lang, triggered) for o in a.get("obligations", [])]
+    obligations = [_obligation(o, levels, lang, triggered) for o in a.obligations]
     sections = _sections(q, effective, fmt, lang)
-    overall = a.get("overall_level")
+    overall = a.overall_level
     done = completeness(q, answers.answers)
-    jurisdiction = a.get("jurisdiction")
+    jurisdiction = a.jurisdiction
     profile = next((p for p in rules.jurisdictions if p.id == jurisdiction), None)
 
     ctx: dict[str, Any] = {
@@ -299,10 +205,10 @@ def build_context(
             "description": _t(q.description, lang),
         },
         "reproducibility": {
-            "questionnaire_id": str(a.get("questionnaire_id", q.id)),
-            "questionnaire_version": str(a.get("questionnaire_version", q.version)),
-            "engine_version": str(a.get("engine_version", "")),
-            "answers_sha256": str(a.get("answers_sha256") or answers.sha256(q)),
+            "questionnaire_id": a.questionnaire_id,
+            "questionnaire_version": a.questionnaire_version,
+            "engine_version": a.engine_version,
+            "answers_sha256": a.answers_sha256,
             "generated": _date_text(generated) or "not stated",
             "how": "Run `pia report` on the same answers file with the same questionnaire and engine "
             "versions; the SHA-256 fingerprint identifies the exact answers used.",
@@ -312,17 +218,17 @@ def build_context(
             "name": _t(profile.name, lang) if profile else (jurisdiction or "Not determined"),
             "frameworks": [
                 _t(f.name, lang) for f in rules.frameworks
-                if (f.id in a["frameworks"] if "frameworks" in a else profile is None or f.id in profile.frameworks)
+                if f.id in a.frameworks
             ],
         },
         "outcome": {
             "id": outcome,
-            "label": OUTCOME_LABELS.get(outcome, outcome),
+            "label": wording.outcome_label(outcome),
             "sentence": _outcome_sentence(outcome, red_flags),
-            "reasons": [str(r) for r in a.get("outcome_reasons", [])],
+            "reasons": list(a.outcome_reasons),
             # The same conclusions for the council brief, without rule ids (see plain.py).
             "plain_reasons": plain.outcome_reasons(a, rights, red_flags, levels, fmt.label),
-            "decision_requested": DECISION_REQUESTED.get(outcome, ""),
+            "decision_requested": wording.decision_requested(outcome),
         },
         "overall_level": levels.get(str(overall)) if overall else None,
         "overall_level_label": levels[str(overall)]["label"] if overall in levels else "Not rated",
@@ -339,7 +245,7 @@ def build_context(
         "all_sections": sections,
         "contents": _contents(brief),
         "legality": _legality(q, rights, red_flags, effective, fmt, lang),
-        "consultation": _pick_sections(sections, ("consult", "engage", "participat")),
+        "consultation": [s for s in sections if s["role"] == "consultation"],
         "signoff": _signoff(sections),
         "crosswalk": _crosswalk(q, answers, lang),
         "matrix": _matrix(q, rights, lang),
@@ -351,21 +257,24 @@ def build_context(
             "required_answered": done.required_answered,
             "missing_required": [fmt.label(x) for x in done.missing_required],
             "percent": round(100 * done.fraction),
+            "phrase": wording.answered_phrase(done.answered, done.visible, done.unknown),
         },
-        "scale_legend": [{"score": k, "word": v} for k, v in SCORE_WORDS.items()],
+        "scale_legend": [{"score": k, "word": score_word(k)} for k in wording.SCORES],
         "dimension_legend": [
-            {"name": DIMENSION_LABELS[d], "help": DIMENSION_HELP[d]} for d in DIMENSIONS
+            {"name": dimension_label(d), "help": dimension_help(d)} for d in DIMENSIONS
         ],
     }
     ctx["proposal"] = _proposal(ctx)
-    return scrub(ctx)
+    ctx = scrub(ctx)
+    # The documented shape (context_model.py) is checked on every build, so a key
+    # added here without documenting it for template authors fails every test.
+    ReportContext.model_validate(ctx)
+    return ctx
 
 
 def _outcome_sentence(outcome: str, red_flags: list[dict[str, Any]]) -> str:
     """The outcome in one sentence; 'do not proceed' names its real cause (a red flag or the risk level)."""
-    if outcome == "do_not_proceed" and not any(f["status"] == "triggered" for f in red_flags):
-        return OUTCOME_SENTENCES["do_not_proceed_risk"]
-    return OUTCOME_SENTENCES.get(outcome, "")
+    return wording.outcome_sentence(outcome, by_red_flag=any(f["status"] == "triggered" for f in red_flags))
 
 
 def _levels(q: Questionnaire, lang: str) -> dict[str, dict[str, Any]]:
@@ -384,52 +293,34 @@ def _level(levels: dict[str, dict[str, Any]], lid: Any) -> dict[str, Any]:
     return levels.get(str(lid), {"id": str(lid), "label": str(lid), "color": "#888888", "tint": "DDDDDD", "rank": -1})
 
 
-def _red_flag(rf: Any, fmt: Formatter, lang: str) -> dict[str, Any]:
-    outcome = str(_get(rf, "outcome", ""))
-    status = str(_get(rf, "status", "triggered"))
+def _red_flag(rf: RedFlagResult, fmt: Formatter, lang: str) -> dict[str, Any]:
+    outcome, status = rf.outcome, rf.status
     return {
-        "id": str(_get(rf, "id", "")),
-        "title": _t(_get(rf, "title"), lang),
+        "id": rf.id,
+        "title": _t(rf.title, lang),
         "outcome": outcome,
-        "outcome_label": OUTCOME_LABELS.get(outcome, outcome),
+        "outcome_label": wording.outcome_label(outcome),
         "status": status,
-        "status_label": STATUS_LABELS.get(status, status),
-        "status_short": STATUS_SHORT.get(status, status),
-        "explanation": _t(_get(rf, "explanation"), lang),
-        "clears": _t(_get(rf, "clears"), lang),
-        "anchors": ", ".join(map(str, _get(rf, "anchors", []) or [])),
-        "rights": [str(x) for x in _get(rf, "rights", []) or []],
-        "answers": fmt.traced(_get(rf, "answers")),
+        "status_label": status_label(status),
+        "status_short": status_label(status, short=True),
+        "explanation": _t(rf.explanation, lang),
+        "clears": _t(rf.clears, lang),
+        "anchors": ", ".join(rf.anchors),
+        "rights": list(rf.rights),
+        "answers": fmt.traced(rf.answers),
     }
 
 
-def _dim_value(d: Any) -> int | None:
-    if isinstance(d, Mapping) or hasattr(d, "value"):
-        v = _get(d, "value")
-    else:
-        v = d
-    return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-
-
-def _severity(dims: Any) -> tuple[int | None, int | None]:
-    if not dims:
-        return None, None
-    vals = {k: _dim_value(_get(dims, k)) for k in DIMENSIONS}
-    sev = [vals[k] for k in ("scale", "scope", "irremediability") if vals[k] is not None]
-    return (max(sev) if sev else None), vals["likelihood"]
-
-
-def _right(r: Any, fmt: Formatter, levels: dict[str, dict[str, Any]], harm: dict[str, str], lang: str) -> dict[str, Any]:
-    dims = _get(r, "dimensions", {}) or {}
+def _right(r: RightResult, fmt: Formatter, levels: dict[str, dict[str, Any]], harm: dict[str, str],
+           lang: str) -> dict[str, Any]:
     dim_rows = []
     reasons = []
     for d in DIMENSIONS:
-        dr = _get(dims, d, {}) or {}
-        value = _dim_value(dr)
-        rule_ids = [str(x) for x in _get(dr, "rules", []) or []]
-        uplifts = [str(x) for x in _get(dr, "uplift_rules", []) or []]
-        traced = fmt.traced(_get(dr, "answers"))
-        gap = bool(_get(dr, "evidence_gap", False))
+        dr = r.dimensions[d]
+        value = dr.value
+        rule_ids, uplifts = list(dr.rules), list(dr.uplift_rules)
+        traced = fmt.traced(dr.answers)
+        gap = dr.evidence_gap
         because = "; ".join(f"{x['question']}: {x['answer']}" for x in traced)
         rules_text = ", ".join(f"{rid} ({harm[rid]})" if rid in harm else rid for rid in rule_ids)
         if uplifts:
@@ -444,72 +335,63 @@ def _right(r: Any, fmt: Formatter, levels: dict[str, dict[str, Any]], harm: dict
             reason += " Rated at its worst plausible value because an answer is unknown."
         row = {
             "dimension": d,
-            "name": DIMENSION_LABELS[d],
-            "value": value if value is not None else "",
-            "word": SCORE_WORDS.get(value or 0, ""),
+            "name": dimension_label(d),
+            "value": value,
+            "word": score_word(value),
             "rules": rule_ids + uplifts,
             "answers": traced,
             "evidence_gap": gap,
             "reason": reason,
         }
         dim_rows.append(row)
-        reasons.append(f"{DIMENSION_LABELS[d]} {row['value']}: {reason}")
+        reasons.append(f"{dimension_label(d)} {row['value']}: {reason}")
     by = {row["dimension"]: row["value"] for row in dim_rows}
-    inherent = _level(levels, _get(r, "inherent"))
-    residual = _level(levels, _get(r, "residual"))
-    projected = _level(levels, _get(r, "projected"))
-    res_sev, res_lik = _severity(_get(r, "residual_dimensions"))
-    pro_sev, pro_lik = _severity(_get(r, "projected_dimensions"))
-    res_sev = _get(r, "residual_severity", res_sev)
-    pro_sev = _get(r, "projected_severity", pro_sev)
-    mitig = []
-    for m in _get(r, "mitigations", []) or []:
-        state = str(_get(m, "state", ""))
-        mitig.append({
-            "id": str(_get(m, "id", "")),
-            "state": STATE_LABELS.get(state, state),
-            "dimension": DIMENSION_LABELS.get(str(_get(m, "dimension", "")), str(_get(m, "dimension", ""))),
-            "reduction": _get(m, "reduction", 0) or 0,
-            "counted": bool(_get(m, "counted", False)),
-        })
-    severity = _get(r, "severity")
-    likelihood = _get(r, "likelihood")
-    name = _t(_get(r, "name"), lang)
+    inherent = _level(levels, r.inherent)
+    residual = _level(levels, r.residual)
+    projected = _level(levels, r.projected)
+    mitig = [{
+        "id": m.id,
+        "state": state_label(m.state),
+        "dimension": dimension_label(m.dimension),
+        "reduction": m.reduction,
+        "counted": m.counted,
+    } for m in r.mitigations]
+    name = _t(r.name, lang)
     summary = (f"{name}: {inherent['label'].lower()} before safeguards; {residual['label'].lower()} after "
                f"verified safeguards; {projected['label'].lower()} if planned safeguards are completed.")
     return {
-        "id": str(_get(r, "id", "")),
+        "id": r.id,
         "name": name,
         "summary": summary,
-        "main_reason": plain.main_reason(r, harm),
-        "anchors": ", ".join(map(str, _get(r, "anchors", []) or [])),
+        "main_reason": plain.main_reason(r.dimensions, harm),
+        "anchors": ", ".join(r.anchors),
         "scale": by["scale"],
         "scope": by["scope"],
         "irremediability": by["irremediability"],
-        "likelihood": by["likelihood"] if likelihood is None else likelihood,
-        "severity": severity if severity is not None else "",
+        "likelihood": r.likelihood,
+        "severity": r.severity,
         "inherent": inherent,
         "residual": residual,
         "projected": projected,
         "changed": inherent["id"] != residual["id"],
-        "residual_position": {"severity": res_sev or "", "likelihood": res_lik or ""},
-        "projected_position": {"severity": pro_sev or "", "likelihood": pro_lik or ""},
+        "residual_position": {"severity": r.residual_severity, "likelihood": r.residual_dimensions["likelihood"]},
+        "projected_position": {"severity": r.projected_severity, "likelihood": r.projected_dimensions["likelihood"]},
         "dimensions": dim_rows,
         "reasons": reasons,
-        "harms": [_t(h, lang) for h in _get(r, "harms", []) or []],
+        "harms": [_t(h, lang) for h in r.harms],
         "mitigations": mitig,
-        "evidence_gaps": [fmt.label(str(x)) for x in _get(r, "evidence_gaps", []) or []],
+        "evidence_gaps": [fmt.label(x) for x in r.evidence_gaps],
     }
 
 
-def _mitigation(m: Any, q: Questionnaire, lang: str) -> dict[str, Any]:
-    mid = str(_get(m, "id", ""))
+def _mitigation(m: MitigationResult, q: Questionnaire, lang: str) -> dict[str, Any]:
+    mid = m.id
     cat = next((c for c in q.rules.mitigations if c.id == mid), None)
-    title = _t(_get(m, "title"), lang) or (_t(cat.title, lang) if cat else mid)
-    state = str(_get(m, "state", ""))
-    evidence_needed = _t(_get(m, "evidence_required"), lang) or (_t(cat.evidence, lang) if cat else "")
-    rights = _get(m, "rights", []) or []
-    issues = "; ".join(str(x) for x in _get(m, "issues", []) or [])
+    title = _t(m.title, lang) or (_t(cat.title, lang) if cat else mid)
+    state = m.state
+    evidence_needed = _t(m.evidence_required, lang) or (_t(cat.evidence, lang) if cat else "")
+    rights = m.rights
+    issues = "; ".join(m.issues)
     # The engine's notes may name the measure by id; the brief names it by title.
     plain_issues = issues.replace(mid, f"“{title}”") if mid else issues
     right_names = {r.id: _t(r.name, lang) for r in q.rules.rights}
@@ -517,48 +399,47 @@ def _mitigation(m: Any, q: Questionnaire, lang: str) -> dict[str, Any]:
         "id": mid,
         "title": title,
         "state": state,
-        "state_label": STATE_LABELS.get(state, state),
-        "owner": str(_get(m, "owner", "") or "Not assigned"),
-        "due": str(_get(m, "due", "") or "No date"),
-        "evidence": str(_get(m, "evidence", "") or ""),
+        "state_label": state_label(state),
+        "owner": m.owner or "Not assigned",
+        "due": m.due or "No date",
+        "evidence": m.evidence or "",
         "evidence_needed": evidence_needed,
-        "rights": ", ".join(right_names.get(str(x), str(x)) for x in rights),
-        "counted": bool(_get(m, "counted", state == "verified")),
-        "counted_label": ("Yes" if _get(m, "counted", state == "verified") else "Not yet")
+        "rights": ", ".join(right_names.get(x, x) for x in rights),
+        "counted": m.counted,
+        "counted_label": ("Yes" if m.counted else "Not yet")
         + (f": {issues}" if issues else ""),
         "issues": issues,
         "still_needed": "; ".join(x for x in (plain_issues[:1].upper() + plain_issues[1:], evidence_needed) if x),
     }
 
 
-def _gap(g: Any, fmt: Formatter, q: Questionnaire, lang: str) -> dict[str, Any]:
-    qid = str(_get(g, "question", ""))
+def _gap(g: EvidenceGap, fmt: Formatter, q: Questionnaire, lang: str) -> dict[str, Any]:
+    qid = g.question
     section = q.section_of(qid)
-    value = _get(g, "value")
     return {
         "question_id": qid,
-        "question": _t(_get(g, "label"), lang) or fmt.label(qid),
+        "question": _t(g.label, lang) or fmt.label(qid),
         "section": _t(section.title, lang) if section else "",
-        "status": "Unknown" if value == UNKNOWN else "Not answered",
-        "drives": ", ".join(map(str, _get(g, "drives", []) or [])),
-        "material": bool(_get(g, "material", False)),
+        "status": wording.label("answer.unknown" if g.value == UNKNOWN else "answer.missing"),
+        "drives": ", ".join(g.drives),
+        "material": g.material,
     }
 
 
-def _obligation(o: Any, levels: dict[str, dict[str, Any]], lang: str, flags: int = 0) -> dict[str, Any]:
-    lvl = str(_get(o, "level", ""))
-    months = _get(o, "review_interval_months")
+def _obligation(o: ObligationResult, levels: dict[str, dict[str, Any]], lang: str, flags: int = 0) -> dict[str, Any]:
+    lvl = o.level
+    months = o.review_interval_months
     level_label = levels[lvl]["label"] if lvl in levels else lvl.replace("_", " ").capitalize()
     return {
         "level": lvl,
         "level_label": level_label,
         "because": plain.obligation_because(lvl, level_label, flags),
-        "approver": _t(_get(o, "approver"), lang),
-        "consultation": _t(_get(o, "consultation"), lang),
-        "independent_review": _t(_get(o, "independent_review"), lang),
-        "publication": _t(_get(o, "publication"), lang),
+        "approver": _t(o.approver, lang),
+        "consultation": _t(o.consultation, lang),
+        "independent_review": _t(o.independent_review, lang),
+        "publication": _t(o.publication, lang),
         "review": f"Every {months} months" if months else "Not applicable",
-        "reason": str(_get(o, "reason", "") or ""),
+        "reason": o.reason,
     }
 
 
@@ -588,19 +469,16 @@ def _sections(q: Questionnaire, effective: dict[str, Any], fmt: Formatter, lang:
             "title": _t(s.title, lang),
             "intro": _t(s.intro, lang),
             "screening": s.screening,
+            "role": s.role or "",
             "questions": qs,
         })
     return out
 
 
-def _pick_sections(sections: list[dict[str, Any]], words: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [s for s in sections if any(w in s["id"] or w in s["title"].lower() for w in words)]
-
-
 def _signoff(sections: list[dict[str, Any]]) -> list[dict[str, str]]:
     """Sign-off rows: the instrument's sign-off answers, plus room for signatures."""
     rows = []
-    for s in _pick_sections(sections, ("sign", "approv")):
+    for s in (s for s in sections if s["role"] == "signoff"):
         for item in s["questions"]:
             rows.append({"role": item["question"], "entry": item["answer"]})
     return rows
@@ -652,11 +530,10 @@ def _legality(
         if is_visible(s.when, effective):
             visible += [(s, x) for x in s.questions if is_visible(x.when, effective)]
     limbs = []
-    for key, title, section_words, elements, words in LIMBS:
-        picked = [x for s, x in visible
-                  if any(w in s.id for w in section_words) or any(e in elements for e in x.elements)]
-        if not picked:
-            picked = [x for _s, x in visible if any(w in x.id for w in words)]
+    for limb in q.rules.legality_limbs:
+        key, title = limb.id, _t(limb.title, lang)
+        picked = [x for s, x in visible if s.id in limb.sections or x.id in limb.questions
+                  or any(e in limb.elements for e in x.elements)]
         items = []
         for x in picked:
             answer = fmt.value(x, effective.get(x.id))
@@ -699,8 +576,8 @@ def _legality(
 
 CROSSWALK_STATUS = {
     "answered": "Answered",
-    "unknown": "Unknown",
-    "missing": "Not answered",
+    "unknown": wording.label("answer.unknown"),
+    "missing": wording.label("answer.missing"),
     "not_applicable": "Not applicable to this proposal",
 }
 
@@ -771,7 +648,7 @@ def _matrix(q: Questionnaire, rights: list[dict[str, Any]], lang: str) -> dict[s
                 "rights": marks.get((sev, lik), []),
                 "text": levels[lid][0] + ("\n" + "\n".join(marks.get((sev, lik), [])) if marks.get((sev, lik)) else ""),
             })
-        rows.append({"severity": sev, "word": SCORE_WORDS[sev], "cells": cells})
+        rows.append({"severity": sev, "word": score_word(sev), "cells": cells})
     alt = [
         "Risk matrix: severity from 1 (low) to 4 (very high) down the side, likelihood from "
         "1 to 4 along the bottom; each cell coloured by risk level."

@@ -22,6 +22,7 @@ from jinja2 import meta as jinja_meta
 from jinja2.sandbox import SecurityError
 
 from ..errors import PiaError, Problem
+from .context_model import ReportContext
 from .docx import make_env, read_template, template_error
 
 EXTRA_NAMES = {"matrix_image"}
@@ -95,7 +96,7 @@ def static_problems(template: bytes, name: str, known: set[str]) -> list[Problem
         for var in unknown:
             at = _lines_with(lines, var)
             problems.append(_problem(name, part, lines, at[0] if at else None,
-                                     f"unknown variable {var!r}; the report provides: {', '.join(sorted(known))}"))
+                                     f"unknown variable {var!r}; see docs/templates.md for the variables a template may use"))
     return problems
 
 
@@ -167,7 +168,7 @@ def lint_template(
 
 
 def _lint(data: bytes, name: str, contexts: list[tuple[str, dict[str, Any]]]) -> list[Problem]:
-    known = set(contexts[0][1]) | EXTRA_NAMES
+    known = set(ReportContext.model_fields) | EXTRA_NAMES   # the documented variables (docs/templates.md)
     try:
         problems = static_problems(data, name, known)
     except Exception as exc:  # python-docx raises several types for a damaged package

@@ -63,6 +63,7 @@ def render_markdown(ctx: dict[str, Any]) -> str:
         ["Jurisdiction", ctx["jurisdiction"]["name"]],
         ["Outcome", ctx["outcome"]["label"]],
         ["Highest remaining risk", ctx["overall_level_label"]],
+        ["Answered", ctx["completeness"]["phrase"]],
     ]))
     add("## Contents")
     add("\n".join(f"{i}. [{md(c)}](#{_slug(c)})" for i, c in enumerate(ctx["contents"], 1)))

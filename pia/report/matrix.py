@@ -15,6 +15,8 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ..wording import SCORES, score_word
+
 CELL = 170
 LEFT, TOP = 150, 60
 KEY_LINE = 34
@@ -65,7 +67,7 @@ def draw_png(matrix: dict[str, Any], rights: list[dict[str, Any]]) -> bytes:
             while d.textlength(label, font=small) > CELL - 16 and len(label) > 3:
                 label = label[:-1]
             d.text((x0 + 10, y0 + 8), label, fill=_ink(cell["color"]), font=small)
-    words = {1: "low", 2: "moderate", 3: "high", 4: "very high"}
+    words = {k: score_word(k) for k in SCORES}
     for lik in (1, 2, 3, 4):
         x0 = LEFT + (lik - 1) * CELL
         d.text((x0 + 10, TOP + 4 * CELL + 8), f"Likelihood {lik}", fill="#000000", font=small)
@@ -163,7 +165,7 @@ def draw_compact_png(matrix: dict[str, Any], rights: list[dict[str, Any]]) -> by
             while d.textlength(label, font=label_font) > C_CELL - 14 and len(label) > 3:
                 label = label[:-1]
             d.text((x0 + 8, y0 + 6), label, fill=_ink(cell["color"]), font=label_font)
-    words = {1: "low", 2: "moderate", 3: "high", 4: "very high"}
+    words = {k: score_word(k) for k in SCORES}
     base = C_TOP + 4 * C_CELL
     for lik in (1, 2, 3, 4):
         cx = C_LEFT + (lik - 1) * C_CELL + C_CELL / 2

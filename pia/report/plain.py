@@ -12,23 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..assess.engine import HIGH_RANK
-from ..rules_model import DIMENSIONS, OUTCOMES
-
-# How a triggered red flag acts on the proposal, by the outcome it forces.
-FLAG_EFFECT = {
-    "prohibited": "makes the use prohibited by law",
-    "do_not_proceed": "stops the proposal as it stands",
-    "incomplete": "means a step the law requires before any decision has not been taken",
-    "revise": "requires the proposal to be revised",
-}
-
-
-def _get(obj: Any, key: str, default: Any = None) -> Any:
-    if isinstance(obj, Mapping):
-        return obj.get(key, default)
-    return getattr(obj, key, default)
-
+from ..assess.models import Assessment, DimensionResult
+from ..rules_model import DIMENSIONS
+from ..wording import flag_effect
 
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
 
@@ -56,22 +42,21 @@ def _lower(label: str) -> str:
     return label[:1].lower() + label[1:] if label else label
 
 
-def main_reason(r: Any, harm: Mapping[str, str]) -> str:
+def main_reason(dimensions: Mapping[str, DimensionResult], harm: Mapping[str, str]) -> str:
     """The harm behind a right's highest-rated dimension, in a few words.
 
     Dimensions are taken from the highest value down (ties in the usual order),
     and the first harm a rule names is the main reason; the count of further
     factors tells the reader there is more in the full assessment.
     """
-    dims = _get(r, "dimensions", {}) or {}
-    order = sorted(DIMENSIONS, key=lambda d: (-int(_get(_get(dims, d, {}), "value", 0) or 0), DIMENSIONS.index(d)))
+    order = sorted(DIMENSIONS, key=lambda d: (-dimensions[d].value, DIMENSIONS.index(d)))
     harms: list[str] = []
     gap = False
     for d in order:
-        dr = _get(dims, d, {}) or {}
-        gap = gap or bool(_get(dr, "evidence_gap", False))
-        for rid in [*(_get(dr, "rules", []) or []), *(_get(dr, "uplift_rules", []) or [])]:
-            h = harm.get(str(rid), "")
+        dr = dimensions[d]
+        gap = gap or dr.evidence_gap
+        for rid in [*dr.rules, *dr.uplift_rules]:
+            h = harm.get(rid, "")
             if h and h not in harms:
                 harms.append(h)
     if not harms:
@@ -87,7 +72,7 @@ def main_reason(r: Any, harm: Mapping[str, str]) -> str:
 
 
 def outcome_reasons(
-    a: Mapping[str, Any],
+    a: Assessment,
     rights: list[dict[str, Any]],
     red_flags: list[dict[str, Any]],
     levels: Mapping[str, Mapping[str, Any]],
@@ -96,20 +81,22 @@ def outcome_reasons(
     """Why the outcome is what it is, in sentences a councillor can read aloud.
 
     `rights` and `red_flags` are the report context's rows (names and labels
-    already translated); `a` is the assessment as a dict; `label_of(qid)` gives
-    a question's wording.
+    already translated); which of them to speak of, and in what order, comes
+    from the engine's typed reasons; `label_of(qid)` gives a question's wording.
     """
-    outcome = str(a.get("outcome", ""))
-    triggered = [f for f in red_flags if f["status"] == "triggered"]
-    potential = [f for f in red_flags if f["status"] != "triggered"]
-    overall = a.get("overall_level")
+    outcome = a.outcome
+    flag_rows = {f["id"]: f for f in red_flags}
+    right_rows = {r["id"]: r for r in rights}
+    raw_rights = {r.id: r for r in a.rights}
+    overall = a.overall_level
     overall_label = _lower(str(levels[overall]["label"])) if overall in levels else ""
     out: list[str] = []
 
+    # The engine's reasons decide which flags and rights to speak of, in its order.
+    triggered = [flag_rows[f] for r in a.reasons if r.kind == "red_flag" for f in r.flags]
     if triggered:
-        rank = {o: i for i, o in enumerate(OUTCOMES)}
-        worst = min(triggered, key=lambda f: rank.get(f["outcome"], len(rank)))
-        effect = FLAG_EFFECT.get(worst["outcome"], f"leads to '{worst['outcome_label']}'")
+        worst = triggered[0]
+        effect = flag_effect(worst["outcome"])
         if len(triggered) == 1:
             out.append(f"A legal red flag applies: {worst['title']}. It {effect}.")
         else:
@@ -121,27 +108,24 @@ def outcome_reasons(
             out.append(f"Apart from the red flags, the highest remaining risk to any right is {overall_label}.")
         return out
 
-    raw_rights = {str(_get(r, "id", "")): r for r in a.get("rights", []) or []}
     if outcome == "incomplete":
-        for f in potential:
-            raw = next((x for x in a.get("red_flags", []) or [] if str(_get(x, "id", "")) == f["id"]), {})
-            qs = [label_of(str(q)) for q in _get(raw, "gap_questions", []) or []]
-            effect = FLAG_EFFECT.get(f["outcome"], f"leads to '{f['outcome_label']}'")
-            known = ("an answer not known yet" if len(qs) <= 1 else "answers not known yet") + (
-                f": {_questions(qs)}" if qs else ".")
-            out.append(f"A legal red flag may apply ({f['title']}); if it does, it {effect}. It depends on {known}")
-        for r in rights:
-            raw = raw_rights.get(r["id"], {})
-            if not (_get(raw, "material_gap", False) and int(_get(raw, "inherent_rank", -1)) >= HIGH_RANK):
-                continue
-            known = _get(raw, "known_only")
-            known_label = _lower(str(levels[known]["label"])) if known in levels else ""
-            qs = [label_of(str(q)) for q in _get(raw, "evidence_gaps", []) or []]
-            sentence = (f"The risk to {_lower(r['name'])} is rated {_lower(r['inherent']['label'])} only because "
-                        "some answers are unknown")
-            if known_label:
-                sentence += f"; on the known answers alone it would be {known_label}"
-            out.append(sentence + (f". Unknown: {_questions(qs)}" if qs else "."))
+        for reason in a.reasons:
+            qs = [label_of(q) for q in reason.questions]
+            if reason.kind == "possible_red_flag":
+                f = flag_rows[reason.flags[0]]
+                known = ("an answer not known yet" if len(qs) <= 1 else "answers not known yet") + (
+                    f": {_questions(qs)}" if qs else ".")
+                out.append(f"A legal red flag may apply ({f['title']}); if it does, it {flag_effect(f['outcome'])}. "
+                           f"It depends on {known}")
+            elif reason.kind == "evidence_gap":
+                r = right_rows[reason.rights[0]]
+                known = raw_rights[r["id"]].known_only
+                known_label = _lower(str(levels[known]["label"])) if known in levels else ""
+                sentence = (f"The risk to {_lower(r['name'])} is rated {_lower(r['inherent']['label'])} only "
+                            "because some answers are unknown")
+                if known_label:
+                    sentence += f"; on the known answers alone it would be {known_label}"
+                out.append(sentence + (f". Unknown: {_questions(qs)}" if qs else "."))
         out.append("The missing information must be found and the assessment repeated before the council decides.")
         return out
 
@@ -153,14 +137,14 @@ def outcome_reasons(
     else:
         worst = [r for r in rights if r["residual"]["rank"] == top]
         names = rights_phrase([_lower(r["name"]) for r in worst])
-        verified = sum(1 for m in a.get("mitigations", []) or [] if _get(m, "counted", False))
+        verified = sum(1 for m in a.mitigations if m.counted)
         if verified:
             out.append(f"Even with the safeguards verified so far, the remaining risk is {overall_label} for {names}.")
         else:
             out.append(f"No safeguard has been verified yet; the risk is {overall_label} for {names}.")
         out.append("No legal red flag applies, so the outcome follows from this highest remaining risk.")
-    projected = a.get("overall_projected_level")
-    pending = any(not _get(m, "counted", False) for m in a.get("mitigations", []) or [])
+    projected = a.overall_projected_level
+    pending = any(not m.counted for m in a.mitigations)
     if projected in levels and overall in levels and levels[projected]["rank"] < levels[overall]["rank"]:
         out.append("If the planned safeguards are completed and verified, the highest risk would fall to "
                    f"{_lower(str(levels[projected]['label']))}.")

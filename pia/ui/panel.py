@@ -15,6 +15,7 @@ import streamlit as st
 from pia.model import Questionnaire
 from pia.present import describe
 from pia.text import text
+from pia.wording import SCORES, outcome_label, score_word
 
 from . import state
 
@@ -44,14 +45,6 @@ def current_assessment(q: Questionnaire) -> tuple[Any | None, str | None]:
             return None, f"The assessment could not be computed: {type(exc).__name__}: {exc}"
 
     return state.derived("assessment", q, compute)
-
-
-def outcome_label(outcome: str) -> str:
-    try:
-        from pia.assess import OUTCOME_LABELS
-    except ImportError:
-        return outcome.replace("_", " ")
-    return OUTCOME_LABELS.get(outcome, outcome.replace("_", " "))
 
 
 def level_labels(a: Any) -> dict[str, str]:
@@ -189,7 +182,7 @@ def matrix_html(a: Any) -> str:
     for n, r in enumerate(a.rights, start=1):
         key = (r.residual_severity, r.residual_dimensions.get("likelihood", r.likelihood))
         placed.setdefault(key, []).append((n, text(r.name)))
-    head = "".join(f'<th scope="col">{n}</th>' for n in ("1 rare", "2 possible", "3 likely", "4 almost certain"))
+    head = "".join(f'<th scope="col">{n}</th>' for n in (f"{k} {score_word(k)}" for k in SCORES))
     body = []
     for sev in (4, 3, 2, 1):
         cells = []

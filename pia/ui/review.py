@@ -10,6 +10,7 @@ from pia.answers import completeness
 from pia.model import Questionnaire
 from pia.present import describe
 from pia.text import text
+from pia.wording import answered_phrase
 
 from . import app, downloads, panel, state, wizard
 
@@ -47,7 +48,7 @@ def page() -> None:
     answers = state.answer_set()
     comp = completeness(q, answers.answers)
     st.markdown(f"**{answers.meta.get('title', '(untitled)')}** — {text(q.title)} {q.version}")
-    st.progress(min(comp.fraction, 1.0), text=f"{comp.answered + comp.unknown} of {comp.visible} questions answered")
+    st.progress(min(comp.fraction, 1.0), text=f"Answered {answered_phrase(comp.answered, comp.visible, comp.unknown)}")
 
     left, right = st.columns([3, 2], gap="large")
     with left:

@@ -8,6 +8,7 @@ from pia.answers import completeness, effective_answers
 from pia.conditions import is_visible
 from pia.model import Questionnaire, Section
 from pia.text import text
+from pia.wording import answered_phrase
 
 from . import app, panel, state, widgets
 
@@ -112,8 +113,8 @@ def page() -> None:
     save_status()
     comp = state.derived("completeness", q, lambda: completeness(q, answers))
     st.progress(min(comp.fraction, 1.0),
-                text=f"{comp.answered + comp.unknown} of {comp.visible} questions answered "
-                     f"({comp.unknown} not known yet) · step {idx + 1} of {len(shown)}")
+                text=f"Answered {answered_phrase(comp.answered, comp.visible, comp.unknown)} "
+                     f"· step {idx + 1} of {len(shown)}")
 
     main, side = st.columns([3, 2], gap="large")
     with main:

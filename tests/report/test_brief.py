@@ -147,16 +147,19 @@ def test_do_not_proceed_without_a_red_flag_says_why() -> None:
 
 
 def test_main_reason_and_rights_phrase() -> None:
-    right = {"dimensions": {
-        "scale": {"value": 2, "rules": ["R-A"]},
-        "scope": {"value": 3, "rules": ["R-B"], "evidence_gap": True},
-        "irremediability": {"value": 1, "rules": []},
-        "likelihood": {"value": 3, "rules": ["R-C"], "uplift_rules": ["U-D"]},
-    }}
+    from pia.assess.models import DimensionResult as D
+
+    dims = {
+        "scale": D(value=2, rules=["R-A"]),
+        "scope": D(value=3, rules=["R-B"], evidence_gap=True),
+        "irremediability": D(value=1),
+        "likelihood": D(value=3, rules=["R-C"], uplift_rules=["U-D"]),
+    }
     harm = {"R-A": "Harm A", "R-B": "Harm B", "R-C": "Harm C", "U-D": "Harm D"}
-    assert main_reason(right, harm) == ("Harm B (and 3 other factors); assumed at its worst because an answer "
-                                        "is unknown.")
-    assert main_reason({"dimensions": {}}, harm) == "No factor in the answers raises it."
+    assert main_reason(dims, harm) == ("Harm B (and 3 other factors); assumed at its worst because an answer "
+                                       "is unknown.")
+    baseline = {d: D(value=1) for d in dims}
+    assert main_reason(baseline, harm) == "No factor in the answers raises it."
     assert rights_phrase(["privacy"]) == "privacy"
     assert rights_phrase(["privacy and data protection", "movement"]) == (
         "two rights: privacy and data protection; and movement")

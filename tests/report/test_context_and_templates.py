@@ -110,3 +110,96 @@ def test_embedded_answers_are_checked() -> None:
         answers_from_docx(out.getvalue())
     with pytest.raises(PiaError, match="not a Word"):
         answers_from_docx(b"not a zip")
+
+
+# What the camera instrument's legality_limbs select, limb by limb: the same questions the
+# report showed before the limbs were declared as data (it used to match words in section ids).
+CAMERA_LIMBS = {
+    "law": ["lfr_national_law", "deployment_criteria", "legal_basis", "legal_basis_citation",
+            "law_limits_discretion", "pressing_need", "biometric_condition", "reasonable_expectations"],
+    "aim": ["purposes", "pressing_need", "problem_evidence", "secondary_uses"],
+    "necessity": ["asm_identification_rule", "pressing_need", "problem_evidence", "problem_description",
+                  "effectiveness_evidence", "alternatives", "less_intrusive_adequate", "success_measures", "balance"],
+    "proportionality": ["pressing_need", "alternatives", "less_intrusive_adequate", "people_affected_per_day",
+                        "benefits", "balance"],
+}
+
+
+def _camera_copy(tmp_path, edit):
+    """A copy of the camera instrument with `edit(text)` applied to its core file."""
+    import shutil
+
+    src = HERE.parent.parent / "questionnaires" / "camera-hria"
+    dst = tmp_path / "camera"
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("examples"))
+    core = dst / "camera_hria.yaml"
+    core.write_text(edit(core.read_text(encoding="utf-8")), encoding="utf-8")
+    return core
+
+
+def _all_visible(q):
+    """Every question of the assembled instrument, module sections included."""
+    return [(s, x) for s in q.sections for x in s.questions]
+
+
+def test_legality_limbs_select_the_declared_questions() -> None:
+    from pia.loader import load_cached
+
+    q = load_cached(HERE.parent.parent / "questionnaires" / "camera-hria" / "camera_hria.yaml")
+    got = {}
+    for limb in q.rules.legality_limbs:
+        got[limb.id] = [x.id for s, x in _all_visible(q) if s.id in limb.sections or x.id in limb.questions
+                        or any(e in limb.elements for e in x.elements)]
+    assert got == CAMERA_LIMBS
+
+
+def test_report_roles_come_from_the_instrument_not_from_section_names(tmp_path) -> None:
+    """Renaming sections keeps the legality table, consultation record and sign-off; removing the roles empties them."""
+    from pia.loader import load_questionnaire
+
+    example = load_example(HERE.parent.parent / "questionnaires" / "camera-hria" / "examples" / "school_cctv.yaml")
+    before = context_for(example.q, example.answers, generated=GENERATED)
+    assert before["consultation"] and before["signoff"] and all(limb["answers"] for limb in before["legality"]["limbs"])
+
+    def rename(text: str) -> str:
+        for old, new in (("consultation", "public_voice"), ("signoff", "closing"), ("approval", "council_step"),
+                         ("legality", "footing"), ("necessity", "need_test"), ("proportionality", "weighing")):
+            text = text.replace(f"  - id: {old}\n", f"  - id: {new}\n").replace(f"sections: [{old}]", f"sections: [{new}]")
+        return text
+
+    renamed = load_questionnaire(_camera_copy(tmp_path / "a", rename))
+    after = context_for(renamed, example.answers, generated=GENERATED)
+    def without_ids(rows):
+        return [{k: v for k, v in row.items() if k not in ("id", "key")} for row in rows]
+
+    for key in ("consultation", "signoff"):
+        assert without_ids(after[key]) == without_ids(before[key])
+    assert without_ids(after["legality"]["limbs"]) == without_ids(before["legality"]["limbs"])
+
+    stripped = load_questionnaire(_camera_copy(tmp_path / "b", lambda t: t.replace("    role: consultation\n", "")
+                                               .replace("    role: signoff\n", "")))
+    bare = context_for(stripped, example.answers, generated=GENERATED)
+    assert bare["consultation"] == [] and bare["signoff"] == []
+
+
+def test_template_variables_are_documented_and_fresh() -> None:
+    """docs/templates.md and schemas/context.schema.json are generated from the typed context."""
+    from pia.report.context_model import context_schema, templates_markdown
+
+    root = HERE.parent.parent
+    assert (root / "docs" / "templates.md").read_text(encoding="utf-8") == templates_markdown(), (
+        "docs/templates.md is stale: python -m pia.report.context_model > docs/templates.md")
+    assert json.loads((root / "schemas" / "context.schema.json").read_text(encoding="utf-8")) == context_schema(), (
+        "schemas/context.schema.json is stale: python -m pia.report.context_model --schema > schemas/context.schema.json")
+
+
+def test_every_context_matches_its_documented_schema(example: Example) -> None:
+    """Each example's full and brief context validates against the exported JSON Schema, extra keys refused."""
+    import jsonschema
+
+    schema = json.loads((HERE.parent.parent / "schemas" / "context.schema.json").read_text(encoding="utf-8"))
+    for brief in (False, True):
+        ctx = context_for(example.q, example.answers, brief=brief, generated=GENERATED)
+        jsonschema.validate(ctx, schema)
+    with pytest.raises(jsonschema.ValidationError, match="Additional properties"):
+        jsonschema.validate({**ctx, "undocumented": 1}, schema)

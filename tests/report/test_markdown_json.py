@@ -10,10 +10,10 @@ from pathlib import Path
 import jsonschema
 
 from pia.assess import assess
-from pia.report.context import OUTCOME_LABELS
 from pia.report.json_export import report_schema
 from pia.report.markdown import md
 from pia.text import text as tr
+from pia.wording import outcome_label
 
 from .reportkit import ROOT, Example, rendered
 
@@ -30,7 +30,7 @@ def test_markdown_shows_outcome_and_every_right(example: Example) -> None:
     for brief in (False, True):
         text = rendered(example, "md", brief).decode("utf-8")
         assert text.startswith("# ")
-        assert OUTCOME_LABELS[a.outcome] in text
+        assert outcome_label(a.outcome) in text
         for right in a.rights:
             assert tr(right.name) in text
         assert a.answers_sha256 in text

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from pia.errors import PiaError
-from pia.report.context import OUTCOME_LABELS
 from pia.report.pdf import docx_to_pdf
+from pia.wording import outcome_label
 
 from .reportkit import (
     GENERATED,
@@ -55,7 +55,7 @@ def test_pdf_has_outcome_and_every_rating(example: Example) -> None:
     assert pdf.startswith(b"%PDF-")
     text = _pdf_text(pdf)
     a = assess(example.q, example.answers)
-    assert OUTCOME_LABELS[a.outcome] in text
+    assert outcome_label(a.outcome) in text
     from pia.report import context_for
 
     ctx = context_for(example.q, example.answers, generated="2026-11-26")
@@ -80,7 +80,7 @@ def test_brief_pdf_is_at_most_three_pages_and_complete(path: Path) -> None:
     from pia.report import context_for
 
     ctx = context_for(example.q, example.answers, brief=True, generated=GENERATED)
-    assert OUTCOME_LABELS[example_outcome(example)] in text
+    assert outcome_label(example_outcome(example)) in text
     for wanted in (ctx["outcome"]["sentence"], ctx["outcome"]["decision_requested"], "Decision requested",
                    "What is proposed", "Red flags", "Risk to each right", "Conditions and safeguards"):
         assert wanted in text, wanted

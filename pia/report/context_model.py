@@ -1,0 +1,730 @@
+"""The report context as types: every variable a report (and a municipality's Word template) can use.
+
+`build_context` returns a `ReportContext`; renderers and templates read its
+plain-data dump. Because the model forbids extra fields, this file is the
+complete, documented list of template variables: `schemas/context.schema.json`
+is exported from it, `docs/templates.md` is generated from that schema, and
+`pia lint-template` checks a template's variables against it.
+
+Every text here is already worded for the reader (labels from `pia.wording`,
+answers as people read them) and scrubbed of control characters.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import typing
+
+from pydantic import BaseModel, ConfigDict
+
+_DATA = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class Level(BaseModel):
+    """A risk level of the instrument's matrix, with its colours."""
+
+    model_config = _DATA
+    id: str
+    """Level id, e.g. `high`; empty when not rated."""
+    label: str
+    """Level name as the instrument words it, e.g. "High", or "Not rated"."""
+    color: str
+    """Colour as `#rrggbb`."""
+    tint: str
+    """A lighter tint of the colour as `RRGGBB` (no #), for table cell shading with `{% cellbg %}`."""
+    rank: int
+    """Position in the matrix, 0 = lowest; -1 when not rated."""
+
+
+class Meta(BaseModel):
+    """What the answers file says about itself."""
+
+    model_config = _DATA
+    title: str
+    """Title of the proposal as entered (may be empty)."""
+    organisation: str
+    """Organisation proposing the system."""
+    prepared_by: str
+    """Who prepared the assessment."""
+    date: str
+    """Date of the answers as entered."""
+    reference: str
+    """The organisation's own reference."""
+    contact: str
+    """Contact for questions about the assessment."""
+    extra: list[KeyValue]
+    """Any further meta entries, sorted by key."""
+
+
+class KeyValue(BaseModel):
+    """One further meta entry."""
+
+    model_config = _DATA
+    key: str
+    """The entry's name."""
+    value: str
+    """The entry's text."""
+
+
+class QuestionnaireInfo(BaseModel):
+    """The questionnaire the answers were assessed against."""
+
+    model_config = _DATA
+    id: str
+    """Questionnaire id, e.g. `camera_hria`."""
+    version: str
+    """Its version (semantic versioning)."""
+    title: str
+    """Its title."""
+    description: str
+    """Its description (may be empty)."""
+
+
+class Reproducibility(BaseModel):
+    """What an auditor needs to reproduce the report line by line."""
+
+    model_config = _DATA
+    questionnaire_id: str
+    """Questionnaire id used by the engine."""
+    questionnaire_version: str
+    """Questionnaire version used by the engine."""
+    engine_version: str
+    """Version of the pia engine that made the assessment."""
+    answers_sha256: str
+    """SHA-256 of the answers, identifying exactly which answers were assessed."""
+    generated: str
+    """Report date (YYYY-MM-DD), or "not stated"."""
+    how: str
+    """One sentence on how to reproduce the report."""
+
+
+class Jurisdiction(BaseModel):
+    """The body of law the assessment applies."""
+
+    model_config = _DATA
+    id: str
+    """Profile id, e.g. `uk`; empty when not determined."""
+    name: str
+    """Profile name, or "Not determined"."""
+    frameworks: list[str]
+    """Names of the legal frameworks that apply in it."""
+
+
+class Outcome(BaseModel):
+    """The decision and why, in the engine's order."""
+
+    model_config = _DATA
+    id: str
+    """Outcome id: prohibited, do_not_proceed, incomplete, revise, proceed_with_conditions or proceed."""
+    label: str
+    """The outcome in the words every surface uses (app, CLI, reports)."""
+    sentence: str
+    """The outcome as one sentence for the reader."""
+    reasons: list[str]
+    """Why, for the auditor: sentences that name the rules and questions behind the outcome."""
+    plain_reasons: list[str]
+    """Why, for the council: the same reasons without rule ids."""
+    decision_requested: str
+    """The decision the council is asked to take."""
+
+
+class TracedAnswer(BaseModel):
+    """An answer a finding rests on."""
+
+    model_config = _DATA
+    id: str
+    """Question id."""
+    question: str
+    """Question wording."""
+    answer: str
+    """The answer as people read it ("Unknown", "Not answered", choice labels ...)."""
+
+
+class RedFlag(BaseModel):
+    """A legal red flag that applies, or may apply."""
+
+    model_config = _DATA
+    id: str
+    """Red flag id, e.g. `RF-01`."""
+    title: str
+    """What the red flag is."""
+    outcome: str
+    """Outcome id the flag forces."""
+    outcome_label: str
+    """That outcome in words."""
+    status: str
+    """`triggered` (applies) or `potential` (depends on an unknown answer)."""
+    status_label: str
+    """The status in words."""
+    status_short: str
+    """The status in fewer words, for narrow table cells."""
+    explanation: str
+    """Why the flag exists (may be empty)."""
+    clears: str
+    """What would clear the flag (may be empty)."""
+    anchors: str
+    """Legal anchors, comma-separated."""
+    rights: list[str]
+    """Ids of the rights the flag concerns (empty: all)."""
+    answers: list[TracedAnswer]
+    """The answers that trigger it."""
+
+
+class Position(BaseModel):
+    """A right's cell in the risk matrix."""
+
+    model_config = _DATA
+    severity: int
+    """Severity 1-4 (the highest of scale, scope and irremediability)."""
+    likelihood: int
+    """Likelihood 1-4."""
+
+
+class Dimension(BaseModel):
+    """One rated dimension of a right before safeguards."""
+
+    model_config = _DATA
+    dimension: str
+    """Dimension id: scale, scope, irremediability or likelihood."""
+    name: str
+    """Dimension name."""
+    value: int
+    """Score 1-4."""
+    word: str
+    """The score in words (low, moderate, high, very high)."""
+    rules: list[str]
+    """Ids of the rules that set the score."""
+    answers: list[TracedAnswer]
+    """The answers those rules read."""
+    evidence_gap: bool
+    """True when the score rests on an unknown answer rated at its worst."""
+    reason: str
+    """Why the score is what it is, in one sentence."""
+
+
+class RightMitigation(BaseModel):
+    """What one safeguard does for one right."""
+
+    model_config = _DATA
+    id: str
+    """Mitigation id."""
+    state: str
+    """Its state in words (Proposed, Planned, Implemented, Verified)."""
+    dimension: str
+    """The dimension it lowers, in words."""
+    reduction: int
+    """How much it lowers that dimension now (only verified safeguards count)."""
+    counted: bool
+    """True when it lowers the rating now."""
+
+
+class Right(BaseModel):
+    """The risk to one right, before and after safeguards."""
+
+    model_config = _DATA
+    id: str
+    """Right id."""
+    number: int
+    """Position in the list, from 1."""
+    name: str
+    """Right name."""
+    summary: str
+    """One sentence: the rating before, after verified and with planned safeguards."""
+    main_reason: str
+    """The main harm behind the rating, in a few words, for the council."""
+    anchors: str
+    """Legal anchors, comma-separated."""
+    scale: int
+    """Scale score 1-4 before safeguards."""
+    scope: int
+    """Scope score 1-4 before safeguards."""
+    irremediability: int
+    """Irremediability score 1-4 before safeguards."""
+    likelihood: int
+    """Likelihood score 1-4 before safeguards."""
+    severity: int
+    """Severity 1-4 before safeguards."""
+    inherent: Level
+    """Rating before safeguards."""
+    residual: Level
+    """Rating after verified safeguards."""
+    projected: Level
+    """Rating if the planned safeguards are done and verified."""
+    changed: bool
+    """True when verified safeguards lowered the rating."""
+    residual_position: Position
+    """Matrix cell after verified safeguards."""
+    projected_position: Position
+    """Matrix cell with planned safeguards."""
+    dimensions: list[Dimension]
+    """Each dimension with its rules and answers."""
+    reasons: list[str]
+    """One sentence per dimension."""
+    harms: list[str]
+    """The harms the rules found."""
+    mitigations: list[RightMitigation]
+    """The safeguards that act on this right."""
+    evidence_gaps: list[str]
+    """Ids of unknown questions the rating depends on."""
+
+
+class Mitigation(BaseModel):
+    """A safeguard in the mitigation plan."""
+
+    model_config = _DATA
+    id: str
+    """Mitigation id."""
+    title: str
+    """What the safeguard is."""
+    state: str
+    """State id: proposed, planned, implemented or verified."""
+    state_label: str
+    """The state in words."""
+    owner: str
+    """Who is responsible, or "Not assigned"."""
+    due: str
+    """Due date as entered (may be empty)."""
+    evidence: str
+    """Evidence given that it is in place (may be empty)."""
+    evidence_needed: str
+    """Evidence the catalogue asks for."""
+    rights: str
+    """Names of the rights it protects, comma-separated."""
+    counted: bool
+    """True when it lowers ratings now (verified with evidence)."""
+    counted_label: str
+    """`counted` in words."""
+    issues: str
+    """Problems with the entry (e.g. verified without evidence), or empty."""
+    still_needed: str
+    """What is still needed before it counts (empty when counted)."""
+
+
+class EvidenceGap(BaseModel):
+    """An unknown or missing answer a finding depends on."""
+
+    model_config = _DATA
+    question_id: str
+    """Question id."""
+    question: str
+    """Question wording."""
+    section: str
+    """Title of its section."""
+    status: str
+    """"Unknown" or "Not answered"."""
+    drives: str
+    """Ids of the findings it drives, comma-separated."""
+    material: bool
+    """True when answering it could change the outcome."""
+
+
+class Obligation(BaseModel):
+    """What follows from the outcome: approval, consultation, review, publication."""
+
+    model_config = _DATA
+    level: str
+    """Level id it follows from, or `red_flag`."""
+    level_label: str
+    """That level in words."""
+    because: str
+    """Why it applies, without rule ids."""
+    approver: str
+    """Who must approve."""
+    consultation: str
+    """Consultation required."""
+    independent_review: str
+    """Independent review required."""
+    publication: str
+    """What must be published."""
+    review: str
+    """How often the assessment must be reviewed."""
+    reason: str
+    """Why it applies, for the auditor."""
+
+
+class AnswerRow(BaseModel):
+    """One question and its answer in a section."""
+
+    model_config = _DATA
+    id: str
+    """Question id."""
+    question: str
+    """Question wording."""
+    answer: str
+    """The answer as people read it."""
+    status: str
+    """answered, unknown or missing."""
+    legal_refs: str
+    """Legal references, comma-separated."""
+    elements: str
+    """Framework element ids it covers, comma-separated."""
+
+
+class Section(BaseModel):
+    """A questionnaire section shown for these answers."""
+
+    model_config = _DATA
+    id: str
+    """Section id."""
+    title: str
+    """Section title."""
+    intro: str
+    """Section introduction (may be empty)."""
+    screening: bool
+    """True for screening sections."""
+    role: str
+    """The role the instrument gives it: consultation, signoff, or empty."""
+    questions: list[AnswerRow]
+    """Its visible questions with their answers."""
+
+
+class QuestionAnswer(BaseModel):
+    """A question and its answer, for short tables."""
+
+    model_config = _DATA
+    question: str
+    """Question wording (or a row heading)."""
+    answer: str
+    """The answer as people read it."""
+
+
+class Limb(BaseModel):
+    """One limb of the legality test and the answers that evidence it."""
+
+    model_config = _DATA
+    key: str
+    """Limb id, e.g. `law`."""
+    title: str
+    """The limb as the instrument states it."""
+    status: str
+    """"Answered", "Evidence incomplete (...)" or "Not covered by the questionnaire"."""
+    answers: list[QuestionAnswer]
+    """The questions of this limb with their answers (long answers shortened)."""
+    evidence: str
+    """The same as one text, one "question: answer" per line."""
+
+
+class RightLegality(BaseModel):
+    """One right's position under the legality test."""
+
+    model_config = _DATA
+    right: str
+    """Right name."""
+    anchors: str
+    """Legal anchors, comma-separated."""
+    interference: str
+    """The harms found, or a sentence saying none."""
+    red_flags: str
+    """Red flags on this right with their status, or "None"."""
+    verdict: str
+    """What follows for this right."""
+
+
+class Legality(BaseModel):
+    """The legality and proportionality test, limb by limb, then right by right."""
+
+    model_config = _DATA
+    limbs: list[Limb]
+    """The limbs the instrument declares (`legality_limbs`)."""
+    rights: list[RightLegality]
+    """Each right's position."""
+
+
+class SignoffRow(BaseModel):
+    """A row of the sign-off table."""
+
+    model_config = _DATA
+    role: str
+    """The sign-off question (who approves, when ...)."""
+    entry: str
+    """Its answer."""
+
+
+class CrosswalkElement(BaseModel):
+    """One required or optional element of a legal framework."""
+
+    model_config = _DATA
+    id: str
+    """Element id."""
+    title: str
+    """What it requires."""
+    required: str
+    """"Required" or "Optional"."""
+    where: str
+    """Which questions answer it and their status, one per line."""
+    status: str
+    """Answered, Unknown, Not answered, Not applicable ..., or Not covered."""
+
+
+class CrosswalkFramework(BaseModel):
+    """A legal framework and how the assessment covers it."""
+
+    model_config = _DATA
+    id: str
+    """Framework id."""
+    name: str
+    """Framework name."""
+    applies: bool
+    """True when it applies in the jurisdiction."""
+    applies_label: str
+    """Applies, For reference, or Jurisdiction not known."""
+    summary: str
+    """How many required elements are answered."""
+    elements: list[CrosswalkElement]
+    """Its elements (empty when it does not apply)."""
+
+
+class MatrixCell(BaseModel):
+    """One cell of the risk matrix with the rights placed in it."""
+
+    model_config = _DATA
+    likelihood: int
+    """Likelihood 1-4 (column)."""
+    level: str
+    """Level id of the cell."""
+    label: str
+    """Level name."""
+    color: str
+    """Colour as `#rrggbb`."""
+    tint: str
+    """Lighter tint as `RRGGBB`."""
+    rights: list[str]
+    """Numbers of the rights placed here, as text."""
+    text: str
+    """What the cell shows."""
+
+
+class MatrixRow(BaseModel):
+    """One severity row of the risk matrix."""
+
+    model_config = _DATA
+    severity: int
+    """Severity 1-4 (row)."""
+    word: str
+    """The severity in words."""
+    cells: list[MatrixCell]
+    """The row's cells by likelihood 1-4."""
+
+
+class MatrixLevel(BaseModel):
+    """A level in the matrix legend."""
+
+    model_config = _DATA
+    id: str
+    """Level id."""
+    label: str
+    """Level name."""
+    color: str
+    """Colour as `#rrggbb`."""
+
+
+class Matrix(BaseModel):
+    """The risk matrix as data (the picture itself is `matrix_image`)."""
+
+    model_config = _DATA
+    present: bool
+    """False when the instrument rates no rights."""
+    rows: list[MatrixRow]
+    """Rows from severity 4 down to 1."""
+    levels: list[MatrixLevel]
+    """The legend."""
+    alt: str
+    """A text description of the matrix (the picture's alternative text)."""
+    caption: str
+    """Caption under the matrix."""
+
+
+class Completeness(BaseModel):
+    """How far the answers are."""
+
+    model_config = _DATA
+    visible: int
+    """Questions shown for these answers."""
+    answered: int
+    """Of those, answered with a value other than unknown."""
+    unknown: int
+    """Answered "unknown"."""
+    required: int
+    """Required questions shown."""
+    required_answered: int
+    """Of those, answered."""
+    missing_required: list[str]
+    """Wording of required questions still unanswered."""
+    percent: int
+    """Share of shown questions answered (unknown included), 0-100."""
+    phrase: str
+    """The counts in the words every surface uses after "Answered"."""
+
+
+class ScoreWord(BaseModel):
+    """A score and its word, for the legend."""
+
+    model_config = _DATA
+    score: int
+    """1-4."""
+    word: str
+    """low, moderate, high or very high."""
+
+
+class DimensionHelp(BaseModel):
+    """A dimension and what it measures, for the legend."""
+
+    model_config = _DATA
+    name: str
+    """Dimension name."""
+    help: str
+    """What it measures."""
+
+
+class ReportContext(BaseModel):
+    """Everything a report shows. A Word template may use exactly these variables (and `matrix_image`)."""
+
+    model_config = _DATA
+    brief: bool
+    """True for the council brief, false for the full assessment."""
+    kind: str
+    """"Council brief" or "Full assessment"."""
+    title: str
+    """Title of the proposal (or of the questionnaire when none was entered)."""
+    subtitle: str
+    """Subtitle naming the kind of report."""
+    generated: str
+    """Report date (YYYY-MM-DD), or "not stated"."""
+    meta: Meta
+    """What the answers file says about itself."""
+    questionnaire: QuestionnaireInfo
+    """The questionnaire used."""
+    reproducibility: Reproducibility
+    """What an auditor needs to reproduce the report."""
+    jurisdiction: Jurisdiction
+    """The body of law applied."""
+    outcome: Outcome
+    """The decision and why."""
+    overall_level: Level | None
+    """The highest rating after verified safeguards, or none when no right is rated."""
+    overall_level_label: str
+    """Its name, or "Not rated"."""
+    red_flags: list[RedFlag]
+    """Red flags that apply or may apply."""
+    red_flags_triggered: list[RedFlag]
+    """Only those that apply."""
+    rights: list[Right]
+    """The risk to each right."""
+    mitigations: list[Mitigation]
+    """The whole mitigation plan."""
+    conditions: list[Mitigation]
+    """Safeguards not yet counted: the conditions attached to going ahead."""
+    safeguards_verified: list[Mitigation]
+    """Safeguards verified with evidence."""
+    evidence_gaps: list[EvidenceGap]
+    """Unknown or missing answers that findings depend on."""
+    obligations: list[Obligation]
+    """What follows from the outcome."""
+    screening: list[Section]
+    """Screening sections with their answers."""
+    sections: list[Section]
+    """The other sections shown, with their answers."""
+    all_sections: list[Section]
+    """Screening and other sections together, in order."""
+    contents: list[str]
+    """Headings of the report's parts, in order."""
+    legality: Legality
+    """The legality and proportionality test."""
+    consultation: list[Section]
+    """Sections the instrument marks `role: consultation`."""
+    signoff: list[SignoffRow]
+    """Rows from sections the instrument marks `role: signoff`."""
+    crosswalk: list[CrosswalkFramework]
+    """Each legal framework and how the assessment covers it."""
+    matrix: Matrix
+    """The risk matrix as data."""
+    completeness: Completeness
+    """How far the answers are."""
+    scale_legend: list[ScoreWord]
+    """Scores 1-4 and their words."""
+    dimension_legend: list[DimensionHelp]
+    """The four dimensions and what each measures."""
+    proposal: list[QuestionAnswer]
+    """What is proposed: proposal, organisation, author and the screening answers."""
+
+
+Meta.model_rebuild()
+
+
+def context_schema() -> dict:
+    """The JSON Schema of the report context (committed as schemas/context.schema.json)."""
+    schema = ReportContext.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "pia report context (the variables a Word template may use)"
+    return schema
+
+
+def _type_name(annotation: typing.Any) -> str:
+    """A reader's name for a field type: text, number, yes/no, list of X, X or none."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is list:
+        return f"list of {_type_name(args[0])}"
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        kinds = [_type_name(a) for a in args if a is not type(None)]
+        return " or ".join(kinds) + (" or none" if type(None) in args else "")
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
+    return {str: "text", int: "number", bool: "yes/no"}.get(annotation, str(annotation))
+
+
+def _models() -> list[type[BaseModel]]:
+    """ReportContext first, then every model it reaches, in the order first met."""
+    seen: list[type[BaseModel]] = []
+
+    def visit(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.append(model)
+        for field in model.model_fields.values():
+            stack = [field.annotation]
+            while stack:
+                t = stack.pop()
+                if isinstance(t, type) and issubclass(t, BaseModel):
+                    visit(t)
+                stack.extend(typing.get_args(t))
+
+    visit(ReportContext)
+    return seen
+
+
+def templates_markdown() -> str:
+    """docs/templates.md: the variables a Word template may use, generated from these models."""
+    out = [
+        "# Variables for Word report templates",
+        "",
+        "<!-- Generated by `python -m pia.report.context_model > docs/templates.md`; a test keeps it fresh. -->",
+        "",
+        "A municipality's own Word template (`pia report --template mine.docx`) is rendered with Jinja",
+        "in a sandbox and sees exactly the variables below: plain text, numbers, yes/no values and lists",
+        "of them, nothing else. `pia lint-template mine.docx` checks a template against this list and",
+        "renders it with every example. The machine-readable form is `schemas/context.schema.json`.",
+        "",
+        "Write `{{ outcome.label }}` for a value, `{%p for r in rights %}` ... `{%p endfor %}` around",
+        "paragraphs to repeat, and `{%tr for r in rights %}` ... `{%tr endfor %}` around a table row.",
+        "The risk matrix picture is `{{ matrix_image }}`, alone in its own paragraph; pia puts the",
+        "picture there after rendering. Every text is already worded for the reader; no variable gives",
+        "access to files, Python objects or the network.",
+        "",
+    ]
+    for model in _models():
+        out += [f"## {model.__name__}", "", " ".join((model.__doc__ or "").split()), ""]
+        out += ["| variable | type | meaning |", "|---|---|---|"]
+        for name, field in model.model_fields.items():
+            desc = " ".join((field.description or "").split()).replace("|", "\\|")
+            out.append(f"| `{name}` | {_type_name(field.annotation)} | {desc} |")
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # pragma: no cover - regenerates the committed docs and schema
+    if sys.argv[1:] == ["--schema"]:
+        print(json.dumps(context_schema(), indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        print(templates_markdown(), end="")

@@ -1,0 +1,145 @@
+"""Every user-facing label pia prints, in one place, each under a stable key.
+
+The CLI, the app and every report read their words from here, so a council
+member reading the brief and an auditor reading the app see the same decision
+in the same words. Keys are dotted and stable (``outcome.prohibited.label``) so
+a language pack can later replace the English catalogue without touching code.
+
+Level names (Low ... Very high) are not here: they belong to the instrument's
+risk matrix, which may rename them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+OUTCOMES: tuple[str, ...] = (
+    "prohibited", "do_not_proceed", "incomplete", "revise", "proceed_with_conditions", "proceed",
+)
+DIMENSIONS: tuple[str, ...] = ("scale", "scope", "irremediability", "likelihood")
+
+EN: Mapping[str, str] = {
+    # The decision, as a label (app, CLI, every report) ...
+    "outcome.prohibited.label": "Legally prohibited",
+    "outcome.do_not_proceed.label": "Do not proceed",
+    "outcome.incomplete.label": "Incomplete: evidence needed before a decision",
+    "outcome.revise.label": "Revise: proceed only after remediation",
+    "outcome.proceed_with_conditions.label": "Proceed with conditions",
+    "outcome.proceed.label": "Proceed (monitor)",
+    # ... as one sentence (reports) ...
+    "outcome.prohibited.sentence": "The proposed use is prohibited by law and cannot go ahead in any form.",
+    "outcome.do_not_proceed.sentence": "The proposal should not go ahead as it stands: a legal red flag applies "
+    "that no safeguard can lift.",
+    # do_not_proceed reached by the risk level, with no red flag behind it.
+    "outcome.do_not_proceed.risk_sentence": "The proposal should not go ahead as it stands: the remaining risk to "
+    "rights is very high even with the safeguards in place.",
+    "outcome.incomplete.sentence": "No conclusion can be drawn yet: information that decides the outcome is missing.",
+    "outcome.revise.sentence": "The proposal should be revised: the remaining risk to rights is too high "
+    "with the safeguards now in place.",
+    "outcome.proceed_with_conditions.sentence": "The proposal can go ahead only with the conditions listed, "
+    "each with an owner and a date.",
+    "outcome.proceed.sentence": "The proposal can go ahead; the remaining risk to rights is low.",
+    # ... and as the decision the council is asked to take (reports).
+    "outcome.prohibited.decision": "The council is asked to note that the proposal cannot lawfully proceed and "
+    "to stop it.",
+    "outcome.do_not_proceed.decision": "The council is asked to reject the proposal in its current form.",
+    "outcome.incomplete.decision": "The council is asked to defer its decision until the missing information "
+    "listed in this report has been provided and the assessment repeated.",
+    "outcome.revise.decision": "The council is asked to send the proposal back for revision, so that the risks "
+    "listed are reduced before it is decided.",
+    "outcome.proceed_with_conditions.decision": "The council is asked to approve the proposal subject to the "
+    "conditions below, and to require a report back on each of them by its due date.",
+    "outcome.proceed.decision": "The council is asked to approve the proposal and the review date below.",
+    # How a triggered red flag acts on the proposal, by the outcome it forces (plain language).
+    "flag_effect.prohibited": "makes the use prohibited by law",
+    "flag_effect.do_not_proceed": "stops the proposal as it stands",
+    "flag_effect.incomplete": "means a step the law requires before any decision has not been taken",
+    "flag_effect.revise": "requires the proposal to be revised",
+    "flag_effect.proceed_with_conditions": "attaches conditions to the proposal",
+    "flag_effect.proceed": "does not change the outcome",
+    # Red-flag status.
+    "status.triggered": "Applies",
+    "status.potential": "May apply (depends on an unknown answer)",
+    "status.triggered.short": "Applies",
+    "status.potential.short": "May apply: an answer is unknown",
+    # Mitigation state.
+    "state.proposed": "Proposed",
+    "state.planned": "Planned",
+    "state.implemented": "Implemented",
+    "state.verified": "Verified",
+    # Rating dimensions and their meaning.
+    "dimension.scale": "Scale",
+    "dimension.scope": "Scope",
+    "dimension.irremediability": "Irremediability",
+    "dimension.likelihood": "Likelihood",
+    "dimension.severity": "Severity",
+    "dimension.scale.help": "how grave the harm is for the person affected",
+    "dimension.scope.help": "how many people are affected",
+    "dimension.irremediability.help": "how hard the harm is to undo",
+    "dimension.likelihood.help": "how likely the harm is",
+    # Scores 1-4 of a dimension.
+    "score.1": "low",
+    "score.2": "moderate",
+    "score.3": "high",
+    "score.4": "very high",
+    # Answers.
+    "answer.unknown": "Unknown",
+    "answer.missing": "Not answered",
+    "level.none": "Not rated",
+}
+
+
+def label(key: str) -> str:
+    """The words for a key; an unknown key is a programming error, so it raises."""
+    return EN[key]
+
+
+def outcome_label(outcome: str) -> str:
+    return EN.get(f"outcome.{outcome}.label", outcome.replace("_", " "))
+
+
+def outcome_sentence(outcome: str, *, by_red_flag: bool) -> str:
+    """'Do not proceed' names its real cause: a red flag, or the risk level alone."""
+    if outcome == "do_not_proceed" and not by_red_flag:
+        return EN["outcome.do_not_proceed.risk_sentence"]
+    return EN.get(f"outcome.{outcome}.sentence", "")
+
+
+def decision_requested(outcome: str) -> str:
+    return EN.get(f"outcome.{outcome}.decision", "")
+
+
+def flag_effect(outcome: str) -> str:
+    return EN.get(f"flag_effect.{outcome}", f"leads to '{outcome_label(outcome)}'")
+
+
+def status_label(status: str, *, short: bool = False) -> str:
+    return EN.get(f"status.{status}" + (".short" if short else ""), status)
+
+
+def state_label(state: str) -> str:
+    return EN.get(f"state.{state}", state)
+
+
+def dimension_label(dimension: str) -> str:
+    return EN.get(f"dimension.{dimension}", dimension)
+
+
+def dimension_help(dimension: str) -> str:
+    return EN.get(f"dimension.{dimension}.help", "")
+
+
+def score_word(score: int | None) -> str:
+    return EN.get(f"score.{score}", "")
+
+
+SCORES: tuple[int, ...] = (1, 2, 3, 4)
+
+
+def answered_phrase(answered: int, visible: int, unknown: int) -> str:
+    """How far the answers are, in the words every surface uses after "Answered".
+
+    `answered` excludes "unknown" answers, which are counted apart; the Word
+    templates spell the same phrase out with the same three numbers.
+    """
+    return f"{answered} of {visible} questions shown ({unknown} unknown)"
