@@ -1,9 +1,11 @@
 """Word output: the report context rendered into a docxtpl template, safely.
 
 The template is untrusted when a municipality supplies its own, so rendering
-always goes through an immutable sandbox with StrictUndefined (a typo is an
-error, not a blank) and autoescaping (user text with & < > cannot break the
-XML). Core properties are set after rendering, because docxtpl would render
+always goes through a sandbox that sees plain data only (sandbox.py), with
+StrictUndefined (a typo is an error, not a blank) and autoescaping (user text
+with & < > cannot break the XML). The matrix picture is put in after
+rendering, where `{{ matrix_image }}` left its placeholder; the template and
+the rendered report are refused if they hold remote content (ooxml_safety.py). Core properties are set after rendering, because docxtpl would render
 them through the autoescaping environment and python-docx would escape again.
 """
 

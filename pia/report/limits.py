@@ -74,6 +74,6 @@ def limited(fn: Callable[..., Any], *args: Any, timeout: float = DEFAULT_TIMEOUT
         proc.join(5)
         parent.close()
         shutil.rmtree(work, ignore_errors=True)
-    if kind == "problems":
-        raise PiaError(value)
+    if kind == "problems":  # a problem the child could not place is placed on `what`
+        raise PiaError([p if p.file else Problem(what, p.line, p.col, p.path, p.message) for p in value])
     return value
