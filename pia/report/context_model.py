@@ -708,9 +708,10 @@ def templates_markdown() -> str:
         "",
         "Write `{{ outcome.label }}` for a value, `{%p for r in rights %}` ... `{%p endfor %}` around",
         "paragraphs to repeat, and `{%tr for r in rights %}` ... `{%tr endfor %}` around a table row.",
-        "The risk matrix picture is `{{ matrix_image }}`, alone in its own paragraph; pia puts the",
-        "picture there after rendering. Every text is already worded for the reader; no variable gives",
-        "access to files, Python objects or the network.",
+        "The risk matrix picture is `{{ matrix_image }}`, in the body, a header or a footer: during",
+        "rendering it is only a placeholder text, and pia puts the picture in its place afterwards",
+        "(`matrix_image.anything` is refused). Every text is already worded for the reader; no variable",
+        "gives access to files, Python objects or the network.",
         "",
     ]
     for model in _models():

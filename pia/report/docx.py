@@ -1,9 +1,11 @@
 """Word output: the report context rendered into a docxtpl template, safely.
 
 The template is untrusted when a municipality supplies its own, so rendering
-always goes through an immutable sandbox with StrictUndefined (a typo is an
-error, not a blank) and autoescaping (user text with & < > cannot break the
-XML). Core properties are set after rendering, because docxtpl would render
+always goes through a sandbox that sees plain data only (sandbox.py), with
+StrictUndefined (a typo is an error, not a blank) and autoescaping (user text
+with & < > cannot break the XML). The matrix picture is put in after
+rendering, where `{{ matrix_image }}` left its placeholder; the template and
+the rendered report are refused if they hold remote content (ooxml_safety.py). Core properties are set after rendering, because docxtpl would render
 them through the autoescaping environment and python-docx would escape again.
 """
 
@@ -11,29 +13,24 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import secrets
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SecurityError
 
 from ..errors import PiaError, Problem
 from .embed import embed
+from .ooxml_safety import check_docx
+from .sandbox import check_plain, make_env
+
+__all__ = ["make_env", "render_docx", "render_into", "read_template", "template_error", "default_template"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 MATRIX_WIDTH_MM = 150
 BRIEF_MATRIX_WIDTH_MM = 74
-
-
-def make_env() -> ImmutableSandboxedEnvironment:
-    """The only Jinja environment reports are rendered with."""
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
-    keep = {"range", "namespace", "dict"}
-    for name in list(env.globals):
-        if name not in keep:
-            del env.globals[name]
-    return env
 
 
 def default_template(brief: bool) -> Path:
@@ -99,23 +96,25 @@ def render_docx(
 
 
 def _render_docx(ctx: dict[str, Any], template: tuple[bytes, str] | None, answers_yaml: str | None) -> bytes:
-    from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
+    from docxtpl import DocxTemplate
 
     from .matrix import draw_compact_png, draw_png
 
     data, name = template if template is not None else read_template(None, bool(ctx.get("brief")))
+    check_docx(data, name, "template")
     try:
         tpl = DocxTemplate(io.BytesIO(data))
         tpl.init_docx()
     except Exception as exc:  # python-docx raises several types for a damaged package
         raise PiaError(Problem(name, 0, 0, "", f"not a readable Word template: {exc}")) from exc
-    context = dict(ctx)
+    if template is not None:
+        from .lint import refuse_unsafe
+
+        refuse_unsafe(tpl, name)
     png = (draw_compact_png if ctx.get("brief") else draw_png)(ctx["matrix"], ctx["rights"])
     width = MATRIX_WIDTH_MM if not ctx.get("brief") else BRIEF_MATRIX_WIDTH_MM
-    context["matrix_image"] = InlineImage(tpl, io.BytesIO(png), width=Mm(width))
     try:
-        tpl.render(context, jinja_env=make_env(), autoescape=True)
+        render_into(tpl, ctx, png, width)
     except (TemplateError, SecurityError, OverflowError, RecursionError) as exc:
         raise template_error(exc, name) from exc
     doc = tpl.docx
@@ -125,15 +124,75 @@ def _render_docx(ctx: dict[str, Any], template: tuple[bytes, str] | None, answer
         embed(doc, answers_yaml)
     buf = io.BytesIO()
     doc.save(buf)
-    return buf.getvalue()
+    out = buf.getvalue()
+    check_docx(out, name, "report rendered from the template")
+    return out
+
+
+def render_into(tpl: Any, ctx: dict[str, Any], png: bytes, width_mm: float) -> None:
+    """Render plain report data into a DocxTemplate, then put the matrix picture in.
+
+    The template only ever sees `matrix_image` as a random placeholder string;
+    the picture replaces that string after Jinja has finished, so no object
+    with methods (docxtpl's InlineImage reaches the whole DocxTemplate) is
+    ever in the template's reach. Jinja errors propagate for the caller to place.
+    """
+    check_plain(ctx)
+    token = f"PIAMATRIXIMAGE{secrets.token_hex(12)}"
+    context = dict(ctx, matrix_image=token)
+    check_plain(context)
+    tpl.render(context, jinja_env=make_env(), autoescape=True)
+    _insert_pictures(tpl.docx, token, png, width_mm)
+
+
+def _story_parts(doc: Any) -> list[Any]:
+    """The main document part and its headers and footers (each has its own relationships)."""
+    return [doc.part] + [rel.target_part for rel in doc.part.rels.values()
+                         if not rel.is_external and rel.reltype.endswith(("/header", "/footer"))]
+
+
+def _insert_pictures(doc: Any, token: str, png: bytes, width_mm: float) -> None:
+    """Each placeholder left by `{{ matrix_image }}` becomes the picture, inline, in the same run."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+    from docx.oxml.shape import CT_Inline
+    from docx.shared import Mm
+
+    parts = _story_parts(doc)
+    hits = [(part, t) for part in parts for t in part.element.iter(qn("w:t")) if t.text and token in t.text]
+    if not hits:
+        return
+    image_part = doc.part.package.get_or_add_image_part(io.BytesIO(png))
+    cx, cy = image_part.image.scaled_dimensions(Mm(width_mm), None)
+    ids = [int(i) for part in parts for pr in part.element.iter(qn("wp:docPr"))
+           if (i := pr.get("id", "")).isdigit()]
+    next_id = max(ids, default=0) + 1
+    for part, t in hits:
+        rid = part.relate_to(image_part, RT.IMAGE)
+        before, *rest = t.text.split(token)
+        t.text = before
+        t.set(qn("xml:space"), "preserve")
+        anchor = t
+        for after in rest:
+            drawing = t.makeelement(qn("w:drawing"), {})
+            drawing.append(CT_Inline.new_pic_inline(next_id, rid, image_part.filename, cx, cy))
+            next_id += 1
+            anchor.addnext(drawing)
+            anchor = drawing
+            if after:
+                tail = t.makeelement(qn("w:t"), {qn("xml:space"): "preserve"})
+                tail.text = after
+                anchor.addnext(tail)
+                anchor = tail
+        if not before:
+            t.getparent().remove(t)
 
 
 def _alt_text(doc: Any, alt: str) -> None:
     """Every picture gets alternative text; the matrix picture gets the matrix's words."""
     from docx.oxml.ns import qn
 
-    for part in [doc.part] + [rel.target_part for rel in doc.part.rels.values()
-                              if not rel.is_external and rel.reltype.endswith(("/header", "/footer"))]:
+    for part in _story_parts(doc):
         for pr in part.element.iter(qn("wp:docPr")):
             if not pr.get("descr"):
                 pr.set("descr", alt)

@@ -4,13 +4,17 @@ The Jinja sandbox stops a template from reaching Python internals, but not from
 looping for ever (`{% for i in range(99999) %}{% for j in range(99999) %}`) or
 building huge strings. A municipality's own template therefore renders in a
 child process that is killed when it overruns; the shipped templates, which we
-wrote, render in-process.
+wrote, render in-process. The child works in a fresh empty folder, so even a
+path a template somehow got written to could not land next to the user's files
+(relative paths such as `.venv/lib/.../x.pth` resolve inside that folder).
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import shutil
+import tempfile
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -21,7 +25,7 @@ DEFAULT_TIMEOUT = 60.0
 MEMORY_LIMIT = 2 * 1024**3
 
 
-def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+def _child(conn: Any, work: str, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     try:
         import resource
 
@@ -29,6 +33,7 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dic
     except (ImportError, ValueError, OSError):  # pragma: no cover - not on every platform
         pass
     try:
+        os.chdir(work)
         conn.send(("ok", fn(*args, **kwargs)))
     except PiaError as exc:
         conn.send(("problems", exc.problems))
@@ -51,7 +56,8 @@ def limited(fn: Callable[..., Any], *args: Any, timeout: float = DEFAULT_TIMEOUT
     if method == "forkserver":
         ctx.set_forkserver_preload(["pia.report.docx", "pia.report.lint", "docxtpl"])
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, args, kwargs), daemon=True)
+    work = tempfile.mkdtemp(prefix="pia-render-")
+    proc = ctx.Process(target=_child, args=(child, work, fn, args, kwargs), daemon=True)
     proc.start()
     child.close()
     try:
@@ -61,11 +67,13 @@ def limited(fn: Callable[..., Any], *args: Any, timeout: float = DEFAULT_TIMEOUT
             kind, value = parent.recv()
         except EOFError as exc:
             raise PiaError(f"{what} could not be rendered (the renderer stopped: out of memory?)") from exc
+        proc.join(5)
     finally:
         if proc.is_alive():
             proc.kill()
         proc.join(5)
         parent.close()
-    if kind == "problems":
-        raise PiaError(value)
+        shutil.rmtree(work, ignore_errors=True)
+    if kind == "problems":  # a problem the child could not place is placed on `what`
+        raise PiaError([p if p.file else Problem(what, p.line, p.col, p.path, p.message) for p in value])
     return value

@@ -1,12 +1,16 @@
 """`pia lint-template FILE`: check a municipality's Word template before it is used.
 
-Three passes, each problem with its place in the document (part and paragraph,
-and the paragraph's text so the author can find it in Word):
-1. Jinja syntax, per part (body, headers, footers);
-2. static checks: variables the report does not provide, and any reach for
-   Python internals (attributes starting with an underscore);
-3. a real render against every example answers file, in the same sandbox as
-   `pia report`, which catches misspelt fields (`r.nmae`) and runtime errors.
+Each problem comes with its place in the document (part and paragraph, and the
+paragraph's text so the author can find it in Word):
+1. remote or active content (linked pictures, INCLUDEPICTURE/DDE fields, an
+   attached template, OLE, ...; see ooxml_safety.py) refuses the template;
+2. Jinja syntax, per part (body, headers, footers);
+3. static checks: a reach for Python internals or into the picture placeholder
+   refuses the template; variables the report does not provide are findings;
+4. a real render against every example answers file, in the same sandbox as
+   `pia report`, which catches misspelt fields (`r.nmae`) and runtime errors;
+   the rendered document is checked for remote content again.
+A refusal is a PiaError (the template is unsafe, exit 2); findings are returned.
 """
 
 from __future__ import annotations
@@ -17,15 +21,17 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateError, TemplateSyntaxError, nodes
+from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2 import meta as jinja_meta
 from jinja2.sandbox import SecurityError
 
 from ..errors import PiaError, Problem
 from .context_model import ReportContext
-from .docx import make_env, read_template, template_error
+from .docx import read_template, render_into, template_error
+from .ooxml_safety import check_docx
+from .sandbox import PICTURE_NAMES, make_env, unsafe_access
 
-EXTRA_NAMES = {"matrix_image"}
+EXTRA_NAMES = set(PICTURE_NAMES)
 _TAG_TEXT = re.compile(r"<[^>]+>")
 
 
@@ -46,7 +52,9 @@ def _where(lines: list[str], lineno: int | None) -> tuple[str, str]:
     if not lineno:
         return "", ""
     text = _TAG_TEXT.sub("", lines[lineno - 1]) if 0 < lineno <= len(lines) else ""
-    return f"paragraph {max(lineno - 1, 1)}", " ".join(text.split())[:120]
+    # Count paragraph starts, not lines: text with a line break inside a paragraph adds lines.
+    number = sum(1 for line in lines[:lineno] if line.startswith(("<w:p ", "<w:p>")))
+    return f"paragraph {max(number, 1)}", " ".join(text.split())[:120]
 
 
 def _problem(name: str, part: str, lines: list[str], lineno: int | None, message: str) -> Problem:
@@ -62,22 +70,32 @@ def _lines_with(lines: list[str], word: str) -> list[int]:
     return [i for i, line in enumerate(lines, 1) if ("{" in line and pat.search(_TAG_TEXT.sub("", line)))]
 
 
-def _internals(ast: nodes.Template) -> list[tuple[int, str]]:
-    found = []
-    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
-        attr = node.attr if isinstance(node, nodes.Getattr) else (
-            node.arg.value if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str) else None)
-        if attr and attr.startswith("_"):
-            found.append((node.lineno, attr))
-    return found
+def refuse_unsafe(tpl: Any, name: str) -> None:
+    """PiaError for each reach for internals or into the picture placeholder, found without rendering."""
+    env = make_env()
+    problems: list[Problem] = []
+    for part, xml in _parts(tpl):
+        lines = xml.split("\n")
+        try:
+            ast = env.parse(xml)
+        except TemplateSyntaxError:
+            continue  # reported by static_problems; the render refuses it too
+        seen: set[int] = set()
+        for lineno, what in sorted(unsafe_access(ast)):
+            if lineno not in seen:  # one line per paragraph, the outermost reach first
+                seen.add(lineno)
+                problems.append(_problem(name, part, lines, lineno, what))
+    if problems:
+        raise PiaError(problems)
 
 
 def static_problems(template: bytes, name: str, known: set[str]) -> list[Problem]:
-    """Syntax errors, unknown variables and reaches for internals, without rendering."""
+    """Syntax errors and unknown variables, without rendering (unsafe access is refused first)."""
     from docxtpl import DocxTemplate
 
     tpl = DocxTemplate(io.BytesIO(template))
     tpl.init_docx()
+    refuse_unsafe(tpl, name)
     env = make_env()
     problems: list[Problem] = []
     for part, xml in _parts(tpl):
@@ -87,11 +105,6 @@ def static_problems(template: bytes, name: str, known: set[str]) -> list[Problem
         except TemplateSyntaxError as exc:
             problems.append(_problem(name, part, lines, exc.lineno, f"template syntax error: {exc.message}"))
             continue
-        for lineno, attr in _internals(ast):
-            problems.append(_problem(
-                name, part, lines, lineno,
-                f"reaches for Python internals ({attr!r}); templates may only use the report data",
-            ))
         unknown = sorted(jinja_meta.find_undeclared_variables(ast) - known - set(env.globals))
         for var in unknown:
             at = _lines_with(lines, var)
@@ -101,31 +114,34 @@ def static_problems(template: bytes, name: str, known: set[str]) -> list[Problem
 
 
 def render_problems(template: bytes, name: str, ctx: dict[str, Any], label: str) -> list[Problem]:
-    """Render once in the sandbox; a failure is reported with its paragraph."""
-    from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
+    """Render once in the sandbox; a failure is reported with its paragraph, a sandbox refusal raised."""
+    from docxtpl import DocxTemplate
 
     from .matrix import draw_png
 
     tpl = DocxTemplate(io.BytesIO(template))
     tpl.init_docx()
-    context = dict(ctx)
-    context["matrix_image"] = InlineImage(tpl, io.BytesIO(draw_png(ctx["matrix"], ctx["rights"])), width=Mm(100))
     try:
-        tpl.render(context, jinja_env=make_env(), autoescape=True)
+        render_into(tpl, ctx, draw_png(ctx["matrix"], ctx["rights"]), 100)
     except (TemplateError, SecurityError, OverflowError, RecursionError) as exc:
         part_obj = getattr(tpl, "current_rendering_part", None)
         part = str(part_obj.partname).lstrip("/") if part_obj is not None else "word/document.xml"
         lineno = getattr(exc, "lineno", None) or _template_line(exc)
         lines = dict(_parts_of(template)).get(part, "").split("\n")
         msg = template_error(exc, name).problems[0].message
-        return [_problem(name, part, lines, lineno, f"{msg} [rendering with {label}]")]
+        problem = _problem(name, part, lines, lineno, f"{msg} [rendering with {label}]")
+        if isinstance(exc, SecurityError):
+            raise PiaError(problem) from exc
+        return [problem]
     try:
         from lxml import etree
 
         etree.fromstring(tpl.xml_to_string(tpl.docx._element).encode("utf-8"))
     except Exception as exc:  # noqa: BLE001 - any XML failure is the finding
         return [Problem(name, 0, 0, "word/document.xml", f"rendered XML is not well formed: {exc} [{label}]")]
+    buf = io.BytesIO()
+    tpl.docx.save(buf)
+    check_docx(buf.getvalue(), name, f"report rendered from the template [{label}]")
     return []
 
 
@@ -169,8 +185,11 @@ def lint_template(
 
 def _lint(data: bytes, name: str, contexts: list[tuple[str, dict[str, Any]]]) -> list[Problem]:
     known = set(ReportContext.model_fields) | EXTRA_NAMES   # the documented variables (docs/templates.md)
+    check_docx(data, name, "template")
     try:
         problems = static_problems(data, name, known)
+    except PiaError:
+        raise
     except Exception as exc:  # python-docx raises several types for a damaged package
         return [Problem(name, 0, 0, "", f"not a readable Word template: {exc}")]
     if problems:

@@ -146,3 +146,41 @@ def test_suggested_filename() -> None:
     a = AnswerSet("q", "1.0.0", {"title": "Drones & <patrols> / phase 1"}, {})
     assert suggested_filename(a, "pdf", brief=True) == "drones-patrols-phase-1-council-brief.pdf"
     assert suggested_filename(AnswerSet("q", "1.0.0"), "docx") == "q-full-assessment.docx"
+
+
+def test_matrix_picture_replaces_its_placeholder_at_the_same_size(example: Example) -> None:
+    """F1: the picture goes in after rendering; its size is unchanged (150 mm full, 74 mm brief)."""
+    from docx.shared import Mm
+
+    from pia.report.docx import BRIEF_MATRIX_WIDTH_MM, MATRIX_WIDTH_MM
+
+    for brief, width in ((False, MATRIX_WIDTH_MM), (True, BRIEF_MATRIX_WIDTH_MM)):
+        data = rendered(example, "docx", brief)
+        assert b"PIAMATRIXIMAGE" not in b"".join(parts(data).values())
+        doc = Document(io.BytesIO(data))
+        extents = list(doc.element.body.iter(qn("wp:extent")))
+        assert len(extents) == 1 and int(extents[0].get("cx")) == Mm(width)
+        assert len(doc.inline_shapes) == 1 and doc.inline_shapes[0].width == Mm(width)
+
+
+def test_matrix_picture_in_custom_template_text_and_header(tmp_path) -> None:
+    """{{ matrix_image }} works mid-sentence and in a header; the text around it stays; ids are unique."""
+    from pia.report import render
+
+    from .reportkit import HERE, load_example
+
+    ex = load_example(sorted((HERE / "answers").glob("*.yaml"))[0])
+    d = Document()
+    d.add_paragraph("Before {{ matrix_image }} after {{ matrix_image }}.")
+    d.sections[0].header.paragraphs[0].text = "Head {{ matrix_image }}"
+    path = tmp_path / "t.docx"
+    d.save(path)
+    doc = Document(io.BytesIO(render(ex.q, ex.answers, "docx", template=path, generated="2026-11-26")))
+    para = doc.paragraphs[0]
+    assert para.text == "Before  after ." and len(para._p.findall(".//" + qn("w:drawing"))) == 2
+    header = doc.sections[0].header
+    assert header.paragraphs[0].text == "Head " and len(list(header._element.iter(qn("w:drawing")))) == 1
+    ids = [pr.get("id") for el in (doc.element.body, header._element) for pr in el.iter(qn("wp:docPr"))]
+    assert len(ids) == 3 == len(set(ids))
+    descr = [pr.get("descr") for el in (doc.element.body, header._element) for pr in el.iter(qn("wp:docPr"))]
+    assert all(d.startswith("Risk matrix:") for d in descr)

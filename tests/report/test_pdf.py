@@ -15,6 +15,7 @@ from pia.errors import PiaError
 from pia.report.pdf import docx_to_pdf
 from pia.wording import outcome_label
 
+from .ooxmlkit import IMAGE_RT, canary, docx_with, external_rel, linked_picture_xml
 from .reportkit import (
     GENERATED,
     ROOT,
@@ -112,7 +113,7 @@ def test_hanging_libreoffice_is_stopped(tmp_path: Path, monkeypatch: pytest.Monk
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PIA_SOFFICE", str(fake))
     with pytest.raises(PiaError, match="did not finish"):
-        docx_to_pdf(b"PK", timeout=1)
+        docx_to_pdf(docx_with("x"), timeout=1)
 
 
 def test_failing_conversion_is_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -121,7 +122,7 @@ def test_failing_conversion_is_a_clear_message(tmp_path: Path, monkeypatch: pyte
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PIA_SOFFICE", str(fake))
     with pytest.raises(PiaError, match="could not convert the report to PDF: Error: source file could not be loaded"):
-        docx_to_pdf(b"PK")
+        docx_to_pdf(docx_with("x"))
 
 
 @pytest.mark.slow
@@ -135,3 +136,72 @@ def test_parallel_conversions_use_separate_profiles(hostile: Example) -> None:
         pdfs = list(pool.map(lambda _: docx_to_pdf(docx, timeout=120), range(2)))
     assert all(p.startswith(b"%PDF-") for p in pdfs)
     assert os.path.exists(tempfile.gettempdir())
+
+
+# --- F10: LibreOffice fetches nothing and pulls in no local file ----------------------------------------------
+
+
+def _linked(target: str) -> bytes:
+    return docx_with("Linked picture below", body=linked_picture_xml("rIdL"), rels=external_rel("rIdL", target))
+
+
+def _pdf_images(pdf: bytes, tmp_path: Path) -> int:
+    src = tmp_path / "out.pdf"
+    src.write_bytes(pdf)
+    out = subprocess.run(["pdfimages", "-list", str(src)], capture_output=True, text=True, check=True, timeout=120)
+    return len(out.stdout.strip().splitlines()) - 2
+
+
+def test_pdf_layer_refuses_linked_pictures_before_conversion(tmp_path: Path) -> None:
+    """F10 (a08b): a docx linking a picture over HTTP or file:// is refused; LibreOffice never sees it."""
+    soffice_or_skip()
+    local = tmp_path / "local.png"
+    from .ooxmlkit import PNG
+
+    local.write_bytes(PNG)
+    with canary() as (base, hits):
+        for target in (f"{base}/drawing-link.png", local.as_uri()):
+            with pytest.raises(PiaError, match="report.docx: word/.*(external image relationship|linked)"):
+                docx_to_pdf(_linked(target), timeout=120)
+        assert hits == []
+
+
+@pytest.mark.slow
+def test_libreoffice_runs_without_network(tmp_path: Path) -> None:
+    """F10 second layer: even a linked picture that got past the check is not fetched by soffice."""
+    exe = soffice_or_skip()
+    from pia.report.pdf import _convert, network_isolation
+
+    assert network_isolation(), "unshare --net --map-root-user works on this machine (root and normal users)"
+    with canary() as (base, hits):
+        probe = subprocess.run([*network_isolation(), "python3", "-c",
+                                f"import urllib.request; urllib.request.urlopen('{base}/probe', timeout=5)"],
+                               capture_output=True, text=True, timeout=60)
+        assert probe.returncode != 0 and hits == [], probe.stderr
+        pdf = _convert(exe, _linked(f"{base}/drawing-link.png"), 120)
+        assert pdf.startswith(b"%PDF-")
+        assert hits == [], "LibreOffice reached the canary server"
+    assert _pdf_images(pdf, tmp_path) == 0
+
+
+@pytest.mark.slow
+def test_cli_pdf_with_linked_picture_template_fetches_nothing(tmp_path: Path) -> None:
+    """F10 (a08b through the CLI): `pia report -o x.pdf --template linked.docx` is refused, nothing fetched."""
+    soffice_or_skip()
+    from click.testing import CliRunner
+
+    from pia.cli import main
+
+    from .reportkit import HERE, MINI
+
+    out = tmp_path / "x.pdf"
+    with canary() as (base, hits):
+        template = tmp_path / "linked.docx"
+        template.write_bytes(docx_with("{{ title }}", body=linked_picture_xml("rIdL"),
+                                       rels=external_rel("rIdL", f"{base}/drawing-link.png", IMAGE_RT)))
+        res = CliRunner().invoke(main, ["report", str(sorted((HERE / "answers").glob("*.yaml"))[0]), "-q",
+                                        str(MINI), "-o", str(out), "--template", str(template)])
+        assert hits == []
+    assert res.exit_code == 2, res.output
+    assert "linked (not embedded) picture" in res.output and "word/document.xml" in res.output
+    assert not out.exists()
