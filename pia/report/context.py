@@ -16,6 +16,7 @@ from typing import Any
 
 from ..answers import AnswerSet, completeness, effective_answers
 from ..conditions import UNKNOWN
+from ..fingerprint import questionnaire_digest
 from ..model import Group, Questionnaire
 from ..rules_model import DIMENSIONS
 from ..text import text
@@ -303,9 +304,15 @@ def build_context(
             "questionnaire_version": str(a.get("questionnaire_version", q.version)),
             "engine_version": str(a.get("engine_version", "")),
             "answers_sha256": str(a.get("answers_sha256") or answers.sha256(q)),
+            "questionnaire_sha256": str(a.get("questionnaire_sha256") or questionnaire_digest(q)),
+            "questionnaire_files": [
+                {"name": name, "sha256": sha}
+                for name, sha in (a.get("questionnaire_files") or q.source_sha256).items()
+            ],
             "generated": _date_text(generated) or "not stated",
-            "how": "Run `pia report` on the same answers file with the same questionnaire and engine "
-            "versions; the SHA-256 fingerprint identifies the exact answers used.",
+            "how": "Run `pia report` on the same answers file with the same questionnaire files and engine "
+            "version; the SHA-256 fingerprints identify the exact answers and questionnaire files used "
+            "(the questionnaire digest is the SHA-256 of `sha256sum` over its files, sorted by name).",
         },
         "jurisdiction": {
             "id": jurisdiction or "",

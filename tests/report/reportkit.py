@@ -32,7 +32,7 @@ def questionnaire_path_for(path: Path) -> Path:
     from pia.loader import find_questionnaire
 
     answers, _ = load(path)
-    found = find_questionnaire(answers.questionnaire, extra=[path.parent, path.parent.parent])
+    found = find_questionnaire(answers.questionnaire)
     assert found is not None, f"no questionnaire for {path}"
     return found
 
