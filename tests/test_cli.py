@@ -240,3 +240,26 @@ def test_list_survives_a_broken_pia_path(tmp_path):
     assert "pipe.yaml: skipped: not a regular file" in r.stderr
     assert f"{tmp_path / 'missing'}: on PIA_PATH but not a folder" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_validate_parses_an_answers_file_once(fixtures, monkeypatch):
+    from click.testing import CliRunner
+
+    import pia.intake
+    import pia.loader
+    import pia.yamlio
+    from pia.cli import main
+
+    parsed: list[str] = []
+    real = pia.yamlio.load_text
+
+    def counting(text, source="<text>", *args, **kwargs):  # noqa: ANN001, ANN202
+        parsed.append(source)
+        return real(text, source, *args, **kwargs)
+
+    for module in (pia.yamlio, pia.intake, pia.loader):
+        monkeypatch.setattr(module, "load_text", counting)
+    answers = fixtures / "mini" / "answers_complete.yaml"
+    r = CliRunner().invoke(main, ["validate", str(answers), "-q", str(fixtures / "mini" / "mini.yaml")])
+    assert r.exit_code == 0, r.output
+    assert parsed.count(str(answers)) == 1
