@@ -119,7 +119,7 @@ def validate(paths: tuple[Path, ...], questionnaire_path: Path | None, strict: b
 
 def _validate_one(path: Path, questionnaire_path: Path | None, strict: bool) -> None:
     """Read the file once, parse it once, then check it as what it is."""
-    from .intake import MAX_ASSESSMENT_BYTES, is_docx, open_parsed, parse_source
+    from .intake import MAX_ASSESSMENT_BYTES, is_docx, open_parsed, parse_source, too_big
     from .loader import load_questionnaire
     from .safefile import read_regular
     from .yamlio import MAX_YAML_BYTES, load_text
@@ -137,8 +137,7 @@ def _validate_one(path: Path, questionnaire_path: Path | None, strict: bool) -> 
     doc = load_text(data, name, MAX_YAML_BYTES, collect=True)
     if isinstance(doc.data, dict) and ("answers" in doc.data or "questionnaire" in doc.data):
         if len(data) > MAX_ASSESSMENT_BYTES:
-            raise PiaError(Problem(name, 0, 0, "", f"file is {len(data):,} bytes; the limit for answers files "
-                                                   f"is {MAX_ASSESSMENT_BYTES:,}"))
+            raise too_big(name, len(data))
         opened = open_parsed(doc, name, questionnaire=questionnaire_path)
         q = opened.questionnaire
         click.echo(f"{path}: ok (answers for {q.id} {q.version}, {len(opened.answers.answers)} answers)")

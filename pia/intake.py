@@ -73,10 +73,18 @@ def _refuse(name: str, message: str) -> PiaError:
     return PiaError(Problem(name, 0, 0, "", message))
 
 
+def too_big(name: str, size: int) -> PiaError:
+    return _refuse(name, f"file is {size:,} bytes; the limit is {MAX_ASSESSMENT_BYTES // 2**20} MB "
+                         f"({MAX_ASSESSMENT_BYTES:,} bytes)")
+
+
 def read_source(path: Path) -> bytes:
     """The bytes of an answers file or report: regular files only, at most MAX_ASSESSMENT_BYTES."""
-    from .safefile import read_regular
+    from .safefile import check_regular, read_regular
 
+    size = check_regular(path, 2**63)
+    if size > MAX_ASSESSMENT_BYTES:
+        raise too_big(str(path), size)
     return read_regular(path, MAX_ASSESSMENT_BYTES)
 
 
@@ -88,7 +96,7 @@ def is_docx(data: bytes, name: str) -> bool:
 def parse_source(data: bytes, name: str) -> tuple[Located, bool, str]:
     """(parsed YAML, came from a .docx, questionnaire digest the report recorded) — not yet validated."""
     if len(data) > MAX_ASSESSMENT_BYTES:
-        raise _refuse(name, f"file is {len(data):,} bytes; the limit is {MAX_ASSESSMENT_BYTES:,}")
+        raise too_big(name, len(data))
     if not data.strip():
         raise _refuse(name, "the file is empty")
     if is_docx(data, name):

@@ -61,7 +61,7 @@ def test_open_assessment_rejects_bad_uploads(mini):
         read(b"  \n")
     with pytest.raises(PiaError, match="binary"):
         read(b"\x89PNG\r\n\x1a\n\x00\x00")
-    with pytest.raises(PiaError, match="the limit is 5,242,880"):
+    with pytest.raises(PiaError, match="the limit is 5 MB"):
         read(b"a" * (6 * 1024 * 1024))
     with pytest.raises(PiaError, match="not installed"):
         read(b"questionnaire: nope\nquestionnaire_version: 1.0.0\nanswers: {}\n", q=None)
