@@ -278,3 +278,39 @@ def test_report_records_the_questionnaire_digest_it_was_made_with() -> None:
     ctx = context_for(ex.q, ex.answers, generated=GENERATED)
     assert ctx["reproducibility"]["questionnaire_sha256"] == digest
     assert {f["name"] for f in ctx["reproducibility"]["questionnaire_files"]} == set(ex.q.source_sha256)
+
+
+@pytest.mark.parametrize("brief", [False, True], ids=["full", "brief"])
+def test_pdf_shows_the_questionnaire_digest(tmp_path, brief: bool) -> None:
+    import subprocess
+
+    from pia.fingerprint import questionnaire_digest
+
+    from .reportkit import pdftotext_or_skip, rendered, soffice_or_skip
+
+    soffice_or_skip()
+    exe = pdftotext_or_skip()
+    ex = load_example(HERE / "answers" / "mini-cctv-low.yaml")
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(rendered(ex, "pdf", brief=brief))
+    text = subprocess.run([exe, "-raw", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60).stdout
+    assert questionnaire_digest(ex.q) in "".join(text.split())   # a long hash may wrap across lines
+
+
+def test_a_report_resaved_by_libreoffice_still_gives_its_answers(tmp_path) -> None:
+    """The answers part is found through the relationships LibreOffice writes back, not by name or order."""
+    import subprocess
+
+    from pia.report.embed import read_embedded
+
+    from .reportkit import soffice_or_skip
+
+    exe = soffice_or_skip()
+    original = _report_bytes()
+    (tmp_path / "in.docx").write_bytes(original)
+    subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--convert-to",
+                    "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "out"), str(tmp_path / "in.docx")],
+                   capture_output=True, check=True, timeout=180)
+    resaved = (tmp_path / "out" / "in.docx").read_bytes()
+    assert resaved != original
+    assert read_embedded(resaved) == read_embedded(original)
