@@ -108,24 +108,27 @@ def _note(opened: Any) -> None:
 def validate(paths: tuple[Path, ...], questionnaire_path: Path | None, strict: bool) -> None:
     """Check questionnaires, answers files and reports (.docx); print every problem with its line."""
     files, problems = _expand(paths)
-    for path in files:
+    for path, parsed in files:
         try:
-            _validate_one(path, questionnaire_path, strict)
+            _validate_one(path, questionnaire_path, strict, parsed)
         except PiaError as exc:
             problems += exc.problems
     if problems:
         _fail(problems)
 
 
-def _validate_one(path: Path, questionnaire_path: Path | None, strict: bool) -> None:
-    """Read the file once, parse it once, then check it as what it is."""
+Parsed = tuple[bytes, Any]   # a file's bytes and its parsed YAML (pia.yamlio.Located)
+
+
+def _validate_one(path: Path, questionnaire_path: Path | None, strict: bool, parsed: Parsed | None = None) -> None:
+    """Read the file once, parse it once (or use what _expand parsed), then check it as what it is."""
     from .intake import MAX_ASSESSMENT_BYTES, is_docx, open_parsed, parse_source, too_big
     from .loader import load_questionnaire
     from .safefile import read_regular
     from .yamlio import MAX_YAML_BYTES, load_text
 
     name = str(path)
-    data = read_regular(path, MAX_YAML_BYTES)
+    data = parsed[0] if parsed else read_regular(path, MAX_YAML_BYTES)
     if is_docx(data, name):
         doc, _, claimed = parse_source(data, name)
         opened = open_parsed(doc, name, questionnaire=questionnaire_path, from_docx=True, claimed_sha256=claimed,
@@ -134,7 +137,7 @@ def _validate_one(path: Path, questionnaire_path: Path | None, strict: bool) -> 
         q = opened.questionnaire
         click.echo(f"{path}: ok (report with answers for {q.id} {q.version})")
         return
-    doc = load_text(data, name, MAX_YAML_BYTES, collect=True)
+    doc = parsed[1] if parsed and parsed[1] is not None else load_text(data, name, MAX_YAML_BYTES, collect=True)
     if isinstance(doc.data, dict) and ("answers" in doc.data or "questionnaire" in doc.data):
         if len(data) > MAX_ASSESSMENT_BYTES:
             raise too_big(name, len(data))
@@ -146,44 +149,46 @@ def _validate_one(path: Path, questionnaire_path: Path | None, strict: bool) -> 
     click.echo(f"{path}: ok ({q.id} {q.version}, {len(q.sections)} sections, {len(q.questions())} questions)")
 
 
-def _expand(paths: tuple[Path, ...]) -> tuple[list[Path], list[Problem]]:
+def _expand(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, Parsed | None]], list[Problem]]:
     """Folders stand for every questionnaire and answers file inside them.
 
     Module files are checked through the core file that includes them, so a
     file named in some core's `modules:` list is not checked on its own.
     Pipes, devices, dangling links and oversized files in a folder are
-    refused with one line each, never read.
+    refused with one line each, never read. What is parsed here to find the
+    modules is handed on, so no file is parsed twice.
     """
     from .safefile import read_regular
     from .yamlio import MAX_YAML_BYTES, load_text
 
-    out: list[Path] = []
+    out: list[tuple[Path, Parsed | None]] = []
     problems: list[Problem] = []
     for path in paths:
         if not path.is_dir():
-            out.append(path)
+            out.append((path, None))
             continue
         try:
             found = sorted(p for p in path.rglob("*.yaml") if not any(part.startswith(".") for part in p.parts))
         except OSError as exc:
             problems.append(Problem(str(path), 0, 0, "", f"cannot list the folder: {exc.strerror or exc}"))
             continue
-        files: list[Path] = []
+        files: list[tuple[Path, Parsed | None]] = []
         modules: set[Path] = set()
         for f in found:
             try:
-                data = load_text(read_regular(f, MAX_YAML_BYTES), str(f), collect=True).data
+                data = read_regular(f, MAX_YAML_BYTES)
             except PiaError as exc:
-                if "regular file" in exc.problems[0].message or "symbolic link" in exc.problems[0].message or \
-                        "the limit" in exc.problems[0].message:
-                    problems += exc.problems   # never read again
-                    continue
-                files.append(f)               # a parse error: checking the file reports it with its line
+                problems += exc.problems   # a pipe, device, dangling link or huge file: never read
                 continue
-            files.append(f)
-            if isinstance(data, dict) and isinstance(data.get("modules"), list):
-                modules |= {(f.parent / str(m)).resolve() for m in data["modules"]}
-        out += [f for f in files if f.resolve() not in modules]
+            try:
+                doc = load_text(data, str(f), MAX_YAML_BYTES, collect=True)
+            except PiaError:
+                files.append((f, (data, None)))   # checking it reports the error with its line
+                continue
+            files.append((f, (data, doc)))
+            if isinstance(doc.data, dict) and isinstance(doc.data.get("modules"), list):
+                modules |= {(f.parent / str(m)).resolve() for m in doc.data["modules"]}
+        out += [(f, parsed) for f, parsed in files if f.resolve() not in modules]
     return out, problems
 
 

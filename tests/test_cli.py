@@ -263,3 +263,7 @@ def test_validate_parses_an_answers_file_once(fixtures, monkeypatch):
     r = CliRunner().invoke(main, ["validate", str(answers), "-q", str(fixtures / "mini" / "mini.yaml")])
     assert r.exit_code == 0, r.output
     assert parsed.count(str(answers)) == 1
+    parsed.clear()   # a folder too: what is parsed to find the modules is not parsed again
+    r = CliRunner().invoke(main, ["validate", str(fixtures / "mini"), "-q", str(fixtures / "mini" / "mini.yaml")])
+    assert "answers_complete.yaml: ok" in r.output
+    assert parsed.count(str(answers)) == 1 and parsed.count(str(fixtures / "mini" / "answers_bad.yaml")) == 1
