@@ -61,24 +61,6 @@ def main() -> None:
 # --- shared helpers for commands -----------------------------------------------------------
 
 
-def questionnaire_for(answers_path: Path, override: Path | None) -> Any:
-    """The questionnaire an answers file names, looked up beside it or on the search path."""
-    from .answers import load
-    from .loader import find_questionnaire, load_cached
-
-    if override is not None:
-        return load_cached(override)
-    answers, doc = load(answers_path)
-    here = answers_path.resolve().parent
-    found = find_questionnaire(answers.questionnaire, extra=[here, here.parent])
-    if found is None:
-        raise PiaError(doc.problem(
-            ("questionnaire",),
-            f"cannot find questionnaire {answers.questionnaire!r}; pass --questionnaire FILE or set PIA_PATH",
-        ))
-    return load_cached(found)
-
-
 def resolve_questionnaire(ref: str) -> Any:
     """A questionnaire given as a file path or as an id on the search path."""
     from .loader import find_questionnaire, load_cached
@@ -92,22 +74,27 @@ def resolve_questionnaire(ref: str) -> Any:
     return load_cached(found)
 
 
-def is_answers_file(path: Path) -> bool:
-    """Answers files carry a `questionnaire:` key; questionnaires carry `sections`/`version`."""
-    from .yamlio import load_file
-
-    doc = load_file(path, collect=True)
-    return isinstance(doc.data, dict) and ("answers" in doc.data or "questionnaire" in doc.data)
-
-
 QUESTIONNAIRE_OPTION = click.option(
     "-q",
     "--questionnaire",
     "questionnaire_path",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Questionnaire file to check answers against (default: found by the id in the answers file).",
+    help="Questionnaire file to check answers against (default: the one whose id the answers name, on PIA_PATH "
+         "or among the bundled questionnaires; never a file next to the answers).",
 )
+STRICT_OPTION = click.option(
+    "--strict-questionnaire",
+    "strict",
+    is_flag=True,
+    help="Refuse a .docx report made with other questionnaire files than the ones found now "
+         "(default: say so in one line and go on).",
+)
+
+
+def _note(opened: Any) -> None:
+    if opened.note:
+        click.echo(opened.note, err=True)
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -116,84 +103,93 @@ QUESTIONNAIRE_OPTION = click.option(
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @QUESTIONNAIRE_OPTION
+@STRICT_OPTION
 @safe
-def validate(paths: tuple[Path, ...], questionnaire_path: Path | None) -> None:
-    """Check questionnaires and answers files; print every problem with its line."""
-    from .answers import load
-    from .answers import validate as validate_answers
-    from .loader import load_questionnaire
-
-    problems: list[Problem] = []
-    for path in _expand(paths):
+def validate(paths: tuple[Path, ...], questionnaire_path: Path | None, strict: bool) -> None:
+    """Check questionnaires, answers files and reports (.docx); print every problem with its line."""
+    files, problems = _expand(paths)
+    for path, parsed in files:
         try:
-            if path.suffix.lower() == ".docx":
-                problems += _validate_docx(path, questionnaire_path)
-                continue
-            if is_answers_file(path):
-                q = questionnaire_for(path, questionnaire_path)
-                answers, doc = load(path)
-                found = validate_answers(answers, q, doc)
-                problems += found
-                if not found:
-                    click.echo(f"{path}: ok (answers for {q.id} {q.version}, {len(answers.answers)} answers)")
-            else:
-                q = load_questionnaire(path)
-                click.echo(f"{path}: ok ({q.id} {q.version}, {len(q.sections)} sections, {len(q.questions())} questions)")
+            _validate_one(path, questionnaire_path, strict, parsed)
         except PiaError as exc:
             problems += exc.problems
     if problems:
         _fail(problems)
 
 
-def _expand(paths: tuple[Path, ...]) -> list[Path]:
+Parsed = tuple[bytes, Any]   # a file's bytes and its parsed YAML (pia.yamlio.Located)
+
+
+def _validate_one(path: Path, questionnaire_path: Path | None, strict: bool, parsed: Parsed | None = None) -> None:
+    """Read the file once, parse it once (or use what _expand parsed), then check it as what it is."""
+    from .intake import MAX_ASSESSMENT_BYTES, is_docx, open_parsed, parse_source, too_big
+    from .loader import load_questionnaire
+    from .safefile import read_regular
+    from .yamlio import MAX_YAML_BYTES, load_text
+
+    name = str(path)
+    data = parsed[0] if parsed else read_regular(path, MAX_YAML_BYTES)
+    if is_docx(data, name):
+        doc, _, claimed = parse_source(data, name)
+        opened = open_parsed(doc, name, questionnaire=questionnaire_path, from_docx=True, claimed_sha256=claimed,
+                             require_same_questionnaire=strict)
+        _note(opened)
+        q = opened.questionnaire
+        click.echo(f"{path}: ok (report with answers for {q.id} {q.version})")
+        return
+    doc = parsed[1] if parsed and parsed[1] is not None else load_text(data, name, MAX_YAML_BYTES, collect=True)
+    if isinstance(doc.data, dict) and ("answers" in doc.data or "questionnaire" in doc.data):
+        if len(data) > MAX_ASSESSMENT_BYTES:
+            raise too_big(name, len(data))
+        opened = open_parsed(doc, name, questionnaire=questionnaire_path)
+        q = opened.questionnaire
+        click.echo(f"{path}: ok (answers for {q.id} {q.version}, {len(opened.answers.answers)} answers)")
+        return
+    q = load_questionnaire(path)
+    click.echo(f"{path}: ok ({q.id} {q.version}, {len(q.sections)} sections, {len(q.questions())} questions)")
+
+
+def _expand(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, Parsed | None]], list[Problem]]:
     """Folders stand for every questionnaire and answers file inside them.
 
     Module files are checked through the core file that includes them, so a
     file named in some core's `modules:` list is not checked on its own.
+    Pipes, devices, dangling links and oversized files in a folder are
+    refused with one line each, never read. What is parsed here to find the
+    modules is handed on, so no file is parsed twice.
     """
-    from .yamlio import load_file
+    from .safefile import read_regular
+    from .yamlio import MAX_YAML_BYTES, load_text
 
-    out: list[Path] = []
+    out: list[tuple[Path, Parsed | None]] = []
+    problems: list[Problem] = []
     for path in paths:
         if not path.is_dir():
-            out.append(path)
+            out.append((path, None))
             continue
-        files = sorted(p for p in path.rglob("*.yaml") if not any(part.startswith(".") for part in p.parts))
+        try:
+            found = sorted(p for p in path.rglob("*.yaml") if not any(part.startswith(".") for part in p.parts))
+        except OSError as exc:
+            problems.append(Problem(str(path), 0, 0, "", f"cannot list the folder: {exc.strerror or exc}"))
+            continue
+        files: list[tuple[Path, Parsed | None]] = []
         modules: set[Path] = set()
-        for f in files:
+        for f in found:
             try:
-                data = load_file(f, collect=True).data
-            except PiaError:
+                data = read_regular(f, MAX_YAML_BYTES)
+            except PiaError as exc:
+                problems += exc.problems   # a pipe, device, dangling link or huge file: never read
                 continue
-            if isinstance(data, dict) and isinstance(data.get("modules"), list):
-                modules |= {(f.parent / str(m)).resolve() for m in data["modules"]}
-        out += [f for f in files if f.resolve() not in modules]
-    return out
-
-
-def _validate_docx(path: Path, questionnaire_path: Path | None) -> list[Problem]:
-    """A report carries its answers; validate those (available once reports exist)."""
-    try:
-        from .report.embed import answers_from_docx  # type: ignore[import-not-found]
-    except ImportError:
-        return [Problem(str(path), 0, 0, "", "reading answers from a .docx report is not available")]
-    from .answers import loads
-    from .answers import validate as validate_answers
-    from .loader import find_questionnaire, load_cached
-
-    text = answers_from_docx(path)
-    answers, doc = loads(text, f"{path}[answers]")
-    if questionnaire_path:
-        q = load_cached(questionnaire_path)
-    else:
-        found = find_questionnaire(answers.questionnaire)
-        if found is None:
-            return [doc.problem(("questionnaire",), f"cannot find questionnaire {answers.questionnaire!r}")]
-        q = load_cached(found)
-    found_problems = validate_answers(answers, q, doc)
-    if not found_problems:
-        click.echo(f"{path}: ok (report with answers for {q.id} {q.version})")
-    return found_problems
+            try:
+                doc = load_text(data, str(f), MAX_YAML_BYTES, collect=True)
+            except PiaError:
+                files.append((f, (data, None)))   # checking it reports the error with its line
+                continue
+            files.append((f, (data, doc)))
+            if isinstance(doc.data, dict) and isinstance(doc.data.get("modules"), list):
+                modules |= {(f.parent / str(m)).resolve() for m in doc.data["modules"]}
+        out += [(f, parsed) for f, parsed in files if f.resolve() not in modules]
+    return out, problems
 
 
 @main.command()
@@ -220,46 +216,50 @@ def new_answers(questionnaire: str, lang: str) -> None:
 @main.command("list")
 @safe
 def list_cmd() -> None:
-    """List the questionnaires pia can find."""
-    from .loader import list_questionnaires
+    """List the questionnaires pia can find (PIA_PATH, then the bundled ones)."""
+    from .loader import ambiguity, scan_search_path
 
-    for qid, path in list_questionnaires():
-        click.echo(f"{qid}\t{path}")
+    scan = scan_search_path()
+    for qid, paths in sorted(scan.found.items()):
+        if len(paths) == 1:
+            click.echo(f"{qid}\t{paths[0]}")
+        else:
+            click.echo(f"pia: {ambiguity(qid, paths)}", err=True)
+    for note in scan.notes:
+        click.echo(f"pia: {note}", err=True)
 
 
 @main.command("diff")
 @click.argument("a", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("b", type=click.Path(path_type=Path, dir_okay=False))
 @QUESTIONNAIRE_OPTION
+@STRICT_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @safe
-def diff_cmd(a: Path, b: Path, questionnaire_path: Path | None, as_json: bool) -> None:
+def diff_cmd(a: Path, b: Path, questionnaire_path: Path | None, strict: bool, as_json: bool) -> None:
     """Compare two assessments (answers files or .docx reports): outcome, ratings, answers.
 
     Exit 0 when they are the same, 1 when they differ, 2 on bad input.
     """
     from .diff import compare, format_text
-    from .intake import default_resolver, read_answers_file
-    from .loader import load_cached
-
-    def resolver_for(path: Path):  # noqa: ANN202
-        if questionnaire_path is not None:
-            q = load_cached(questionnaire_path)
-            return lambda qid: q if qid == q.id else None
-        here = path.resolve().parent
-        return default_resolver(extra=[here, here.parent])
+    from .intake import open_assessment
 
     problems: list[Problem] = []
-    loaded = []
+    opened = []
     for path in (a, b):
         try:
-            loaded.append(read_answers_file(path, resolver_for(path)))
+            opened.append(open_assessment(path, questionnaire=questionnaire_path, require_same_questionnaire=strict))
         except PiaError as exc:
             problems += exc.problems
     if problems:
         _fail(problems)
-    (ans_a, q), (ans_b, _) = loaded
-    result = compare(q, ans_a, ans_b)
+    x, y = opened
+    notes = [o.note for o in opened if o.note]
+    if x.from_docx and y.from_docx and x.claimed_sha256 and y.claimed_sha256 and x.claimed_sha256 != y.claimed_sha256:
+        notes.append(f"note: {a} and {b} were made with different questionnaire files")
+    result = compare(x.questionnaire, x.answers, y.answers, notes=notes)
+    for note in notes:
+        click.echo(note, err=True)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, sort_keys=True, ensure_ascii=False, default=str))
     else:
@@ -267,13 +267,6 @@ def diff_cmd(a: Path, b: Path, questionnaire_path: Path | None, as_json: bool) -
     sys.exit(EXIT_OK if result.same else EXIT_FINDING)
 
 # --- reports (issue 5) ----------------------------------------------------------------------
-
-
-def _load_answers_any(path: Path, questionnaire_path: Path | None) -> tuple[Any, Any]:
-    """Answers from an answers file or from a report .docx that embeds them."""
-    from .report.batch import load_any
-
-    return load_any(path, questionnaire_path)
 
 
 def _check_date(_ctx: Any, _param: Any, value: str | None) -> str | None:
@@ -302,9 +295,10 @@ def _check_date(_ctx: Any, _param: Any, value: str | None) -> str | None:
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(0, 64),
               help="With several ANSWERS: processes to use (0 = every core).")
 @QUESTIONNAIRE_OPTION
+@STRICT_OPTION
 @safe
 def report(answers_paths: tuple[Path, ...], output: Path, fmt: str | None, template: Path | None, brief: bool,
-           generated: str | None, jobs: int, questionnaire_path: Path | None) -> None:
+           generated: str | None, jobs: int, questionnaire_path: Path | None, strict: bool) -> None:
     """Write the council brief or full assessment for ANSWERS (answers files or report .docx files).
 
     With several ANSWERS, -o names a folder and each report is named after its
@@ -312,6 +306,7 @@ def report(answers_paths: tuple[Path, ...], output: Path, fmt: str | None, templ
     """
     import datetime as dt
 
+    from .intake import open_assessment
     from .report import SUFFIXES, render
     from .report.batch import plan, run, write_atomic
 
@@ -324,8 +319,10 @@ def report(answers_paths: tuple[Path, ...], output: Path, fmt: str | None, templ
         except OSError as exc:
             raise PiaError(f"{output}: cannot create the folder: {exc.strerror or exc}") from exc
         results = run(plan(list(answers_paths), output, fmt or "docx", brief, generated, template,
-                           questionnaire_path), jobs)
+                           questionnaire_path, strict), jobs)
         for r in results:
+            for note in r.notes:
+                click.echo(note, err=True)
             if r.ok:
                 click.echo(f"{r.job.target}: {r.size:,} bytes", err=True)
         failed = [p for r in results for p in r.problems]
@@ -336,8 +333,9 @@ def report(answers_paths: tuple[Path, ...], output: Path, fmt: str | None, templ
     fmt = fmt or SUFFIXES.get(output.suffix.lower(), "docx")
     if str(output) == "-" and fmt in ("docx", "pdf"):
         raise PiaError(f"{fmt} is binary; give an output file with -o")
-    q, answers = _load_answers_any(answers_paths[0], questionnaire_path)
-    data = render(q, answers, fmt, brief=brief, template=template, generated=generated)
+    opened = open_assessment(answers_paths[0], questionnaire=questionnaire_path, require_same_questionnaire=strict)
+    _note(opened)
+    data = render(opened.questionnaire, opened.answers, fmt, brief=brief, template=template, generated=generated)
     if str(output) == "-":
         click.echo(data.decode("utf-8"), nl=False)
         return
@@ -385,13 +383,14 @@ def crosswalk(questionnaire_ref: str | None, frameworks: tuple[str, ...], answer
     Exit code 1 when a required element has no question, or (with --answers) when a
     required element of an applicable framework is still missing or unknown.
     """
-    from .answers import load_validated
     from .crosswalk import crosswalk as build
     from .crosswalk import has_findings, render_text, to_dict
+    from .intake import open_assessment
 
     if answers_path is not None:
-        q = resolve_questionnaire(questionnaire_ref) if questionnaire_ref else questionnaire_for(answers_path, None)
-        answers = load_validated(answers_path, q)
+        opened = open_assessment(answers_path, questionnaire=resolve_questionnaire(questionnaire_ref)
+                                 if questionnaire_ref else None)
+        q, answers = opened.questionnaire, opened.answers
     else:
         q = resolve_questionnaire(questionnaire_ref or "camera_hria")
         answers = None
@@ -421,18 +420,13 @@ def assess_cmd(answers_path: Path, as_json: bool, lang: str, questionnaire_path:
 
     Exit 0 when the assessment ran (whatever its outcome), 2 on bad input.
     """
-    from .answers import load
-    from .answers import validate as validate_answers
     from .assess import assess
     from .assess.summary import render_summary
+    from .intake import open_assessment
 
-    if not answers_path.is_file():
-        raise PiaError(Problem(str(answers_path), 0, 0, "", "no such answers file"))
-    q = questionnaire_for(answers_path, questionnaire_path)
-    answers, doc = load(answers_path)
-    problems = validate_answers(answers, q, doc)
-    if problems:
-        raise PiaError(problems)
+    opened = open_assessment(answers_path, questionnaire=questionnaire_path)
+    _note(opened)
+    q, answers = opened.questionnaire, opened.answers
     result = assess(q, answers)
     click.echo(result.to_json() if as_json else render_summary(result, q, lang), nl=False)
 

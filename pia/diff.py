@@ -55,6 +55,7 @@ class Comparison:
     overall: tuple[str | None, str | None] = (None, None)
     red_flags: tuple[list[str], list[str]] = ([], [])
     rights: list[RightChange] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # e.g. a report made with other questionnaire files
 
     @property
     def same(self) -> bool:
@@ -105,8 +106,9 @@ def _norm(v: Any) -> Any:
     return None if v in ("", [], None) else v
 
 
-def compare(q: Questionnaire, a: AnswerSet, b: AnswerSet, lang: str = "en") -> Comparison:
-    """The whole comparison; the assessment parts are filled in when the engine is installed."""
+def compare(q: Questionnaire, a: AnswerSet, b: AnswerSet, lang: str = "en", notes: list[str] | None = None,
+            ) -> Comparison:
+    """The whole comparison; `notes` carry what the caller learnt opening the two (see pia.intake.Opened.note)."""
     if a.questionnaire != b.questionnaire:
         raise PiaError(f"cannot compare answers for {a.questionnaire!r} with answers for {b.questionnaire!r}: "
                        "different instruments")
@@ -117,6 +119,7 @@ def compare(q: Questionnaire, a: AnswerSet, b: AnswerSet, lang: str = "en") -> C
         titles=(a.meta.get("title", ""), b.meta.get("title", "")),
         answers=diff_answers(q, a.answers, b.answers, lang),
         meta=meta,
+        notes=list(notes or []),
     )
     try:
         from .assess import assess  # type: ignore[import-not-found]
@@ -145,6 +148,7 @@ def format_text(c: Comparison, names: tuple[str, str] = ("A", "B")) -> str:
     """Plain text for the terminal; the app draws the same data as tables."""
     na, nb = names
     lines = [f"Comparing {na} and {nb} ({c.questionnaire} {c.versions[0]} / {c.versions[1]})"]
+    lines += c.notes
     if c.engine:
         lines.append(f"Outcome: {_h(c.outcome[0])} -> {_h(c.outcome[1])}"
                      + ("" if c.outcome[0] != c.outcome[1] else "  (same)"))

@@ -7,6 +7,7 @@ file in one pass instead of meeting errors one by one.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -19,8 +20,9 @@ from .conditions import leaves
 from .errors import PiaError, Problem
 from .model import Group, ModuleFile, Questionnaire, Section, check_leaf
 from .rules_model import MITIGATION_STATES, Rulebook
+from .safefile import read_head, read_regular
 from .text import text
-from .yamlio import Located, load_file, paused_gc
+from .yamlio import MAX_YAML_BYTES, Located, load_text, paused_gc
 
 REPO_QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
 
@@ -134,7 +136,7 @@ def _parse_module(
     path: Path, problems: list[Problem], dropped: set[str] | None = None, imap: IndexMap | None = None
 ) -> tuple[ModuleFile | None, Located | None]:
     try:
-        doc = load_file(path, collect=True)
+        doc = _load_hashed(path)
     except PiaError as exc:
         problems.extend(exc.problems)
         return None, None
@@ -158,6 +160,30 @@ def _parse_module(
             except ValidationError as again:
                 exc = again
         return None, doc
+
+
+def _load_hashed(path: Path) -> Located:
+    """Parse a questionnaire file and keep the SHA-256 of exactly the bytes parsed.
+
+    The hash goes into every assessment and report, so a reader can tell which
+    rulebook produced it; hashing the parsed bytes (not a second read) means a
+    file edited meanwhile can never be credited with the old result.
+    """
+    raw = read_regular(path, MAX_YAML_BYTES)
+    doc = load_text(raw, str(path), MAX_YAML_BYTES, collect=True)
+    doc.sha256 = hashlib.sha256(raw).hexdigest()  # type: ignore[attr-defined]
+    return doc
+
+
+def _source_hashes(docs: list[Located]) -> dict[str, str]:
+    """{file name relative to the core file's folder: SHA-256}, core first, then modules in order."""
+    root = Path(docs[0].source).resolve().parent
+    out: dict[str, str] = {}
+    for doc in docs:
+        p = Path(doc.source).resolve()
+        name = p.relative_to(root).as_posix() if p.is_relative_to(root) else p.name
+        out[name] = getattr(doc, "sha256", "")
+    return out
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
@@ -264,6 +290,7 @@ def _assemble(
         sections=[s for s, _ in ordered],
         rules=rules,
         source_files=[doc.source for _, doc in parts],
+        source_sha256=_source_hashes([doc for _, doc in parts]),
     )
 
 
@@ -453,50 +480,99 @@ def _mitigation_question_problems(q: Any, qid: str, catalogue: set[str]) -> list
 
 
 # --- finding a questionnaire by id ------------------------------------------------------
+#
+# Only PIA_PATH and the bundled folder are searched, never the folder of the
+# answers file: a copy of the rulebook lying next to a colleague's answers
+# (with its red flags deleted) must not silently decide the outcome. Anything
+# else is named explicitly with `--questionnaire FILE`. Two files claiming one
+# id are refused rather than ranked, so which rulebook applies is never a
+# matter of folder order.
 
 _ID_LINE = re.compile(r"^id:\s*['\"]?([a-z][a-z0-9_]*)['\"]?\s*$", re.M)
 _VERSION_LINE = re.compile(r"^version:\s*['\"]?([0-9][^'\"\s]*)", re.M)
 
 
-def search_path(extra: list[Path] | None = None) -> list[Path]:
-    """Where questionnaires are looked for, in order."""
-    dirs = list(extra or [])
+def search_path() -> list[Path]:
+    """Where questionnaires are looked for: PIA_PATH (os.pathsep-separated), then the bundled folder."""
     env = os.environ.get("PIA_PATH")
-    if env:
-        dirs += [Path(p) for p in env.split(os.pathsep) if p]
+    dirs = [Path(p) for p in env.split(os.pathsep) if p] if env else []
     dirs.append(REPO_QUESTIONNAIRES)
     return dirs
 
 
-def find_questionnaire(qid: str, extra: list[Path] | None = None) -> Path | None:
-    """The core file whose top-level `id:` is qid, searching folders one level deep."""
-    for d in search_path(extra):
+@dataclass
+class Scan:
+    """Every core file on the search path by id, and a note for each file that had to be skipped."""
+
+    found: dict[str, list[Path]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _candidates(d: Path, notes: list[str]) -> list[Path]:
+    try:
         if not d.is_dir():
-            continue
-        candidates = sorted(d.glob("*.yaml")) + sorted(d.glob("*/*.yaml"))
-        for c in candidates:
+            if d != REPO_QUESTIONNAIRES:
+                notes.append(f"{d}: on PIA_PATH but not a folder; skipped")
+            return []
+        return sorted(d.glob("*.yaml")) + sorted(d.glob("*/*.yaml"))
+    except OSError as exc:
+        notes.append(f"{d}: cannot list the folder ({exc.strerror or exc}); skipped")
+        return []
+
+
+def scan_search_path() -> Scan:
+    """Read the first 4 KB of every regular *.yaml file on the search path (one level deep).
+
+    Never raises: pipes, devices, dangling links, huge and unreadable files are
+    skipped with a note, so `pia list` and the app's start page always work.
+    """
+    scan = Scan()
+    seen: set[Path] = set()
+    for d in search_path():
+        for c in _candidates(d, scan.notes):
             try:
-                head = c.read_text(encoding="utf-8", errors="replace")[:4000]
-            except OSError:
+                real = c.resolve()
+                if real in seen:  # the same file reached twice (e.g. PIA_PATH names the bundled folder)
+                    continue
+                head = read_head(c, MAX_YAML_BYTES).decode("utf-8", errors="replace")
+            except PiaError as exc:
+                scan.notes.append(f"{c}: skipped: {exc.problems[0].message}")
                 continue
-            m = _ID_LINE.search(head)
-            if m and m.group(1) == qid and _VERSION_LINE.search(head):
-                return c
-    return None
-
-
-def list_questionnaires(extra: list[Path] | None = None) -> list[tuple[str, Path]]:
-    """(id, path) of every core file on the search path."""
-    found: dict[str, Path] = {}
-    for d in search_path(extra):
-        if not d.is_dir():
-            continue
-        for c in sorted(d.glob("*.yaml")) + sorted(d.glob("*/*.yaml")):
-            head = c.read_text(encoding="utf-8", errors="replace")[:4000]
+            except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop on older Pythons
+                scan.notes.append(f"{c}: skipped: {getattr(exc, 'strerror', None) or exc}")
+                continue
+            seen.add(real)
             m = _ID_LINE.search(head)
             if m and _VERSION_LINE.search(head):
-                found.setdefault(m.group(1), c)
-    return sorted(found.items())
+                scan.found.setdefault(m.group(1), []).append(c)
+    return scan
+
+
+def ambiguity(qid: str, paths: list[Path]) -> str:
+    """The one-line refusal when several files claim one id."""
+    shown = " and ".join(str(p) for p in paths[:3]) + (f" (and {len(paths) - 3} more)" if len(paths) > 3 else "")
+    return (f"{len(paths)} files on the search path claim questionnaire id {qid!r}: {shown}; "
+            "remove all but one from PIA_PATH, or choose one with --questionnaire FILE")
+
+
+def find_questionnaire(qid: str) -> Path | None:
+    """The one core file on the search path whose top-level `id:` is qid (None if there is none).
+
+    Raises PiaError when two files claim the id.
+    """
+    paths = scan_search_path().found.get(qid, [])
+    if len(paths) > 1:
+        raise PiaError(Problem(str(paths[0]), 0, 0, "", ambiguity(qid, paths)))
+    return paths[0] if paths else None
+
+
+def list_questionnaires() -> list[tuple[str, Path]]:
+    """(id, path) of every core file on the search path whose id only one file claims. Never raises."""
+    try:
+        found = scan_search_path().found
+    except Exception:  # noqa: BLE001 - a listing must never take the start page down
+        return []
+    return sorted((qid, paths[0]) for qid, paths in found.items() if len(paths) == 1)
 
 
 _LOADED: dict[str, tuple[list[Path], tuple[Any, ...], Questionnaire]] = {}

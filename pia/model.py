@@ -378,6 +378,7 @@ class Questionnaire(BaseModel):
     sections: list[Section]
     rules: Rulebook = Rulebook()
     source_files: list[str] = []
+    source_sha256: dict[str, str] = {}  # file name (relative to the core's folder): SHA-256, in load order
 
     def model_post_init(self, __context: Any) -> None:
         index: dict[str, Any] = {}

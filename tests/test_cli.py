@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+MINI_DIR = ROOT / "tests" / "fixtures" / "mini"
 
 
-def pia(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pia", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+def pia(*args: str, cwd: Path = ROOT, pia_path: Path | str | None = None,
+        timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run pia; the fixture answers find their questionnaire through PIA_PATH, as a user's would."""
+    env = {k: v for k, v in os.environ.items() if k != "PIA_PATH"}
+    if pia_path is not None:
+        env["PIA_PATH"] = str(pia_path)
+    return subprocess.run([sys.executable, "-m", "pia", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env=env)
 
 
 def test_version():
@@ -30,13 +38,14 @@ def test_validate_bad_questionnaire_prints_each_problem(fixtures):
 
 
 def test_validate_good_files(fixtures):
-    r = pia("validate", str(fixtures / "mini" / "mini.yaml"), str(fixtures / "mini" / "answers_complete.yaml"))
+    r = pia("validate", str(fixtures / "mini" / "mini.yaml"), str(fixtures / "mini" / "answers_complete.yaml"),
+            pia_path=MINI_DIR)
     assert r.returncode == 0, r.stderr
     assert "ok (mini 1.2.0" in r.stdout and "ok (answers for mini 1.2.0" in r.stdout
 
 
 def test_validate_bad_answers_reports_all(fixtures):
-    r = pia("validate", str(fixtures / "mini" / "answers_bad.yaml"))
+    r = pia("validate", str(fixtures / "mini" / "answers_bad.yaml"), pia_path=MINI_DIR)
     assert r.returncode == 2 and "9 problems found" in r.stderr and "Traceback" not in r.stderr
 
 
@@ -53,7 +62,7 @@ def test_answers_for_unfindable_questionnaire(tmp_path):
     f = tmp_path / "a.yaml"
     f.write_text("questionnaire: nowhere\nquestionnaire_version: 1.0.0\nanswers: {}\n")
     r = pia("validate", str(f))
-    assert r.returncode == 2 and "cannot find questionnaire 'nowhere'" in r.stderr and ":1:" in r.stderr
+    assert r.returncode == 2 and "questionnaire 'nowhere' is not installed here" in r.stderr and ":1:" in r.stderr
 
 
 def test_new_answers_skeleton_validates(fixtures, tmp_path):
@@ -83,6 +92,178 @@ def test_validate_a_folder_checks_cores_and_answers_not_modules(fixtures):
     assert "camera_hria.yaml: ok" in r.stdout and "examples/" in r.stdout
     # modules are checked through their core file, not on their own
     assert "rules.yaml" not in r.stdout and "drones.yaml" not in r.stdout
-    r = pia("validate", str(fixtures / "mini"))
+    r = pia("validate", str(fixtures / "mini"), pia_path=MINI_DIR)
     assert r.returncode == 2 and "answers_bad.yaml:6:3" in r.stderr
     assert "drone.yaml: ok" not in r.stdout and "mini.yaml: ok" in r.stdout
+
+
+# --- which questionnaire decides (F3 of the 2026-11 security review) ---------------------------
+
+EXAMPLES = ROOT / "questionnaires" / "camera-hria" / "examples"
+BUNDLED = ROOT / "questionnaires" / "camera-hria"
+
+
+def _gutted_copy(folder: Path) -> Path:
+    """A copy of the bundled questionnaire, same id and version, with every red flag and risk rule removed."""
+    import shutil
+
+    shutil.copytree(BUNDLED, folder, ignore=shutil.ignore_patterns("examples"))
+    rules = folder / "rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(text[:text.index("\nred_flags:\n")] + "\nred_flags: []\nrisk_rules: []\n", encoding="utf-8")
+    return folder / "camera_hria.yaml"
+
+
+def _outcome(r: subprocess.CompletedProcess) -> str:
+    return next(line for line in r.stdout.splitlines() if "OUTCOME" in line)
+
+
+def test_a_questionnaire_next_to_the_answers_is_never_used(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    answers = inbox / "answers.yaml"
+    answers.write_bytes((EXAMPLES / "live_fr_police_unauthorised.yaml").read_bytes())
+    gutted = _gutted_copy(inbox / "support")
+    (tmp_path / "sibling").mkdir()
+    (tmp_path / "sibling" / "camera_hria.yaml").write_bytes(gutted.read_bytes())
+    installed = pia("assess", str(EXAMPLES / "live_fr_police_unauthorised.yaml"))
+    received = pia("assess", str(answers))
+    assert installed.returncode == received.returncode == 0, received.stderr
+    assert "PROHIBITED" in _outcome(installed) and _outcome(received) == _outcome(installed)
+    # the copy is used only when named, and then the record says which files were used
+    chosen = pia("assess", str(answers), "-q", str(gutted), "--json")
+    bundled = pia("assess", str(answers), "--json")
+    a, b = json.loads(chosen.stdout), json.loads(bundled.stdout)
+    assert a["outcome"] != "prohibited" and b["outcome"] == "prohibited"
+    assert a["questionnaire_id"] == b["questionnaire_id"] and a["questionnaire_version"] == b["questionnaire_version"]
+    assert a["questionnaire_files"]["rules.yaml"] != b["questionnaire_files"]["rules.yaml"]
+    assert a["questionnaire_sha256"] != b["questionnaire_sha256"]
+
+
+def test_the_same_id_twice_on_the_search_path_is_refused_naming_both(tmp_path):
+    gutted = _gutted_copy(tmp_path / "qs" / "evil")
+    r = pia("assess", str(EXAMPLES / "live_fr_police_unauthorised.yaml"), pia_path=tmp_path / "qs")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert str(gutted) in r.stderr and str(BUNDLED / "camera_hria.yaml") in r.stderr
+    listed = pia("list", pia_path=tmp_path / "qs")
+    assert listed.returncode == 0 and "camera_hria" not in listed.stdout
+    assert str(gutted) in listed.stderr and "claim questionnaire id 'camera_hria'" in listed.stderr
+
+
+def test_assessment_and_every_report_carry_the_questionnaire_hashes(tmp_path):
+    import hashlib
+
+    from pia.report.embed import read_embedded
+
+    files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in BUNDLED.glob("*.yaml")}
+    digest = hashlib.sha256("".join(f"{files[n]}  {n}\n" for n in sorted(files)).encode()).hexdigest()
+    source = str(EXAMPLES / "school_cctv.yaml")
+    assessed = json.loads(pia("assess", source, "--json").stdout)
+    assert assessed["questionnaire_files"] == files and assessed["questionnaire_sha256"] == digest
+    as_json = json.loads(pia("report", source, "-o", "-", "--format", "json").stdout)
+    assert as_json["questionnaire"]["sha256"] == digest and as_json["questionnaire"]["files"] == files
+    assert as_json["assessment"]["questionnaire_sha256"] == digest
+    md = pia("report", source, "-o", "-", "--format", "md").stdout
+    assert f"| SHA-256 of the questionnaire | {digest} |" in md and f"| - rules.yaml | {files['rules.yaml']} |" in md
+    for brief in (False, True):
+        out = tmp_path / f"r{brief}.docx"
+        r = pia("report", source, "-o", str(out), *(["--brief"] if brief else []))
+        assert r.returncode == 0, r.stderr
+        assert read_embedded(out).questionnaire_sha256 == digest
+        from docx import Document
+
+        text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+        text += "\n".join(c.text for t in Document(str(out)).tables for row in t.rows for c in row.cells)
+        assert f"questionnaire SHA-256 {digest}" in text if brief else digest in text
+
+
+def test_reopening_a_report_says_when_the_questionnaire_changed(tmp_path):
+    source = EXAMPLES / "school_cctv.yaml"
+    gutted = _gutted_copy(tmp_path / "old")
+    report = tmp_path / "report.docx"
+    assert pia("report", str(source), "-q", str(gutted), "-o", str(report)).returncode == 0
+    checked = pia("validate", str(report))
+    assert checked.returncode == 0, checked.stderr
+    notes = [line for line in checked.stderr.splitlines() if line]
+    assert len(notes) == 1 and notes[0].startswith(f"{report}: note: made with different questionnaire files")
+    strict = pia("validate", str(report), "--strict-questionnaire")
+    assert strict.returncode == 2 and "different questionnaire files" in strict.stderr
+    again = pia("report", str(report), "-o", str(tmp_path / "again.md"))
+    assert again.returncode == 0 and "different questionnaire files" in again.stderr
+    assert pia("report", str(report), "-o", str(tmp_path / "x.md"), "--strict-questionnaire").returncode == 2
+    # with the questionnaire that made it: nothing to say
+    same = pia("validate", str(report), "-q", str(gutted), "--strict-questionnaire")
+    assert same.returncode == 0 and same.stderr == "", same.stderr
+
+
+# --- special files (F13) ---------------------------------------------------------------------
+
+
+def test_validate_folder_refuses_fifo_dev_zero_and_huge_files_in_one_line_each(tmp_path):
+    """Each case in a subprocess with a timeout: the timeout is a safety net, not the assertion."""
+    folder = tmp_path / "recv"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "school.yaml").write_bytes((EXAMPLES / "school_cctv.yaml").read_bytes())
+    (folder / "sub" / "loop").symlink_to(".")
+    (folder / "zero.yaml").symlink_to("/dev/zero")
+    os.mkfifo(folder / "pipe.yaml")
+    with open(folder / "huge.yaml", "wb") as fh:
+        fh.truncate(3 * 1024**3)
+    r = pia("validate", str(folder), timeout=120)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert f"{folder / 'zero.yaml'}: not a regular file" in r.stderr
+    assert f"{folder / 'pipe.yaml'}: not a regular file" in r.stderr
+    assert f"{folder / 'huge.yaml'}: file is 3,221,225,472 bytes" in r.stderr
+    assert r.stderr.strip().endswith("3 problems found")
+    assert "school.yaml: ok" in r.stdout
+
+
+def test_assess_and_validate_refuse_special_files_named_directly(tmp_path):
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    for name in ("pipe.yaml", "zero.yaml"):
+        for cmd in ("assess", "validate", "report"):
+            extra = ["-o", str(tmp_path / "out.md")] if cmd == "report" else []
+            r = pia(cmd, str(tmp_path / name), *extra, timeout=120)
+            assert r.returncode == 2 and "not a regular file" in r.stderr, (cmd, name, r.stderr)
+
+
+def test_list_survives_a_broken_pia_path(tmp_path):
+    qs = tmp_path / "qs"
+    (qs / "x.yaml").mkdir(parents=True)
+    (qs / "dangling.yaml").symlink_to("/nonexistent")
+    os.mkfifo(qs / "pipe.yaml")
+    r = pia("list", pia_path=f"{qs}{os.pathsep}{tmp_path / 'missing'}", timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("camera_hria\t")
+    assert "dangling.yaml: skipped: a symbolic link to a file that does not exist" in r.stderr
+    assert "pipe.yaml: skipped: not a regular file" in r.stderr
+    assert f"{tmp_path / 'missing'}: on PIA_PATH but not a folder" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_validate_parses_an_answers_file_once(fixtures, monkeypatch):
+    from click.testing import CliRunner
+
+    import pia.intake
+    import pia.loader
+    import pia.yamlio
+    from pia.cli import main
+
+    parsed: list[str] = []
+    real = pia.yamlio.load_text
+
+    def counting(text, source="<text>", *args, **kwargs):  # noqa: ANN001, ANN202
+        parsed.append(source)
+        return real(text, source, *args, **kwargs)
+
+    for module in (pia.yamlio, pia.intake, pia.loader):
+        monkeypatch.setattr(module, "load_text", counting)
+    answers = fixtures / "mini" / "answers_complete.yaml"
+    r = CliRunner().invoke(main, ["validate", str(answers), "-q", str(fixtures / "mini" / "mini.yaml")])
+    assert r.exit_code == 0, r.output
+    assert parsed.count(str(answers)) == 1
+    parsed.clear()   # a folder too: what is parsed to find the modules is not parsed again
+    r = CliRunner().invoke(main, ["validate", str(fixtures / "mini"), "-q", str(fixtures / "mini" / "mini.yaml")])
+    assert "answers_complete.yaml: ok" in r.output
+    assert parsed.count(str(answers)) == 1 and parsed.count(str(fixtures / "mini" / "answers_bad.yaml")) == 1

@@ -12,7 +12,7 @@ import pytest
 from pia.answers import AnswerSet, save
 from pia.diff import compare, diff_answers, format_text
 from pia.errors import PiaError
-from pia.intake import read_answers
+from pia.intake import open_assessment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,23 +52,25 @@ def test_different_instruments_refused(mini):
         compare(mini, aset(), AnswerSet("other", "1.0.0", {}, {}))
 
 
-def test_read_answers_rejects_bad_uploads(mini):
-    resolve = lambda qid: mini if qid == "mini" else None  # noqa: E731
+def test_open_assessment_rejects_bad_uploads(mini):
+    def read(data: bytes, q=mini):
+        opened = open_assessment(data, "a.yaml", questionnaire=q)
+        return opened.answers, opened.questionnaire
+
     with pytest.raises(PiaError, match="empty"):
-        read_answers(b"  \n", "a.yaml", resolve)
+        read(b"  \n")
     with pytest.raises(PiaError, match="binary"):
-        read_answers(b"\x89PNG\r\n\x1a\n\x00\x00", "a.yaml", resolve)
-    with pytest.raises(PiaError, match="limit is 5 MB"):
-        read_answers(b"a" * (6 * 1024 * 1024), "a.yaml", resolve)
+        read(b"\x89PNG\r\n\x1a\n\x00\x00")
+    with pytest.raises(PiaError, match="the limit is 5 MB"):
+        read(b"a" * (6 * 1024 * 1024))
     with pytest.raises(PiaError, match="not installed"):
-        read_answers(b"questionnaire: nope\nquestionnaire_version: 1.0.0\nanswers: {}\n", "a.yaml", resolve)
+        read(b"questionnaire: nope\nquestionnaire_version: 1.0.0\nanswers: {}\n", q=None)
     with pytest.raises(PiaError) as err:
-        read_answers(b"questionnaire: mini\nquestionnaire_version: 1.2.0\nanswers:\n  jurisdiction: mars\n"
-                     b"  camera_count: lots\n", "a.yaml", resolve)
+        read(b"questionnaire: mini\nquestionnaire_version: 1.2.0\nanswers:\n  jurisdiction: mars\n"
+             b"  camera_count: lots\n")
     text = str(err.value)
     assert "a.yaml:4:" in text and "mars" in text and "a.yaml:5:" in text
-    a, q = read_answers(b"questionnaire: mini\nquestionnaire_version: 1.2.0\nanswers: {jurisdiction: eu}\n",
-                        "a.yaml", resolve)
+    a, q = read(b"questionnaire: mini\nquestionnaire_version: 1.2.0\nanswers: {jurisdiction: eu}\n")
     assert q is mini and a.answers == {"jurisdiction": "eu"}
 
 
@@ -111,3 +113,37 @@ def test_cli_diff_reads_a_docx_report(tmp_path, mini, mini_path):
     other = tmp_path / "other.docx"
     other.write_bytes(render(mini, answers.with_answer("camera_count", 7), "docx", generated="2026-01-05"))
     assert run_cli("diff", str(report), str(other), "-q", str(mini_path)).returncode == 1
+
+
+def _edited_copy(mini_path: Path, folder: Path) -> Path:
+    """The same questionnaire with one comment added: same id and version, other bytes."""
+    folder.mkdir()
+    for f in mini_path.parent.glob("*.yaml"):
+        (folder / f.name).write_bytes(f.read_bytes())
+    copy = folder / mini_path.name
+    copy.write_text(copy.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    return copy
+
+
+def test_cli_diff_says_when_a_report_was_made_with_other_questionnaire_files(tmp_path, mini, mini_path):
+    from pia.loader import load_questionnaire
+    from pia.report import render
+
+    other_q = load_questionnaire(_edited_copy(mini_path, tmp_path / "edited"))
+    answers = aset(jurisdiction="eu", camera_count=5)
+    a = tmp_path / "a.yaml"
+    save(answers, a, mini)
+    report = tmp_path / "report.docx"
+    report.write_bytes(render(other_q, answers, "docx", generated="2026-01-05"))
+    r = run_cli("diff", str(a), str(report), "-q", str(mini_path))
+    assert r.returncode == 0, r.stderr
+    notes = [line for line in r.stderr.splitlines() if "different questionnaire files" in line]
+    assert len(notes) == 1 and str(report) in notes[0]
+    assert "different questionnaire files" in r.stdout  # the comparison itself says so too
+    strict = run_cli("diff", str(a), str(report), "-q", str(mini_path), "--strict-questionnaire")
+    assert strict.returncode == 2 and "different questionnaire files" in strict.stderr
+    assert "Traceback" not in strict.stderr
+    same_q = tmp_path / "same.docx"
+    same_q.write_bytes(render(mini, answers, "docx", generated="2026-01-05"))
+    quiet = run_cli("diff", str(a), str(same_q), "-q", str(mini_path), "--strict-questionnaire")
+    assert quiet.returncode == 0 and "note" not in quiet.stderr, quiet.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -145,9 +146,123 @@ def test_matrix_severity4_floor(tmp_path, mini_path):
     assert any("a cell is lower" in p.message or "never be below high" in p.message for p in problems)
 
 
-def test_find_questionnaire_by_id(fixtures):
-    assert find_questionnaire("mini", extra=[fixtures / "mini"]) == fixtures / "mini" / "mini.yaml"
-    assert find_questionnaire("no_such_id", extra=[fixtures]) is None
+def test_find_questionnaire_by_id(fixtures, monkeypatch):
+    monkeypatch.setenv("PIA_PATH", str(fixtures / "mini"))
+    assert find_questionnaire("mini") == fixtures / "mini" / "mini.yaml"
+    assert find_questionnaire("no_such_id") is None
+
+
+# --- the search path (F3, F13 of the 2026-11 security review) ------------------------------
+
+
+def test_search_path_is_pia_path_then_bundled_and_nothing_else(tmp_path, monkeypatch):
+    from pia.loader import REPO_QUESTIONNAIRES, search_path
+
+    monkeypatch.delenv("PIA_PATH", raising=False)
+    assert search_path() == [REPO_QUESTIONNAIRES]
+    monkeypatch.setenv("PIA_PATH", f"{tmp_path / 'a'}{os.pathsep}{tmp_path / 'b'}")
+    assert search_path() == [tmp_path / "a", tmp_path / "b", REPO_QUESTIONNAIRES]
+
+
+def test_two_files_claiming_one_id_are_refused_naming_both(fixtures, tmp_path, monkeypatch):
+    from pia.loader import list_questionnaires
+
+    for sub in ("one", "two"):
+        shutil.copytree(fixtures / "mini", tmp_path / sub)
+    monkeypatch.setenv("PIA_PATH", str(tmp_path))
+    with pytest.raises(PiaError) as exc:
+        find_questionnaire("mini")
+    message = str(exc.value)
+    assert str(tmp_path / "one" / "mini.yaml") in message and str(tmp_path / "two" / "mini.yaml") in message
+    assert "--questionnaire" in message
+    ids = [qid for qid, _ in list_questionnaires()]
+    assert "mini" not in ids and "camera_hria" in ids   # the ambiguous one is not offered
+
+
+def test_a_copy_of_the_bundled_questionnaire_on_pia_path_is_refused(tmp_path, monkeypatch):
+    from pia.loader import REPO_QUESTIONNAIRES
+
+    shutil.copytree(REPO_QUESTIONNAIRES / "camera-hria", tmp_path / "copy", ignore=shutil.ignore_patterns("examples"))
+    monkeypatch.setenv("PIA_PATH", str(tmp_path))
+    with pytest.raises(PiaError, match="2 files on the search path claim questionnaire id 'camera_hria'"):
+        find_questionnaire("camera_hria")
+    # naming the bundled folder itself on PIA_PATH is the same file twice, not a duplicate
+    monkeypatch.setenv("PIA_PATH", str(REPO_QUESTIONNAIRES))
+    assert find_questionnaire("camera_hria") == REPO_QUESTIONNAIRES / "camera-hria" / "camera_hria.yaml"
+
+
+def test_id_is_looked_for_in_the_first_4_kb_only(fixtures, tmp_path, monkeypatch):
+    late = tmp_path / "late.yaml"
+    late.write_text("#" + "x" * 5000 + "\n" + (fixtures / "mini" / "mini.yaml").read_text(), encoding="utf-8")
+    monkeypatch.setenv("PIA_PATH", str(tmp_path))
+    assert find_questionnaire("mini") is None
+
+
+_SCAN = """
+import json
+from pia.loader import find_questionnaire, list_questionnaires, scan_search_path
+scan = scan_search_path()
+print(json.dumps({"notes": scan.notes, "list": [q for q, _ in list_questionnaires()],
+                  "mini": str(find_questionnaire("mini"))}))
+"""
+
+
+def test_search_path_skips_special_and_huge_files_with_a_note(fixtures, tmp_path):
+    """A FIFO, a link to /dev/zero, a dangling link, a folder and a huge sparse file named *.yaml on
+    PIA_PATH: each skipped with a note, never read (the subprocess timeout is only a safety net)."""
+    import json
+    import subprocess
+    import sys
+
+    shutil.copytree(fixtures / "mini", tmp_path / "qs")
+    qs = tmp_path / "qs"
+    os.mkfifo(qs / "pipe.yaml")
+    (qs / "zero.yaml").symlink_to("/dev/zero")
+    (qs / "dangling.yaml").symlink_to(tmp_path / "nonexistent")
+    (qs / "folder.yaml").mkdir()
+    with open(qs / "huge.yaml", "wb") as fh:
+        fh.truncate(3 * 1024**3)   # sparse: costs no disk
+    env = {**os.environ, "PIA_PATH": str(qs)}
+    r = subprocess.run([sys.executable, "-c", _SCAN], env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    notes = "\n".join(out["notes"])
+    assert "pipe.yaml: skipped: not a regular file" in notes
+    assert "zero.yaml: skipped: not a regular file" in notes
+    assert "dangling.yaml: skipped: a symbolic link to a file that does not exist" in notes
+    assert "huge.yaml: skipped: file is 3,221,225,472 bytes" in notes
+    assert out["mini"] == str(qs / "mini.yaml") and {"mini", "camera_hria"} <= set(out["list"])
+
+
+def test_questionnaire_records_the_sha256_of_each_source_file(fixtures):
+    import hashlib
+
+    from pia.fingerprint import combined_digest, questionnaire_digest
+
+    q = load_questionnaire(fixtures / "mini" / "mini.yaml")
+    files = {"mini.yaml", "drone.yaml"}
+    assert set(q.source_sha256) == files
+    for name in files:
+        assert q.source_sha256[name] == hashlib.sha256((fixtures / "mini" / name).read_bytes()).hexdigest()
+    # what `sha256sum drone.yaml mini.yaml | sha256sum` prints
+    lines = "".join(f"{q.source_sha256[n]}  {n}\n" for n in sorted(files))
+    assert questionnaire_digest(q) == hashlib.sha256(lines.encode()).hexdigest()
+    assert combined_digest({}) == "" and combined_digest({"a.yaml": ""}) == ""
+
+
+def test_a_questionnaire_that_is_a_fifo_is_refused_not_read(fixtures, tmp_path):
+    import subprocess
+    import sys
+
+    os.mkfifo(tmp_path / "q.yaml")
+    (tmp_path / "z.yaml").symlink_to("/dev/zero")
+    code = ("from pia.loader import load_questionnaire\nfrom pia.errors import PiaError\nimport sys\n"
+            "for f in sys.argv[1:]:\n    try:\n        load_questionnaire(f)\n"
+            "    except PiaError as e:\n        print(e)\n")
+    r = subprocess.run([sys.executable, "-c", code, str(tmp_path / "q.yaml"), str(tmp_path / "z.yaml")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("not a regular file") == 2
 
 
 def test_jurisdiction_scope_needs_the_question(tmp_path):

@@ -37,6 +37,7 @@ from typing import Any
 from .. import ENGINE_VERSION
 from ..answers import AnswerSet, completeness, effective_answers, visible_questions
 from ..conditions import UNKNOWN, Condition, evaluate, leaves
+from ..fingerprint import questionnaire_digest
 from ..model import Group, Questionnaire
 from ..rules_model import DIMENSIONS, MITIGATION_STATES, OUTCOMES, Matrix, Mitigation, Rulebook
 from ..text import text
@@ -658,6 +659,8 @@ class _Run:
             questionnaire_version=self.q.version,
             engine_version=ENGINE_VERSION,
             answers_sha256=self.answers.sha256(self.q),
+            questionnaire_files=dict(self.q.source_sha256),
+            questionnaire_sha256=questionnaire_digest(self.q),
             meta={k: str(v) for k, v in self.answers.meta.items()},
             jurisdiction=self.profile,
             jurisdiction_known=self.jurisdiction_known,

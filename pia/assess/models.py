@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..rules_model import Matrix
 from ..text import Text
@@ -220,6 +220,11 @@ class Assessment(BaseModel):
     questionnaire_version: str
     engine_version: str
     answers_sha256: str
+    questionnaire_files: dict[str, str] = Field(
+        default={}, description="SHA-256 of each questionnaire source file used, by name relative to the core file")
+    questionnaire_sha256: str = Field(
+        default="", description="Digest of all questionnaire source files (see pia.fingerprint); empty when the "
+                                "questionnaire was not loaded from files")
     meta: dict[str, str] = {}
     jurisdiction: str | None
     jurisdiction_known: bool

@@ -15,36 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PiaError, Problem
+from ..intake import open_assessment
 
 
-def load_any(path: Path, questionnaire_path: Path | None = None) -> tuple[Any, Any]:
-    """(questionnaire, valid answers) from an answers file or from a report .docx that embeds them."""
-    from ..answers import load, loads, validate
-    from ..loader import find_questionnaire, load_cached
-
-    if path.suffix.lower() == ".docx":
-        from .embed import answers_from_docx
-
-        answers, doc = loads(answers_from_docx(path), f"{path}[answers]")
-        extra: list[Path] = []
-    else:
-        answers, doc = load(path)
-        here = path.resolve().parent
-        extra = [here, here.parent]
-    if questionnaire_path is not None:
-        q = load_cached(questionnaire_path)
-    else:
-        found = find_questionnaire(answers.questionnaire, extra=extra)
-        if found is None:
-            raise PiaError(doc.problem(
-                ("questionnaire",),
-                f"cannot find questionnaire {answers.questionnaire!r}; pass --questionnaire FILE or set PIA_PATH",
-            ))
-        q = load_cached(found)
-    problems = validate(answers, q, doc)
-    if problems:
-        raise PiaError(problems)
-    return q, answers
+def load_any(path: Path, questionnaire_path: Path | None = None, strict: bool = False) -> tuple[Any, Any]:
+    """(questionnaire, valid answers) from an answers file or a report .docx (see pia.intake)."""
+    opened = open_assessment(path, questionnaire=questionnaire_path, require_same_questionnaire=strict)
+    return opened.questionnaire, opened.answers
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -66,6 +43,7 @@ class Job:
     generated: str
     template: Path | None = None
     questionnaire: Path | None = None
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +51,7 @@ class Result:
     job: Job
     size: int
     problems: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -84,16 +63,18 @@ def run_job(job: Job) -> Result:
     from . import render
 
     try:
-        q, answers = load_any(job.source, job.questionnaire)
-        data = render(q, answers, job.fmt, brief=job.brief, template=job.template, generated=job.generated)
+        opened = open_assessment(job.source, questionnaire=job.questionnaire, require_same_questionnaire=job.strict)
+        notes = (opened.note,) if opened.note else ()
+        data = render(opened.questionnaire, opened.answers, job.fmt, brief=job.brief, template=job.template,
+                      generated=job.generated)
         write_atomic(job.target, data)
-        return Result(job, len(data))
+        return Result(job, len(data), notes=notes)
     except PiaError as exc:
         return Result(job, 0, tuple(exc.problems))
 
 
 def plan(sources: list[Path], out_dir: Path, fmt: str, brief: bool, generated: str,
-         template: Path | None = None, questionnaire: Path | None = None) -> list[Job]:
+         template: Path | None = None, questionnaire: Path | None = None, strict: bool = False) -> list[Job]:
     """One job per source; target names from the source names, never two the same."""
     suffix = {"md": ".md", "json": ".json", "pdf": ".pdf", "docx": ".docx"}[fmt]
     tag = "-brief" if brief else ""
@@ -105,7 +86,7 @@ def plan(sources: list[Path], out_dir: Path, fmt: str, brief: bool, generated: s
             name = f"{src.stem}{tag}-{n}{suffix}"
             n += 1
         seen.add(name)
-        jobs.append(Job(src, out_dir / name, fmt, brief, generated, template, questionnaire))
+        jobs.append(Job(src, out_dir / name, fmt, brief, generated, template, questionnaire, strict))
     return jobs
 
 

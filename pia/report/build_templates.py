@@ -469,6 +469,9 @@ def build_full() -> Document:
         ("Questionnaire", "{{ reproducibility.questionnaire_id }} version {{ reproducibility.questionnaire_version }}"),
         ("Engine version", "{{ reproducibility.engine_version }}"),
         ("SHA-256 of the answers", "{{ reproducibility.answers_sha256 }}"),
+        ("SHA-256 of the questionnaire", "{{ reproducibility.questionnaire_sha256 or 'not recorded' }}"),
+        ("Questionnaire files", "{% for f in reproducibility.questionnaire_files %}{{ f.name }} {{ f.sha256 }}"
+                                "{% if not loop.last %}; {% endif %}{% endfor %}"),
         ("Generated", "{{ reproducibility.generated }}"),
         ("How to reproduce", "{{ reproducibility.how }}"),
     ])
@@ -640,7 +643,8 @@ def build_brief() -> Document:
     para(doc, "The full assessment sets out every answer, the reasons and rule references behind each rating, "
          "the evidence gaps and the legal framework crosswalk.")
     para(doc, "Questionnaire {{ reproducibility.questionnaire_id }} {{ reproducibility.questionnaire_version }}, "
-         "engine {{ reproducibility.engine_version }}, answers SHA-256 {{ reproducibility.answers_sha256 }}.",
+         "engine {{ reproducibility.engine_version }}, answers SHA-256 {{ reproducibility.answers_sha256 }}, "
+         "questionnaire SHA-256 {{ reproducibility.questionnaire_sha256 or 'not recorded' }}.",
          style="Caption")
     _tighten(doc)
     return doc

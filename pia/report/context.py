@@ -209,9 +209,12 @@ def build_context(
             "questionnaire_version": a.questionnaire_version,
             "engine_version": a.engine_version,
             "answers_sha256": a.answers_sha256,
+            "questionnaire_sha256": a.questionnaire_sha256,
+            "questionnaire_files": [{"name": name, "sha256": sha} for name, sha in a.questionnaire_files.items()],
             "generated": _date_text(generated) or "not stated",
-            "how": "Run `pia report` on the same answers file with the same questionnaire and engine "
-            "versions; the SHA-256 fingerprint identifies the exact answers used.",
+            "how": "Run `pia report` on the same answers file with the same questionnaire files and engine "
+            "version; the SHA-256 fingerprints identify the exact answers and questionnaire files used "
+            "(the questionnaire digest is the SHA-256 of `sha256sum` over its files, sorted by name).",
         },
         "jurisdiction": {
             "id": jurisdiction or "",

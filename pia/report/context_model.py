@@ -93,10 +93,24 @@ class Reproducibility(BaseModel):
     """Version of the pia engine that made the assessment."""
     answers_sha256: str
     """SHA-256 of the answers, identifying exactly which answers were assessed."""
+    questionnaire_sha256: str
+    """Digest of the questionnaire files used: the SHA-256 of `sha256sum` over them, sorted by name."""
+    questionnaire_files: list[FileHash]
+    """Each questionnaire file used, with its SHA-256."""
     generated: str
     """Report date (YYYY-MM-DD), or "not stated"."""
     how: str
     """One sentence on how to reproduce the report."""
+
+
+class FileHash(BaseModel):
+    """One questionnaire file and its fingerprint."""
+
+    model_config = _DATA
+    name: str
+    """File name (core file or module)."""
+    sha256: str
+    """SHA-256 of the file's bytes."""
 
 
 class Jurisdiction(BaseModel):
@@ -650,6 +664,7 @@ class ReportContext(BaseModel):
 
 
 Meta.model_rebuild()
+Reproducibility.model_rebuild()
 
 
 def context_schema() -> dict:

@@ -121,7 +121,7 @@ def _render_docx(ctx: dict[str, Any], template: tuple[bytes, str] | None, answer
     _alt_text(doc, ctx["matrix"].get("alt", ""))
     _core_properties(doc, ctx)
     if answers_yaml is not None:
-        embed(doc, answers_yaml)
+        embed(doc, answers_yaml, ctx["reproducibility"].get("questionnaire_sha256", ""))
     buf = io.BytesIO()
     doc.save(buf)
     out = buf.getvalue()

@@ -3,8 +3,24 @@
 Custom XML data parts are the standard OOXML place for an application's own
 data: Word and LibreOffice keep them when a user edits and re-saves the
 report, so a returned report can be loaded again (`pia validate report.docx`,
-the app's upload). The YAML is stored base64-encoded with its SHA-256, so no
-character in an answer can break the XML and tampering is detected.
+the app's upload). The YAML is stored base64-encoded, so no character in an
+answer can break the XML, together with its SHA-256 and the digest of the
+questionnaire that produced the report (see pia.fingerprint).
+
+What the SHA-256 shows, and what it does not: it is unkeyed, so it catches
+answers changed without updating it (accidental damage, a naive edit), and
+then the report is refused as "answers altered after the report was made".
+Someone who edits the answers *and* recomputes the hash cannot be detected;
+only a signature could show that (not implemented). A report without the
+hash, or with two answers parts, is refused, so those edits at least cannot
+pass silently.
+
+A .docx is a zip, and a zip can be hostile: thousands of entries with one
+name pointing at one deflate stream ("overlapping entries") cost minutes of
+CPU each. Before anything is decompressed the directory is checked (entry
+count, duplicate names, overlapping entries, declared sizes), pia's part is
+found through the main document's relationships instead of by scanning, and
+every read is bounded.
 """
 
 from __future__ import annotations
@@ -12,8 +28,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import posixpath
+import struct
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -23,22 +42,40 @@ from ..errors import PiaError, Problem
 
 NAMESPACE = "urn:pia:answers:1"
 RT_CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
+RT_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 MAX_PART_BYTES = 8 * 1024 * 1024
-MAX_DOCX_BYTES = 50 * 1024 * 1024
+MAX_RELS_BYTES = 1024 * 1024
+MAX_ENTRIES = 1000                     # a pia report has about 20; Word re-saves add a few dozen
+MAX_DECLARED_BYTES = 256 * 1024 * 1024  # sum of every entry's declared uncompressed size
+MAX_READ_BYTES = 32 * 1024 * 1024       # what this module actually inflates, at most, per document
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # 30 bytes; filename and extra lengths are the last two fields
+_LOCAL_MAGIC = b"PK\x03\x04"
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError, RuntimeError)
 
 
-def answers_part_xml(answers_yaml: str) -> bytes:
+@dataclass(frozen=True)
+class Embedded:
+    """What a report carries about its own making."""
+
+    answers: str                 # the answers file, as YAML text
+    questionnaire_sha256: str    # digest of the questionnaire that produced the report ("" if not recorded)
+
+
+def answers_part_xml(answers_yaml: str, questionnaire_sha256: str = "") -> bytes:
     """The custom XML part holding the answers file."""
     raw = answers_yaml.encode("utf-8")
     root = etree.Element(f"{{{NAMESPACE}}}answers", nsmap={"pia": NAMESPACE})
     root.set("encoding", "base64")
     root.set("media-type", "application/yaml")
     root.set("sha256", hashlib.sha256(raw).hexdigest())
+    if questionnaire_sha256:
+        root.set("questionnaire-sha256", questionnaire_sha256)
     root.text = base64.b64encode(raw).decode("ascii")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def embed(document: object, answers_yaml: str) -> None:
+def embed(document: object, answers_yaml: str, questionnaire_sha256: str = "") -> None:
     """Attach the answers to a python-docx Document (replacing any earlier copy)."""
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
@@ -51,7 +88,8 @@ def embed(document: object, answers_yaml: str) -> None:
     n = 1
     while f"/customXml/item{n}.xml" in used:
         n += 1
-    new = Part(PackURI(f"/customXml/item{n}.xml"), "application/xml", answers_part_xml(answers_yaml), part.package)
+    blob = answers_part_xml(answers_yaml, questionnaire_sha256)
+    new = Part(PackURI(f"/customXml/item{n}.xml"), "application/xml", blob, part.package)
     part.relate_to(new, RT_CUSTOM_XML)
 
 
@@ -59,57 +97,172 @@ def _is_ours(blob: bytes) -> bool:
     return NAMESPACE.encode() in blob[:400]
 
 
+def _problem(name: str, message: str) -> PiaError:
+    return PiaError(Problem(name, 0, 0, "", message))
+
+
 def answers_from_docx(source: str | Path | bytes | IO[bytes]) -> str:
     """The answers file embedded in a report made by `pia report`, as YAML text."""
-    name = str(source) if isinstance(source, (str, Path)) else getattr(source, "name", "<upload>")
+    return read_embedded(source).answers
+
+
+def read_embedded(source: str | Path | bytes | IO[bytes], name: str | None = None) -> Embedded:
+    """The answers (and questionnaire digest) a report carries; PiaError if the package is unsafe or altered."""
+    from ..intake import MAX_ASSESSMENT_BYTES
+
+    name = name or (str(source) if isinstance(source, (str, Path)) else getattr(source, "name", "<upload>"))
+    if isinstance(source, (str, Path)):
+        from ..safefile import read_regular
+
+        data = read_regular(Path(source), MAX_ASSESSMENT_BYTES)
+    else:
+        data = source if isinstance(source, bytes) else source.read(MAX_ASSESSMENT_BYTES + 1)
+        if len(data) > MAX_ASSESSMENT_BYTES:
+            raise _problem(name, f"file is larger than the limit of {MAX_ASSESSMENT_BYTES:,} bytes")
     try:
-        if isinstance(source, (str, Path)):
-            size = Path(source).stat().st_size
-            if size > MAX_DOCX_BYTES:
-                raise PiaError(Problem(name, 0, 0, "", f"larger than {MAX_DOCX_BYTES // 2**20} MB"))
-            zf = zipfile.ZipFile(source)
-        else:
-            data = source if isinstance(source, bytes) else source.read(MAX_DOCX_BYTES + 1)
-            if len(data) > MAX_DOCX_BYTES:
-                raise PiaError(Problem(name, 0, 0, "", f"larger than {MAX_DOCX_BYTES // 2**20} MB"))
-            zf = zipfile.ZipFile(io.BytesIO(data))
-    except FileNotFoundError as exc:
-        raise PiaError(Problem(name, 0, 0, "", "no such file")) from exc
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise PiaError(Problem(name, 0, 0, "", "not a Word (.docx) document")) from exc
-    except (EOFError, NotImplementedError, ValueError, RuntimeError) as exc:  # a damaged zip directory
-        raise PiaError(Problem(name, 0, 0, "", "the document is damaged (its zip directory cannot be read)")) from exc
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise _problem(name, "not a Word (.docx) document") from exc
+    except _READ_ERRORS as exc:  # a damaged zip directory
+        raise _problem(name, "the document is damaged (its zip directory cannot be read)") from exc
     with zf:
-        for info in zf.infolist():
-            if not (info.filename.startswith("customXml/") and info.filename.endswith(".xml")):
-                continue
-            if info.file_size > MAX_PART_BYTES:
-                continue
-            try:
-                blob = zf.read(info)
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError, RuntimeError) as exc:
-                # A damaged member (bad checksum, header or compressed data) surfaces only when read.
-                raise PiaError(Problem(name, 0, 0, "", f"the document is damaged ({info.filename} cannot be "
-                                                       "read); use the answers file (.yaml) instead")) from exc
-            if not _is_ours(blob):
-                continue
-            return _decode(blob, name)
-    raise PiaError(Problem(name, 0, 0, "", "no answers are embedded in this document (was it made by `pia report`?)"))
+        _check_directory(zf, data, name)
+        budget = _Budget(MAX_READ_BYTES)
+        ours = []
+        for member in _custom_xml_parts(zf, name, budget):
+            blob = _read(zf, member, MAX_PART_BYTES, name, budget)
+            if _is_ours(blob):
+                ours.append(blob)
+    if not ours:
+        raise _problem(name, "no answers are embedded in this document (was it made by `pia report`?)")
+    if len(ours) > 1:
+        raise _problem(name, f"the document holds {len(ours)} answers parts; a report made by pia holds one, "
+                             "so this one was altered; refused")
+    return _decode(ours[0], name)
 
 
-def _decode(blob: bytes, name: str) -> str:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+def _check_directory(zf: zipfile.ZipFile, data: bytes, name: str) -> None:
+    """Refuse a zip built to make decompression expensive, before inflating a byte."""
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise _problem(name, f"the document has {len(infos):,} zip entries (at most {MAX_ENTRIES:,}); refused")
+    names = set()
+    for info in infos:
+        if info.filename in names:
+            raise _problem(name, f"the zip entry {info.filename!r} appears twice; refused")
+        names.add(info.filename)
+    declared = sum(i.file_size for i in infos)
+    if declared > MAX_DECLARED_BYTES:
+        raise _problem(name, f"the document declares {declared:,} bytes uncompressed "
+                             f"(at most {MAX_DECLARED_BYTES:,}); refused")
+    spans = []
+    for info in infos:
+        start = info.header_offset
+        header = data[start:start + _LOCAL_HEADER.size]
+        if len(header) < _LOCAL_HEADER.size or header[:4] != _LOCAL_MAGIC:
+            raise _problem(name, f"the document is damaged (zip entry {info.filename!r} has no local header)")
+        fields = _LOCAL_HEADER.unpack(header)
+        end = start + _LOCAL_HEADER.size + fields[-2] + fields[-1] + info.compress_size
+        if end > len(data):
+            raise _problem(name, f"the document is damaged (zip entry {info.filename!r} runs past the end)")
+        spans.append((start, end, info.filename))
+    spans.sort()
+    for (_, end, first), (start, _, second) in zip(spans, spans[1:], strict=False):
+        if start < end:
+            raise _problem(name, f"the zip entries {first!r} and {second!r} overlap (a zip bomb?); refused")
+
+
+class _Budget:
+    """Bytes this document may still inflate, across every part read."""
+
+    def __init__(self, total: int) -> None:
+        self.left = total
+
+    def take(self, n: int, name: str) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise _problem(name, f"the document inflates to more than {MAX_READ_BYTES:,} bytes; refused")
+
+
+def _read(zf: zipfile.ZipFile, member: str, limit: int, name: str, budget: _Budget) -> bytes:
+    """A member's bytes, inflated in chunks and never beyond `limit` or the budget."""
     try:
-        root = etree.fromstring(blob, parser)
+        info = zf.getinfo(member)
+    except KeyError:
+        raise _problem(name, f"the document is damaged (part {member} is listed but missing)") from None
+    if info.file_size > limit:
+        raise _problem(name, f"part {member} is {info.file_size:,} bytes (at most {limit:,}); refused")
+    out, total = [], 0
+    try:
+        with zf.open(info) as fh:
+            while True:
+                chunk = fh.read(64 * 1024)
+                if not chunk:
+                    break
+                total += len(chunk)
+                budget.take(len(chunk), name)
+                if total > limit:
+                    raise _problem(name, f"part {member} inflates beyond {limit:,} bytes; refused")
+                out.append(chunk)
+    except _READ_ERRORS as exc:  # a damaged member (checksum, header, data) surfaces only when read
+        raise _problem(name, f"the document is damaged ({member} cannot be read); "
+                             "use the answers file (.yaml) instead") from exc
+    return b"".join(out)
+
+
+def _xml(blob: bytes, name: str, member: str) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    try:
+        return etree.fromstring(blob, parser)
     except etree.XMLSyntaxError as exc:
-        raise PiaError(Problem(name, 0, 0, "", f"the embedded answers are damaged: {exc}")) from exc
+        raise _problem(name, f"the document is damaged ({member} is not well-formed XML)") from exc
+
+
+def _rels_of(part: str) -> str:
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", f"{base}.rels")
+
+
+def _targets(zf: zipfile.ZipFile, part: str, reltype: str, name: str, budget: _Budget) -> list[str]:
+    """Zip member names of the internal relationships of `reltype` from `part` ("" = the package)."""
+    rels = _rels_of(part) if part else "_rels/.rels"
+    if rels not in zf.NameToInfo:
+        return []
+    root = _xml(_read(zf, rels, MAX_RELS_BYTES, name, budget), name, rels)
+    base = posixpath.dirname(part)
+    out = []
+    for rel in root.iter(f"{{{PKG_RELS}}}Relationship"):
+        if rel.get("Type") != reltype or rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target") or ""
+        member = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(base, target))
+        if member.startswith("../") or member in out:
+            continue
+        out.append(member)
+    return out
+
+
+def _custom_xml_parts(zf: zipfile.ZipFile, name: str, budget: _Budget) -> list[str]:
+    """The custom XML parts the main document relates to (where `embed` puts the answers)."""
+    main = _targets(zf, "", RT_OFFICE_DOCUMENT, name, budget)
+    if not main:
+        raise _problem(name, "not a Word (.docx) document (no main document part)")
+    return [m for m in _targets(zf, main[0], RT_CUSTOM_XML, name, budget) if m in zf.NameToInfo]
+
+
+def _decode(blob: bytes, name: str) -> Embedded:
+    root = _xml(blob, name, "the embedded answers")
     if root.tag != f"{{{NAMESPACE}}}answers":
-        raise PiaError(Problem(name, 0, 0, "", "the embedded answers part is not pia's"))
+        raise _problem(name, "the embedded answers part is not pia's")
     try:
         raw = base64.b64decode((root.text or "").strip(), validate=True)
         text = raw.decode("utf-8")
     except (ValueError, UnicodeDecodeError) as exc:
-        raise PiaError(Problem(name, 0, 0, "", "the embedded answers are damaged (bad encoding)")) from exc
-    if root.get("sha256") and hashlib.sha256(raw).hexdigest() != root.get("sha256"):
-        raise PiaError(Problem(name, 0, 0, "", "the embedded answers were altered (SHA-256 does not match)"))
-    return text
+        raise _problem(name, "the embedded answers are damaged (bad encoding)") from exc
+    recorded = root.get("sha256")
+    if not recorded:
+        raise _problem(name, "the embedded answers carry no SHA-256, so they cannot be checked; refused")
+    if hashlib.sha256(raw).hexdigest() != recorded:
+        raise _problem(name, "answers altered after the report was made (their SHA-256 no longer matches "
+                             "the one recorded in the report); refused")
+    return Embedded(text, root.get("questionnaire-sha256") or "")

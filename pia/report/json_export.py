@@ -25,7 +25,9 @@ def report_document(ctx: dict[str, Any], q: Questionnaire, answers: AnswerSet, a
         "kind": "brief" if ctx["brief"] else "full",
         "title": ctx["title"],
         "generated": ctx["generated"],
-        "questionnaire": {"id": q.id, "version": q.version, "title": ctx["questionnaire"]["title"]},
+        "questionnaire": {"id": q.id, "version": q.version, "title": ctx["questionnaire"]["title"],
+                          "sha256": ctx["reproducibility"]["questionnaire_sha256"],
+                          "files": {f["name"]: f["sha256"] for f in ctx["reproducibility"]["questionnaire_files"]}},
         "engine_version": ctx["reproducibility"]["engine_version"],
         "answers_sha256": ctx["reproducibility"]["answers_sha256"],
         "outcome": {"id": ctx["outcome"]["id"], "label": ctx["outcome"]["label"],
@@ -58,6 +60,9 @@ def report_schema() -> dict[str, Any]:
         id: str
         version: str
         title: str
+        sha256: str = Field(pattern="^([0-9a-f]{64})?$",
+                            description="Digest of the questionnaire source files (empty if not loaded from files)")
+        files: dict[str, str] = Field(description="SHA-256 of each questionnaire source file, by name")
 
     class Outcome(BaseModel):
         model_config = ConfigDict(extra="forbid")

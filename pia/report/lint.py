@@ -206,21 +206,13 @@ def _lint(data: bytes, name: str, contexts: list[tuple[str, dict[str, Any]]]) ->
 
 def example_contexts(answer_files: Iterable[Path], questionnaire: Path | None = None) -> list[tuple[str, dict[str, Any]]]:
     """Full and brief contexts for each answers file (the engine runs on each)."""
-    from ..answers import load
-    from ..loader import find_questionnaire, load_cached
+    from ..intake import open_assessment
     from . import context_for
 
     out = []
     for path in answer_files:
-        answers, doc = load(path)
-        if questionnaire is not None:
-            q = load_cached(questionnaire)
-        else:
-            here = path.resolve().parent
-            found = find_questionnaire(answers.questionnaire, extra=[here, here.parent, here.parent.parent])
-            if found is None:
-                raise PiaError(doc.problem(("questionnaire",), f"cannot find questionnaire {answers.questionnaire!r}"))
-            q = load_cached(found)
+        opened = open_assessment(path, questionnaire=questionnaire)
+        q, answers = opened.questionnaire, opened.answers
         for brief in (False, True):
             ctx = context_for(q, answers, brief=brief, generated="2026-01-01")
             out.append((f"{path.name}{' (brief)' if brief else ''}", ctx))

@@ -143,6 +143,8 @@ def _repro(ctx: dict[str, Any], add: Any) -> None:
         ["Questionnaire", f"{r['questionnaire_id']} version {r['questionnaire_version']}"],
         ["Engine version", r["engine_version"]],
         ["SHA-256 of the answers", r["answers_sha256"]],
+        ["SHA-256 of the questionnaire", r["questionnaire_sha256"] or "not recorded"],
+        *[[f"- {f['name']}", f["sha256"]] for f in r["questionnaire_files"]],
         ["Generated", r["generated"]],
         ["How to reproduce", r["how"]],
     ]))

@@ -9,7 +9,7 @@ import streamlit as st
 from pia.answers import AnswerSet
 from pia.diff import Comparison, compare
 from pia.errors import PiaError
-from pia.intake import MAX_UPLOAD_BYTES, read_answers
+from pia.intake import MAX_UPLOAD_BYTES, open_assessment
 from pia.model import Questionnaire
 
 from . import panel, state
@@ -103,7 +103,8 @@ def _pick(side: str) -> tuple[AnswerSet, Questionnaire, str] | None:
     if up is None:
         return None
     try:
-        answers, q = read_answers(up.getvalue(), up.name, state.resolve)
+        opened = open_assessment(up.getvalue(), up.name)
+        answers, q = opened.answers, opened.questionnaire
     except PiaError as exc:
         st.error(f"**{up.name} cannot be used.**\n\n" + "\n".join(f"- {p}" for p in exc.problems[:10]))
         return None

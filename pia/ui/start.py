@@ -9,7 +9,7 @@ import streamlit as st
 
 from pia.answers import AnswerSet
 from pia.errors import PiaError
-from pia.intake import MAX_UPLOAD_BYTES, read_answers
+from pia.intake import MAX_UPLOAD_BYTES, open_assessment
 from pia.loader import load_cached
 from pia.text import text
 
@@ -153,7 +153,8 @@ def _upload() -> None:
     if up is None:
         return
     try:
-        answers, q = read_answers(up.getvalue(), up.name, state.resolve)
+        opened = open_assessment(up.getvalue(), up.name)
+        answers, q = opened.answers, opened.questionnaire
     except PiaError as exc:
         problems = exc.problems
         lines = "\n".join(f"- {p}" for p in problems[:MAX_SHOWN_PROBLEMS])
@@ -170,7 +171,8 @@ def _open_upload() -> None:
     if up is None:
         return
     try:
-        answers, q = read_answers(up.getvalue(), up.name, state.resolve)
+        opened = open_assessment(up.getvalue(), up.name)
+        answers, q = opened.answers, opened.questionnaire
     except PiaError:
         return
     path = next(p for qid, p in state.instruments() if qid == q.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pia", "assess", *map(str, args)],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PIA_PATH": str(FIXTURE)},   # where the fixture questionnaire is installed
     )
 
 
@@ -84,7 +86,7 @@ def test_bad_answers_exit_2_with_locations():
 def test_missing_file_exits_2(tmp_path):
     p = run(tmp_path / "nope.yaml")
     assert p.returncode == 2
-    assert "no such answers file" in p.stderr
+    assert "nope.yaml: no such file" in p.stderr
 
 
 def test_malformed_yaml_exits_2(tmp_path):
@@ -108,7 +110,7 @@ def test_unknown_questionnaire_exit_2(tmp_path):
     lost.write_text("questionnaire: nowhere\nquestionnaire_version: 1.0.0\nanswers: {}\n", encoding="utf-8")
     p = run(lost)
     assert p.returncode == 2
-    assert "cannot find questionnaire 'nowhere'" in p.stderr
+    assert "questionnaire 'nowhere' is not installed here" in p.stderr
 
 
 @pytest.mark.parametrize("flag", [[], ["--json"]])

@@ -1,6 +1,6 @@
 """Damaged and hostile answers files, through every door a user has.
 
-Doors: the app's upload path (pia.intake.read_answers), pia.answers.loads, and
+Doors: the app's upload path (pia.intake.open_assessment), pia.answers.loads, and
 the command line (`pia validate`, `pia assess`, `pia report`, `pia diff`). Whatever arrives
 — a randomly edited example, an alias bomb, a deeply nested document, an
 oversized file — the answer is the project's own error (PiaError) with a
@@ -22,14 +22,26 @@ from hypothesis import strategies as st
 
 from pia.answers import loads
 from pia.errors import PiaError
-from pia.intake import MAX_UPLOAD_BYTES, default_resolver, read_answers
+from pia.intake import MAX_UPLOAD_BYTES, open_assessment
 from pia.yamlio import MAX_DEPTH
 
 ROOT = Path(__file__).resolve().parents[2]
 
 EXAMPLES = ROOT / "questionnaires" / "camera-hria" / "examples"
 EXAMPLE_TEXT = (EXAMPLES / "school_cctv.yaml").read_text()
-RESOLVE = default_resolver()
+
+
+def read_answers(data: bytes, name: str):  # noqa: ANN201
+    opened = open_assessment(data, name)
+    return opened.answers, opened.questionnaire
+
+
+def RESOLVE(qid: str):  # noqa: ANN201, N802
+    from pia.loader import find_questionnaire, load_cached
+
+    return load_cached(find_questionnaire(qid))
+
+
 HEADER = "questionnaire: camera_hria\nquestionnaire_version: 1.0.0\n"
 
 
@@ -67,7 +79,7 @@ def mutate(text: str, changes: list[tuple[int, int, str]]) -> str:
 def test_mutated_example_upload_gives_located_errors_only(changes):
     data = mutate(EXAMPLE_TEXT, changes).encode("utf-8", "surrogatepass")
     try:
-        answers, q = read_answers(data, "upload.yaml", RESOLVE)
+        answers, q = read_answers(data, "upload.yaml")
     except PiaError as exc:
         _assert_located(exc, "upload.yaml")
     else:  # an edit that kept the file valid: it must really be valid answers
@@ -78,7 +90,7 @@ def test_mutated_example_upload_gives_located_errors_only(changes):
 @given(st.binary(max_size=300))
 def test_random_bytes_upload_gives_located_errors_only(data):
     try:
-        read_answers(data, "upload.yaml", RESOLVE)
+        read_answers(data, "upload.yaml")
     except PiaError as exc:
         _assert_located(exc, "upload.yaml")
 
@@ -126,7 +138,7 @@ def test_damaged_report_upload_gives_located_errors_only(patches, keep):
         data[pos:pos + len(new)] = new
     data = bytes(data)
     try:
-        read_answers(data, "report.docx", RESOLVE)
+        read_answers(data, "report.docx")
     except PiaError as exc:
         _assert_located(exc, "report.docx")
     # The library function behind `pia validate/report/diff x.docx` is held to the same standard.
@@ -157,7 +169,7 @@ def test_report_with_edited_embedded_answers(changes):
                 assert base64.b64encode(text.encode("utf-8", "replace"))[:10] in blob or text == ""
             zout.writestr(info, blob)
     try:
-        answers, q = read_answers(out.getvalue(), "report.docx", RESOLVE)
+        answers, q = read_answers(out.getvalue(), "report.docx")
     except PiaError as exc:
         _assert_located(exc, "report.docx")
     else:
@@ -262,7 +274,7 @@ def test_hostile_documents_refused_by_loads_and_upload(name):
         loads(text, name)
     _assert_located(err.value, name)
     with pytest.raises(PiaError, match=words) as err:
-        read_answers(text.encode(), name, RESOLVE)
+        read_answers(text.encode(), name)
     _assert_located(err.value, name)
 
 

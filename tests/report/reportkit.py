@@ -25,14 +25,15 @@ def example_files() -> list[Path]:
 
 
 def questionnaire_path_for(path: Path) -> Path:
-    """The mini answers here are for the fixture; shipped examples find their own."""
-    if path.parent == HERE / "answers":
+    """The mini answers (here and beside the fixture) are for the fixture, named explicitly as a user would with -q;
+    shipped examples find theirs on the search path."""
+    if path.parent in (HERE / "answers", MINI.parent):
         return MINI
     from pia.answers import load
     from pia.loader import find_questionnaire
 
     answers, _ = load(path)
-    found = find_questionnaire(answers.questionnaire, extra=[path.parent, path.parent.parent])
+    found = find_questionnaire(answers.questionnaire)
     assert found is not None, f"no questionnaire for {path}"
     return found
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,8 @@ def test_batch_cli_writes_each_report_and_reports_the_bad_file(tmp_path):
     sources = [str(p) for p in EXAMPLES[:3]] + [str(BAD)]
     r = subprocess.run([sys.executable, "-m", "pia", "report", *sources, "-o", str(tmp_path / "out"),
                         "--format", "md", "--date", "2026-11-26"],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+                       cwd=ROOT, capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "PIA_PATH": str(BAD.parent)})  # the mini answers' questionnaire
     assert r.returncode == 2, r.stderr
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == sorted(f"{p.stem}.md" for p in EXAMPLES[:3])

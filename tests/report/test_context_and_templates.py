@@ -203,3 +203,207 @@ def test_every_context_matches_its_documented_schema(example: Example) -> None:
         jsonschema.validate(ctx, schema)
     with pytest.raises(jsonschema.ValidationError, match="Additional properties"):
         jsonschema.validate({**ctx, "undocumented": 1}, schema)
+
+
+# --- returned reports: the zip and the embedded answers (F2, F5 of the 2026-11 security review) -------
+
+def _report_bytes() -> bytes:
+    from pia.report import render
+
+    ex = load_example(HERE / "answers" / "mini-cctv-low.yaml")
+    return render(ex.q, ex.answers, "docx", generated=GENERATED)
+
+
+def _answers_member(data: bytes) -> str:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return next(n for n in z.namelist() if n.startswith("customXml/") and b"urn:pia:answers" in z.read(n)[:400])
+
+
+def _rebuild(data: bytes, replace: dict[str, bytes] | None = None, first: list[tuple[str, bytes]] = (),
+             add: list[tuple[str, bytes]] = ()) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for n, b in first:
+            zout.writestr(n, b)
+        for info in zin.infolist():
+            zout.writestr(info.filename, (replace or {}).get(info.filename, zin.read(info)))
+        for n, b in add:
+            zout.writestr(n, b)
+    return out.getvalue()
+
+
+def _stored_zip(entries: list[tuple[bytes, int]], payload: bytes) -> bytes:
+    """One local entry holding `payload` deflated, and a central directory entry per (name, offset=0)."""
+    import struct
+    import zlib
+
+    co = zlib.compressobj(9, zlib.DEFLATED, -15)
+    comp = co.compress(payload) + co.flush()
+    crc = zlib.crc32(payload)
+    first = entries[0][0]
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(comp), len(payload), len(first), 0)
+    body = local + first + comp
+    cd = b"".join(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(comp), len(payload),
+                              len(name), 0, 0, 0, 0, 0, offset) + name for name, offset in entries)
+    n = len(entries)
+    return body + cd + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, n, n, len(cd), len(body), 0)
+
+
+def test_overlapping_entry_zip_bomb_is_refused_before_inflating() -> None:
+    from pia.report.embed import read_embedded
+
+    zeros = b"\0" * (8 * 1024 * 1024 - 1)
+    same_name = _stored_zip([(b"customXml/item1.xml", 0)] * 200, zeros)
+    with pytest.raises(PiaError, match="appears twice"):
+        read_embedded(same_name, "bomb.docx")
+    # distinct names, all pointing at one local entry (few enough to stay under the declared-size cap)
+    distinct = _stored_zip([(f"customXml/item{i}.xml".encode(), 0) for i in range(20)], zeros)
+    with pytest.raises(PiaError, match="overlap"):
+        read_embedded(distinct, "bomb.docx")
+
+
+def test_zip_entry_count_and_declared_size_are_capped() -> None:
+    import struct
+
+    from pia.report.embed import MAX_DECLARED_BYTES, MAX_ENTRIES, read_embedded
+
+    data = _report_bytes()
+    many = _rebuild(data, add=[(f"x/{i}", b"") for i in range(MAX_ENTRIES)])
+    with pytest.raises(PiaError, match="zip entries"):
+        read_embedded(many, "many.docx")
+    # declare a huge uncompressed size for one member in the central directory (offset 24 of its record)
+    patched = bytearray(data)
+    at = patched.index(b"PK\x01\x02")
+    patched[at + 24:at + 28] = struct.pack("<L", MAX_DECLARED_BYTES + 1)
+    with pytest.raises(PiaError, match="declares"):
+        read_embedded(bytes(patched), "declared.docx")
+
+
+def test_a_part_inflating_beyond_what_it_declares_is_not_read_past_it() -> None:
+    import struct
+
+    from pia.report.embed import read_embedded
+
+    data = _report_bytes()
+    member = _answers_member(data)
+    big = b"<x>" + b" " * (9 * 1024 * 1024) + b"</x>"
+    rebuilt = bytearray(_rebuild(data, {member: big}))
+    # the central directory now claims 100 bytes for a part that inflates to 9 MB
+    cd = rebuilt.index(b"PK\x01\x02")
+    while True:
+        n = struct.unpack("<H", rebuilt[cd + 28:cd + 30])[0]
+        m, k = struct.unpack("<HH", rebuilt[cd + 30:cd + 34])
+        if rebuilt[cd + 46:cd + 46 + n].decode() == member:
+            rebuilt[cd + 24:cd + 28] = struct.pack("<L", 100)
+            break
+        cd = rebuilt.index(b"PK\x01\x02", cd + 46 + n + m + k)
+    with pytest.raises(PiaError) as exc:
+        read_embedded(bytes(rebuilt), "liar.docx")
+    assert "damaged" in str(exc.value) or "inflates" in str(exc.value)
+
+
+def test_answers_are_found_through_the_relationships_only() -> None:
+    """A pia-looking part the document does not relate to is never read: the related one is used."""
+    from pia.report.embed import read_embedded
+
+    data = _report_bytes()
+    original = read_embedded(data).answers
+    shadow = answers_part_xml("questionnaire: mini\nquestionnaire_version: 1.2.0\nanswers: {}\n")
+    first = _rebuild(data, first=[("customXml/item0.xml", shadow)])
+    assert read_embedded(first).answers == original
+
+
+def test_two_answers_parts_a_missing_or_wrong_hash_are_refused() -> None:
+    import hashlib
+    import re
+
+    from pia.report.embed import read_embedded
+
+    data = _report_bytes()
+    member = _answers_member(data)
+    text = read_embedded(data).answers
+    rels = "word/_rels/document.xml.rels"
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        rels_xml = z.read(rels).decode()
+    second = rels_xml.replace("</Relationships>", '<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/'
+                              'officeDocument/2006/relationships/customXml" Target="../customXml/item99.xml"/>'
+                              "</Relationships>")
+    two = _rebuild(data, {rels: second.encode()}, add=[("customXml/item99.xml", answers_part_xml(text))])
+    with pytest.raises(PiaError, match="2 answers parts"):
+        read_embedded(two)
+    part = answers_part_xml(text + "# edited\n")
+    no_hash = re.sub(rb' sha256="[0-9a-f]+"', b"", part)
+    with pytest.raises(PiaError, match="carry no SHA-256"):
+        read_embedded(_rebuild(data, {member: no_hash}))
+    stale = part.replace(hashlib.sha256((text + "# edited\n").encode()).hexdigest().encode(),
+                         hashlib.sha256(text.encode()).hexdigest().encode())
+    with pytest.raises(PiaError, match="answers altered after the report was made"):
+        read_embedded(_rebuild(data, {member: stale}))
+
+
+def test_a_recomputed_hash_cannot_be_detected() -> None:
+    """The documented limit of an unkeyed hash: edited answers with a fresh hash are read as they are.
+    This is why SECURITY.md must not claim that returned reports are tamper-proof."""
+    from pia.report.embed import read_embedded
+
+    data = _report_bytes()
+    edited = read_embedded(data).answers + "# edited\n"
+    assert read_embedded(_rebuild(data, {_answers_member(data): answers_part_xml(edited)})).answers == edited
+
+
+def test_report_records_the_questionnaire_digest_it_was_made_with() -> None:
+    from pia.fingerprint import questionnaire_digest
+    from pia.report.embed import read_embedded
+
+    ex = load_example(HERE / "answers" / "mini-cctv-low.yaml")
+    digest = questionnaire_digest(ex.q)
+    assert len(digest) == 64
+    assert read_embedded(_report_bytes()).questionnaire_sha256 == digest
+    ctx = context_for(ex.q, ex.answers, generated=GENERATED)
+    assert ctx["reproducibility"]["questionnaire_sha256"] == digest
+    assert {f["name"] for f in ctx["reproducibility"]["questionnaire_files"]} == set(ex.q.source_sha256)
+
+
+@pytest.mark.parametrize("brief", [False, True], ids=["full", "brief"])
+def test_pdf_shows_the_questionnaire_digest(tmp_path, brief: bool) -> None:
+    import subprocess
+
+    from pia.fingerprint import questionnaire_digest
+
+    from .reportkit import pdftotext_or_skip, rendered, soffice_or_skip
+
+    soffice_or_skip()
+    exe = pdftotext_or_skip()
+    ex = load_example(HERE / "answers" / "mini-cctv-low.yaml")
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(rendered(ex, "pdf", brief=brief))
+    text = subprocess.run([exe, "-raw", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60).stdout
+    assert questionnaire_digest(ex.q) in "".join(text.split())   # a long hash may wrap across lines
+
+
+def test_a_report_resaved_by_libreoffice_still_gives_its_answers(tmp_path) -> None:
+    """The answers part is found through the relationships LibreOffice writes back, not by name or order."""
+    import subprocess
+
+    from pia.report.embed import read_embedded
+
+    from .reportkit import soffice_or_skip
+
+    exe = soffice_or_skip()
+    original = _report_bytes()
+    (tmp_path / "in.docx").write_bytes(original)
+    subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--convert-to",
+                    "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "out"), str(tmp_path / "in.docx")],
+                   capture_output=True, check=True, timeout=180)
+    resaved = (tmp_path / "out" / "in.docx").read_bytes()
+    assert resaved != original
+    assert read_embedded(resaved) == read_embedded(original)
