@@ -52,6 +52,10 @@ def problem_lines(problems: Iterable[object], limit: int) -> list[str]:
 
 def store_failure(action: str, exc: BaseException) -> str:
     """A one-line message for a database failure; the details (URL, host, reason) go to the server log only."""
-    log.error("draft database failure while %s: %s", action, exc)
+    detail = "; ".join(p.message for p in getattr(exc, "problems", [])) or str(exc)
+    log.error("draft database failure%s: %s", f" while {action}" if action else "", detail)
+    if not action:
+        return ("The draft database could not be used, so drafts cannot be saved or listed right now. "
+                "Ask whoever runs pia to check the server log.")
     return (f"The draft database could not be used while {action}. Nothing was lost in this window; "
             "ask whoever runs pia to check the server log.")

@@ -183,7 +183,7 @@ def _open_upload() -> None:
         state.flash("error", f"The questionnaire {md(q.id)} is no longer installed here. Nothing was saved.")
         return
     try:
-        opened = state.new_draft(answers, path, note=f"loaded from {up.name}")
+        opened = state.new_draft(answers, path, note=f"loaded from {up.name}", source=up.name)
     except Exception:   # a defect must not replace the page with a crash box; the log keeps the details
         log.exception("opening upload %r as a new draft failed", up.name)
         state.flash("error", f"**{md(up.name)} could not be opened as a draft** (an internal error, "
@@ -199,7 +199,7 @@ def page() -> None:
                 "licence-plate readers, drones, body-worn cameras — and its effect on people's rights, "
                 "before the council decides. Your answers are saved after every change.")
     state.show_flash()
-    if ss.get(state.SAVE_ERROR) and state.store() is None:
+    if state.store() is None:
         st.error(ss[state.SAVE_ERROR])
     if state.has_open():
         st.info(f"Open now: **{md((ss.get(state.META) or {}).get('title', '(untitled)'))}**.")

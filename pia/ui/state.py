@@ -41,8 +41,8 @@ def store() -> Store | None:
 
     try:
         return _store(default_url())
-    except PiaError as exc:   # the URL, host and user stay in the server log, not on the page
-        ss[SAVE_ERROR] = store_failure("opening it", exc)
+    except (PiaError, OSError) as exc:   # the URL, host, user and path stay in the server log, not on the page
+        ss[SAVE_ERROR] = store_failure("", exc)
         return None
 
 
@@ -152,8 +152,11 @@ def open_draft(draft_id: str, from_address: bool = False) -> bool:
     return True
 
 
-def new_draft(answers: AnswerSet, qpath: str | Path, note: str) -> bool:
-    """Save `answers` as a new draft and open it. Nothing existing is touched."""
+def new_draft(answers: AnswerSet, qpath: str | Path, note: str, source: str = "") -> bool:
+    """Save `answers` as a new draft and open it. Nothing existing is touched.
+
+    `source` names the uploaded file the answers came from, for the message when saving fails.
+    """
     s = store()
     q = load_cached(qpath)
     if s is None:
@@ -163,8 +166,8 @@ def new_draft(answers: AnswerSet, qpath: str | Path, note: str) -> bool:
     try:
         d = s.create(answers, author=who(), note=note, q=q)
     except PiaError as exc:
-        flash("error", problem_message("**Could not save a new draft.** Nothing was saved.", exc,
-                                       "saving a new draft"))
+        lead = f"**{md(source)} could not be saved as a new draft.**" if source else "**Could not save a new draft.**"
+        flash("error", problem_message(lead + " Nothing was saved.", exc, "saving a new draft"))
         return False
     open_answers(answers, qpath, d.id, d.head)
     return True
