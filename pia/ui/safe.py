@@ -8,8 +8,9 @@ real link. So every piece of text that pia did not write itself goes through
 :func:`md` before it is interpolated into such a string: each ASCII punctuation
 mark with a meaning in Markdown gets a backslash (CommonMark allows escaping any
 of them), which also
-defuses Streamlit's own ``:material/icon:``, ``:red[...]`` and ``$math$`` syntax
-and GFM autolinks (``http://``, ``www.``). Line breaks become spaces: a value is
+defuses Streamlit's own ``:material/icon:``, ``:red[...]`` and ``$math$`` syntax.
+GFM autolinks (``http://``, ``www.``, ``a@b.org``) get an invisible word joiner.
+Line breaks become spaces: a value is
 shown on one line, so it cannot start a heading, list or table row.
 
 Two more rules keep error pages quiet: :func:`problem_lines` shows an input
@@ -34,9 +35,17 @@ _PUNCT = re.compile("([" + re.escape(_SPECIAL) + "])")
 _BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029\t\v\f]+")
 
 
+# GFM turns bare URLs and e-mail addresses into links *after* escapes are resolved, so
+# escaping cannot stop it. An invisible WORD JOINER (U+2060) inside "://", after "www"
+# and after "@" breaks those patterns without changing what the reader sees.
+JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)")
+
+
 def md(value: object) -> str:
-    """`value` as literal text inside Markdown: every ASCII punctuation mark escaped, one line."""
+    """`value` as literal text inside Markdown: special punctuation escaped, no autolinks, one line."""
     text = _BREAKS.sub(" ", "" if value is None else str(value))
+    text = _AUTOLINK.sub(JOINER, text)
     return _PUNCT.sub(r"\\\1", text)
 
 

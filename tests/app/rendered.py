@@ -21,15 +21,24 @@ LINKING = [
     re.compile(r"(?<!\\)\[[^\]\n]*(?<!\\)\]\("),          # inline link: [text](
     re.compile(r"(?<!\\)\[[^\]\n]*(?<!\\)\]\["),          # reference link: [text][
     re.compile(r"(?<!\\)<[A-Za-z][A-Za-z0-9+.-]*:"),      # autolink: <http://...>
-    re.compile(r"(?i)\b(?:https?|ftp|mailto):"),          # GFM autolink literal (the colon unescaped)
-    re.compile(r"(?i)\bwww\."),                           # GFM www autolink (the dot unescaped)
     re.compile(r"(?<!\\)<(?:img|a|iframe|script)\b", re.I),
+]
+# GFM autolink literals are found in the text *after* escapes are resolved (remark-gfm).
+AUTOLINKING = [
+    re.compile(r"(?i)\b(?:https?|ftp)://"),
+    re.compile(r"(?i)\bwww\."),
+    re.compile(r"[-.\w+]+@[-\w]+(?:\.[-\w]+)+"),
 ]
 
 
-def plain(s: str) -> str:
-    """The text a reader sees: Markdown backslash escapes removed."""
+def resolved(s: str) -> str:
+    """The text after Markdown escapes are resolved: what GFM's autolinker looks at."""
     return _ESCAPE.sub(r"\1", s)
+
+
+def plain(s: str) -> str:
+    """The text a reader sees: escapes resolved, invisible word joiners dropped."""
+    return resolved(s).replace("\u2060", "")
 
 
 def _nodes(node: Any) -> Iterator[Any]:
@@ -54,7 +63,7 @@ def markdown_strings(at: Any) -> list[str]:
 
 def linking(s: str) -> list[str]:
     """The link/image constructs in a Markdown string (empty when it can make none)."""
-    return [p.pattern for p in LINKING if p.search(s)]
+    return [p.pattern for p in LINKING if p.search(s)] + [p.pattern for p in AUTOLINKING if p.search(resolved(s))]
 
 
 def assert_literal_and_inert(at: Any, *literals: str) -> list[str]:
