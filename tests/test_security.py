@@ -69,13 +69,36 @@ def test_core_never_imports_streamlit():
 
 
 def test_streamlit_config_defaults():
+    """The shipped .streamlit/config.toml, and what a real Streamlit makes of it (review F19)."""
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["browser"]["gatherUsageStats"] is False
     assert config["browser"]["serverAddress"]  # unset, Streamlit looks up its public address online
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["enableCORS"] is True
     assert 0 < config["server"]["maxUploadSize"] <= 10
+    assert config["server"]["enableStaticServing"] is False
+    assert config["server"]["enableAgentApi"] is False
+    assert config["server"]["runOnSave"] is False and config["server"]["fileWatcherType"] == "none"
     assert config["client"]["showErrorDetails"] in ("none", False)
+    assert config["client"]["showErrorLinks"] is False
+    assert config["client"]["toolbarMode"] == "viewer"
+    assert config["client"]["allowedOrigins"] == []
+    # Streamlit reads the file as written (an unknown or misspelt option would be ignored silently).
+    code = (
+        "import json, streamlit.config as c\n"
+        "c.get_config_options(force_reparse=True)\n"
+        "keys = ['client.allowedOrigins', 'client.showErrorLinks', 'client.toolbarMode', 'client.showErrorDetails',\n"
+        "        'server.enableStaticServing', 'server.enableAgentApi', 'browser.gatherUsageStats']\n"
+        "print(json.dumps({k: c.get_option(k) for k in keys}))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    import json
+
+    seen = json.loads(r.stdout.strip().splitlines()[-1])
+    assert seen == {"client.allowedOrigins": [], "client.showErrorLinks": False, "client.toolbarMode": "viewer",
+                    "client.showErrorDetails": "none", "server.enableStaticServing": False,
+                    "server.enableAgentApi": False, "browser.gatherUsageStats": False}
 
 
 def test_yaml_loader_never_builds_python_objects():

@@ -6,11 +6,17 @@ changes the domain record through pia.ui.state.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from . import state
 
 ss = st.session_state
+# A bundled image, served by this server: a ":material/...:" page icon makes every browser
+# fetch the icon from fonts.gstatic.com (review F7). Icons on buttons and pages use the
+# Material Symbols font Streamlit bundles, which the browser loads from this server.
+ICON = Path(__file__).with_name("icon.png")
 PAGES: dict[str, st.Page] = {}
 
 
@@ -60,7 +66,7 @@ def _sidebar() -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="pia — camera impact assessment", page_icon=":material/policy:", layout="wide")
+    st.set_page_config(page_title="pia — camera impact assessment", page_icon=str(ICON), layout="wide")
     from . import compare, history, review, start, wizard
 
     PAGES.update({

@@ -9,10 +9,11 @@ import streamlit as st
 from pia.answers import AnswerSet
 from pia.diff import Comparison, compare
 from pia.errors import PiaError
-from pia.intake import MAX_UPLOAD_BYTES, open_assessment
+from pia.intake import MAX_UPLOAD_BYTES
 from pia.model import Questionnaire
 
-from . import panel, state
+from . import panel, state, uploads
+from .safe import md, store_failure
 
 ss = st.session_state
 SOURCES = ("This assessment", "A saved draft", "A file")
@@ -27,32 +28,33 @@ def show(c: Comparison, names: tuple[str, str]) -> None:
         for col, tag, name, outcome, level in ((c1, a, full_a, c.outcome[0], c.overall[0]),
                                                (c2, b, full_b, c.outcome[1], c.overall[1])):
             with col:
-                st.markdown(f"**{tag}: {_md(name)}**")
+                st.markdown(f"**{tag}: {md(name)}**")
                 line = f"Outcome: **{panel.outcome_label(outcome or '')}**"
                 if level:
                     line += f" · overall risk {level.replace('_', ' ')}"
                 (st.error if outcome in panel.BAD else st.warning if outcome in panel.WARN else st.success)(line)
         fa, fb = set(c.red_flags[0]), set(c.red_flags[1])
         if fa or fb:
-            st.markdown(f"Red flags — {a}: {', '.join(sorted(fa)) or 'none'}; {b}: {', '.join(sorted(fb)) or 'none'}")
+            st.markdown(f"Red flags — {a}: {md(', '.join(sorted(fa))) or 'none'}; "
+                        f"{b}: {md(', '.join(sorted(fb))) or 'none'}")
         if c.rights:
             rows = [f"| Right | {a}: before | {a}: after | {b}: before | {b}: after | Changed |",
                     "|---|---|---|---|---|---|"]
             for r in c.rights:
-                rows.append(f"| {r.name} | {_lv(r.inherent[0])} | {_lv(r.residual[0])} | {_lv(r.inherent[1])} | "
+                rows.append(f"| {md(r.name)} | {_lv(r.inherent[0])} | {_lv(r.residual[0])} | {_lv(r.inherent[1])} | "
                             f"{_lv(r.residual[1])} | {'yes' if r.changed else ''} |")
             st.markdown("\n".join(rows))
     else:
-        st.markdown(f"**A**: {_md(full_a)} · **B**: {_md(full_b)}")
+        st.markdown(f"**A**: {md(full_a)} · **B**: {md(full_b)}")
         st.info("The assessment engine is not installed: only the answers are compared.")
     for key, va, vb in c.meta:
-        st.caption(f"{key}: {va or '(empty)'} → {vb or '(empty)'}")
+        st.caption(f"{md(key)}: {md(va) or '(empty)'} → {md(vb) or '(empty)'}")
     if c.answers:
         st.markdown(f"**{len(c.answers)} answer{'s' if len(c.answers) != 1 else ''} differ**")
         rows = [f"| Question | Section | {a} | {b} |", "|---|---|---|---|"]
         for ch in c.answers:
             note = " *(hidden in both; does not count)*" if not ch.counts else ""
-            rows.append(f"| {_md(ch.label)}{note} | {_md(ch.section)} | {_md(ch.before_text)} | {_md(ch.after_text)} |")
+            rows.append(f"| {md(ch.label)}{note} | {md(ch.section)} | {md(ch.before_text)} | {md(ch.after_text)} |")
         st.markdown("\n".join(rows))
     else:
         st.markdown("The answers are the same.")
@@ -61,11 +63,7 @@ def show(c: Comparison, names: tuple[str, str]) -> None:
 
 
 def _lv(v: str | None) -> str:
-    return (v or "–").replace("_", " ")
-
-
-def _md(s: str) -> str:
-    return s.replace("|", "\\|").replace("\n", " ")
+    return md((v or "–").replace("_", " "))
 
 
 def _pick(side: str) -> tuple[AnswerSet, Questionnaire, str] | None:
@@ -80,7 +78,11 @@ def _pick(side: str) -> tuple[AnswerSet, Questionnaire, str] | None:
         if s is None:
             st.warning("Saved drafts are unavailable.")
             return None
-        drafts = s.drafts()
+        try:
+            drafts = s.drafts()
+        except PiaError as exc:
+            st.error(store_failure("listing the drafts", exc))
+            return None
         if not drafts:
             st.caption("No saved drafts.")
             return None
@@ -91,24 +93,22 @@ def _pick(side: str) -> tuple[AnswerSet, Questionnaire, str] | None:
         try:
             answers, _ = s.load(did, int(rev))
         except PiaError as exc:
-            st.error(str(exc))
+            st.error(state.problem_message("**This revision cannot be read.**", exc, "reading a draft"))
             return None
         q = state.resolve(answers.questionnaire)
         if q is None:
-            st.error(f"Questionnaire {answers.questionnaire!r} is not installed here.")
+            st.error(f"Questionnaire {md(answers.questionnaire)} is not installed here.")
             return None
         return answers, q, f"{answers.meta.get('title') or 'draft'} (rev. {int(rev)})"
     up = st.file_uploader(f"Answers file or report for {side}", type=["yaml", "yml", "docx"], key=f"cmp_up_{side}",
                           max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024))
-    if up is None:
+    checked = uploads.check(f"cmp_up_{side}", up, lambda: uploads.opened(up))
+    if checked is None:
         return None
-    try:
-        opened = open_assessment(up.getvalue(), up.name)
-        answers, q = opened.answers, opened.questionnaire
-    except PiaError as exc:
-        st.error(f"**{up.name} cannot be used.**\n\n" + "\n".join(f"- {p}" for p in exc.problems[:10]))
+    if not checked.ok:
+        st.error(f"**{md(up.name)} cannot be used.**\n\n" + uploads.problems_markdown(checked, 10))
         return None
-    return answers, q, up.name
+    return checked.answers, checked.q, up.name
 
 
 def page() -> None:
@@ -125,12 +125,13 @@ def page() -> None:
         return
     (a, qa, na), (b, qb, nb) = picked
     if qa.id != qb.id:
-        st.error(f"These are assessments with different questionnaires ({qa.id} and {qb.id}); they cannot be compared.")
+        st.error(f"These are assessments with different questionnaires ({md(qa.id)} and {md(qb.id)}); "
+                 "they cannot be compared.")
         return
     st.divider()
     try:
         c = compare(qa, a, b)
     except PiaError as exc:
-        st.error(str(exc))
+        st.error("\n".join(f"- {md(p)}" for p in exc.problems[:10]))
         return
     show(c, (na, nb))

@@ -10,6 +10,7 @@ from pia.store import Conflict
 
 from . import app, state, wizard
 from . import compare as compare_page
+from .safe import md, store_failure
 
 ss = st.session_state
 
@@ -21,10 +22,10 @@ def _restore(number: int) -> None:
     try:
         head = s.restore(ss[state.DRAFT], number, ss[state.BASE], state.who())
     except Conflict as exc:  # someone saved meanwhile: show the choice, restore nothing
-        state.flash("error", f"Not restored: {exc}")
+        state.flash("error", f"Not restored: {md(exc)}")
         return
     except PiaError as exc:
-        state.flash("error", str(exc))
+        state.flash("error", state.problem_message("**Not restored.**", exc, "restoring a revision"))
         return
     section = ss.get(state.SECTION)
     state.open_draft(ss[state.DRAFT])
@@ -40,7 +41,7 @@ def _name_version() -> None:
     before = ss.get(state.BASE)
     state.autosave(note=note)
     if ss.get(state.BASE) != before:
-        state.flash("success", f"Saved as revision {ss[state.BASE]}: {note}")
+        state.flash("success", f"Saved as revision {ss[state.BASE]}: {md(note)}")
         ss["version_note"] = ""
 
 
@@ -58,11 +59,15 @@ def page() -> None:
     state.show_flash()
     wizard.conflict_banner()
     draft_id = ss[state.DRAFT]
-    hist = s.history(draft_id)
-    st.caption(f"Every change is saved as a revision. Draft {draft_id}.")
+    try:
+        hist = s.history(draft_id)
+    except PiaError as exc:
+        st.error(store_failure("reading the history", exc))
+        return
+    st.caption(f"Every change is saved as a revision. Draft {md(draft_id)}.")
     rows = ["| Revision | Saved (UTC) | By | Note |", "|---|---|---|---|"]
     for r in hist[:200]:
-        rows.append(f"| {r.number} | {r.created_at:%Y-%m-%d %H:%M:%S} | {r.author or '–'} | {r.note or ''} |")
+        rows.append(f"| {r.number} | {r.created_at:%Y-%m-%d %H:%M:%S} | {md(r.author) or '–'} | {md(r.note or '')} |")
     st.markdown("\n".join(rows))
     if len(hist) > 200:
         st.caption(f"Showing the newest 200 of {len(hist)} revisions.")
@@ -84,7 +89,7 @@ def page() -> None:
         b, _ = s.load(draft_id, newer)
         compare_page.show(compare(state.questionnaire(), a, b), (f"revision {older}", f"revision {newer}"))
     except PiaError as exc:
-        st.error(str(exc))
+        st.error(state.problem_message("**These revisions cannot be compared.**", exc, "reading revisions"))
 
     st.header("Restore or download a revision")
     pick = st.selectbox("Revision", numbers, key="hist_pick")

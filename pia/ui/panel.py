@@ -18,6 +18,7 @@ from pia.text import text
 from pia.wording import SCORES, outcome_label, score_word
 
 from . import state
+from .safe import log, md
 
 ss = st.session_state
 BAD = {"prohibited", "do_not_proceed"}
@@ -41,8 +42,10 @@ def current_assessment(q: Questionnaire) -> tuple[Any | None, str | None]:
     def compute() -> tuple[Any | None, str | None]:
         try:
             return assess(q, state.answer_set()), None
-        except Exception as exc:  # the panel must never take the questionnaire down with it
-            return None, f"The assessment could not be computed: {type(exc).__name__}: {exc}"
+        except Exception:  # the panel must never take the questionnaire down with it
+            log.exception("the live assessment could not be computed for %s %s", q.id, q.version)
+            return None, ("The live assessment could not be computed for these answers (the details are in the "
+                          "server log). Your answers are kept and saved as usual.")
 
     return state.derived("assessment", q, compute)
 
@@ -66,7 +69,7 @@ def _jump_buttons(q: Questionnaire, qids: list[str], ctx: str) -> None:
         if question is None:
             continue
         value = ss[state.ANSWERS].get(qid)
-        st.button(f"{text(question.label)} — {describe(question, value)}", key=f"jump_{ctx}_{qid}",
+        st.button(f"{md(text(question.label))} — {md(describe(question, value))}", key=f"jump_{ctx}_{qid}",
                   on_click=goto_question, args=(q, qid), type="tertiary", icon=":material/arrow_forward:",
                   help="Go to this question")
 
@@ -81,11 +84,11 @@ def outcome_box(a: Any) -> None:
     else:
         st.success(body, icon=":material/check_circle:")
     if a.outcome_reasons:
-        st.caption(a.outcome_reasons[0])
+        st.caption(md(a.outcome_reasons[0]))
     if len(a.outcome_reasons) > 1:
         with st.expander("Why this outcome"):
             for reason in a.outcome_reasons[1:]:
-                st.caption(reason)
+                st.caption(md(reason))
 
 
 def render(q: Questionnaire, a: Any | None, note: str | None, ctx: str = "panel") -> None:
@@ -97,23 +100,23 @@ def render(q: Questionnaire, a: Any | None, note: str | None, ctx: str = "panel"
     outcome_box(a)
     labels = level_labels(a)
     if a.overall_level:
-        st.markdown(f"Overall risk after verified safeguards: **{labels.get(a.overall_level, a.overall_level)}**")
+        st.markdown(f"Overall risk after verified safeguards: **{md(labels.get(a.overall_level, a.overall_level))}**")
 
     triggered = [f for f in a.red_flags if f.status == "triggered"]
     potential = [f for f in a.red_flags if f.status == "potential"]
     if triggered or potential:
         st.markdown("### Red flags")
     for f in triggered:
-        st.error(f"**{f.id}: {text(f.title)}** — {outcome_label(f.outcome)}. No safeguard can lift this.",
+        st.error(f"**{md(f.id)}: {md(text(f.title))}** — {outcome_label(f.outcome)}. No safeguard can lift this.",
                  icon=":material/flag:")
         if f.clears:
-            st.caption(f"What would clear it: {text(f.clears)}")
+            st.caption(f"What would clear it: {md(text(f.clears))}")
         _jump_buttons(q, list(f.answers), f"{ctx}_rf_{f.id}")
     if potential:
         with st.expander(f"{len(potential)} possible red flag{'s' if len(potential) != 1 else ''} "
                          "(depend on unanswered or unknown questions)"):
             for f in potential:
-                st.markdown(f"**{f.id}: {text(f.title)}** would mean {outcome_label(f.outcome)}.")
+                st.markdown(f"**{md(f.id)}: {md(text(f.title))}** would mean {outcome_label(f.outcome)}.")
                 _jump_buttons(q, f.gap_questions or list(f.answers), f"{ctx}_prf_{f.id}")
 
     if a.rights:
@@ -125,7 +128,8 @@ def render(q: Questionnaire, a: Any | None, note: str | None, ctx: str = "panel"
                 drivers: list[str] = []
                 for dim in r.dimensions.values():
                     drivers += [k for k in dim.answers if k not in drivers]
-                st.markdown(f"**{text(r.name)}**: " + ("; ".join(text(h) for h in r.harms) or "no specific harm found"))
+                st.markdown(f"**{md(text(r.name))}**: "
+                            + (md("; ".join(text(h) for h in r.harms)) or "no specific harm found"))
                 if drivers:
                     _jump_buttons(q, drivers, f"{ctx}_r_{r.id}")
 
@@ -157,10 +161,6 @@ def rights_table(a: Any, labels: dict[str, str]) -> None:
         "<th scope='col'>With verified safeguards</th><th scope='col'>If planned safeguards work</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
-
-
-def _md(s: str) -> str:
-    return s.replace("|", "\\|")
 
 
 def _text_colour(bg: str) -> str:

@@ -13,6 +13,7 @@ from pia.text import text
 from pia.wording import answered_phrase
 
 from . import app, downloads, panel, state, wizard
+from .safe import md
 
 ss = st.session_state
 
@@ -23,10 +24,10 @@ def _question_list(q: Questionnaire, qids: list[str], ctx: str) -> None:
         s = q.section_of(qid)
         by_section.setdefault(text(s.title) if s else "", []).append(qid)
     for title, ids in by_section.items():
-        st.markdown(f"*{title}*")
+        st.markdown(f"*{md(title)}*")
         for qid in ids:
             question = q.question(qid)
-            st.button(text(question.label), key=f"rv_{ctx}_{qid}", on_click=panel.goto_question, args=(q, qid),
+            st.button(md(text(question.label)), key=f"rv_{ctx}_{qid}", on_click=panel.goto_question, args=(q, qid),
                       type="tertiary", icon=":material/edit:", help="Go to this question")
 
 
@@ -47,7 +48,7 @@ def page() -> None:
     wizard.conflict_banner()
     answers = state.answer_set()
     comp = completeness(q, answers.answers)
-    st.markdown(f"**{answers.meta.get('title', '(untitled)')}** — {text(q.title)} {q.version}")
+    st.markdown(f"**{md(answers.meta.get('title', '(untitled)'))}** — {md(text(q.title))} {md(q.version)}")
     st.progress(min(comp.fraction, 1.0), text=f"Answered {answered_phrase(comp.answered, comp.visible, comp.unknown)}")
 
     left, right = st.columns([3, 2], gap="large")
@@ -72,7 +73,7 @@ def page() -> None:
             st.info(reason)
         elif blockers:
             st.error("Reports cannot be made until these answers are fixed:\n\n"
-                     + "\n".join(f"- {b}" for b in blockers[:10]))
+                     + "\n".join(f"- {md(b)}" for b in blockers[:10]))
         else:
             today = dt.date.today()
             formats = ["docx"] + (["pdf"] if downloads.pdf_available() else []) + ["md", "json"]
@@ -90,8 +91,8 @@ def page() -> None:
                 rows = [(question, answers.answers.get(question.id)) for question in section.questions
                         if question.id in answers.answers]
                 if rows:
-                    st.markdown(f"**{text(section.title)}**")
-                    st.markdown("\n".join(f"- {text(qq.label)}: {describe(qq, v)}" for qq, v in rows))
+                    st.markdown(f"**{md(text(section.title))}**")
+                    st.markdown("\n".join(f"- {md(text(qq.label))}: {md(describe(qq, v))}" for qq, v in rows))
     with right:
         a, note = panel.current_assessment(q)
         panel.render(q, a, note, ctx="review")

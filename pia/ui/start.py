@@ -9,23 +9,26 @@ import streamlit as st
 
 from pia.answers import AnswerSet
 from pia.errors import PiaError
-from pia.intake import MAX_UPLOAD_BYTES, open_assessment
+from pia.intake import MAX_UPLOAD_BYTES
 from pia.loader import load_cached
+from pia.store import StoreError
 from pia.text import text
 
-from . import app, state
+from . import app, state, uploads
+from .safe import file_name, log, md, problem_lines, store_failure
 
 ss = st.session_state
 MAX_SHOWN_PROBLEMS = 15
 
 
 def _instrument_label(path: str) -> str:
+    """A select box option: plain text (not Markdown), and never a server path."""
     if not Path(path).is_file():
         return str(path)  # AppTest passes labels back through format_func; leave them as they are
     try:
         q = load_cached(path)
     except PiaError:
-        return f"{path} (cannot be loaded)"
+        return f"{file_name(path)} (cannot be loaded)"
     return f"{text(q.title)} (version {q.version})"
 
 
@@ -54,7 +57,9 @@ def _create() -> None:
     try:
         q = load_cached(path)
     except PiaError as exc:
-        state.flash("error", f"The questionnaire cannot be loaded: {exc}")
+        log.error("questionnaire %s cannot be loaded: %s", path, exc)
+        state.flash("error", f"The questionnaire {md(file_name(path))} cannot be loaded; choose another one. "
+                             "`pia validate` on the server shows why.")
         return
     meta = {"title": title, "organisation": (ss.get("new_organisation") or "").strip(),
             "prepared_by": (ss.get("new_prepared_by") or "").strip(), "date": dt.date.today().isoformat()}
@@ -82,7 +87,7 @@ def _cancel_delete() -> None:
 
 @st.dialog("Delete this draft permanently?", on_dismiss=_cancel_delete)
 def _confirm_delete(draft_id: str, title: str) -> None:
-    st.markdown(f"**{title or '(untitled)'}** and every one of its revisions will be erased from the database. "
+    st.markdown(f"**{md(title) or '(untitled)'}** and every one of its revisions will be erased from the database. "
                 "This cannot be undone. Download the answers file first if you may need it again.")
     c1, c2 = st.columns(2)
     if c1.button("Delete permanently", key="confirm_delete", type="primary"):
@@ -91,13 +96,15 @@ def _confirm_delete(draft_id: str, title: str) -> None:
         try:
             if s is not None:
                 s.delete(draft_id)
-                state.flash("success", f"Deleted “{title}”.")
+                state.flash("success", f"Deleted “{md(title)}”.")
                 if ss.get(state.DRAFT) == draft_id:
                     for key in (state.ANSWERS, state.QPATH, state.DRAFT, state.BASE):
                         ss.pop(key, None)
                     st.query_params.clear()
+        except StoreError as exc:
+            state.flash("error", store_failure("deleting a draft", exc))
         except PiaError as exc:
-            state.flash("error", str(exc))
+            state.flash("error", "\n".join(problem_lines(exc.problems, 3)))
         st.rerun()
     if c2.button("Keep it", key="cancel_delete"):
         ss.pop("delete_pending", None)
@@ -108,13 +115,13 @@ def _drafts() -> None:
     st.markdown("**Resume a saved draft**")
     s = state.store()
     if s is None:
-        st.warning("Saved drafts are unavailable: " + str(ss.get(state.SAVE_ERROR, "")))
+        st.warning("Saved drafts are unavailable: the draft database cannot be used (see the message above).")
         return
     show_all = st.toggle("Show archived drafts", key="show_archived")
     try:
         drafts = s.drafts(include_archived=show_all)
     except PiaError as exc:
-        st.error(str(exc))
+        st.error(store_failure("listing the drafts", exc))
         return
     if not drafts:
         st.caption("No saved drafts yet. Every assessment you start is saved here automatically.")
@@ -123,14 +130,14 @@ def _drafts() -> None:
         with st.container(border=True, key=f"draft_{d.id}"):
             c1, c2 = st.columns([4, 1.6], vertical_alignment="center")
             with c1:
-                who = f" by {d.updated_by}" if d.updated_by else ""
-                org = f" — {d.organisation}" if d.organisation else ""
-                st.markdown(f"**{d.title or '(untitled)'}**{org}")
-                st.caption(f"{d.questionnaire} {d.questionnaire_version} · revision {d.head} · "
+                who = f" by {md(d.updated_by)}" if d.updated_by else ""
+                org = f" — {md(d.organisation)}" if d.organisation else ""
+                st.markdown(f"**{md(d.title) or '(untitled)'}**{org}")
+                st.caption(f"{md(d.questionnaire)} {md(d.questionnaire_version)} · revision {d.head} · "
                            f"saved {d.updated_at:%Y-%m-%d %H:%M} UTC{who}" + (" · archived" if d.archived else ""))
             with c2:
                 st.button("Open", key=f"open_{d.id}", on_click=_open, args=(d.id,), type="primary",
-                          help=f"Continue “{d.title}”", width="stretch")
+                          help=f"Continue “{md(d.title)}”", width="stretch")
                 st.button("Unarchive" if d.archived else "Archive", key=f"arch_{d.id}", on_click=_archive,
                           args=(d.id,), help="Archived drafts are kept but hidden from this list", width="stretch")
                 if d.archived:
@@ -150,33 +157,39 @@ def _upload() -> None:
                "nothing already saved is changed.")
     up = st.file_uploader("Answers file or report", type=["yaml", "yml", "docx"], key="upload",
                           max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024))
-    if up is None:
+    checked = uploads.check("upload", up, lambda: uploads.opened(up))
+    if checked is None:
         return
-    try:
-        opened = open_assessment(up.getvalue(), up.name)
-        answers, q = opened.answers, opened.questionnaire
-    except PiaError as exc:
-        problems = exc.problems
-        lines = "\n".join(f"- {p}" for p in problems[:MAX_SHOWN_PROBLEMS])
-        more = f"\n\n…and {len(problems) - MAX_SHOWN_PROBLEMS} more." if len(problems) > MAX_SHOWN_PROBLEMS else ""
-        st.error(f"**{up.name} cannot be loaded.** Nothing was changed.\n\n{lines}{more}", icon=":material/error:")
+    name = md(up.name)
+    if not checked.ok:
+        st.error(f"**{name} cannot be loaded.** Nothing was changed.\n\n"
+                 + uploads.problems_markdown(checked, MAX_SHOWN_PROBLEMS), icon=":material/error:")
         return
-    st.success(f"**{up.name}** is a valid answers file for {text(q.title)} {answers.questionnaire_version}: "
-               f"{len(answers.answers)} answers, title “{answers.meta.get('title', '(none)')}”.")
+    answers, q = checked.answers, checked.q
+    st.success(f"**{name}** is a valid answers file for {md(text(q.title))} {md(answers.questionnaire_version)}: "
+               f"{len(answers.answers)} answers, title “{md(answers.meta.get('title', '(none)'))}”.")
     st.button("Open it as a new draft", key="upload_open", type="primary", on_click=_open_upload)
 
 
 def _open_upload() -> None:
+    """Make the checked upload a new draft (it was parsed once, when it arrived)."""
     up = ss.get("upload")
-    if up is None:
+    checked = uploads.check("upload", up, None)
+    if checked is None or not checked.ok:
+        return
+    answers, q = checked.answers, checked.q
+    path = next((p for qid, p in state.instruments() if qid == q.id), None)
+    if path is None:
+        state.flash("error", f"The questionnaire {md(q.id)} is no longer installed here. Nothing was saved.")
         return
     try:
-        opened = open_assessment(up.getvalue(), up.name)
-        answers, q = opened.answers, opened.questionnaire
-    except PiaError:
+        opened = state.new_draft(answers, path, note=f"loaded from {up.name}", source=up.name)
+    except Exception:   # a defect must not replace the page with a crash box; the log keeps the details
+        log.exception("opening upload %r as a new draft failed", up.name)
+        state.flash("error", f"**{md(up.name)} could not be opened as a draft** (an internal error, "
+                             "recorded in the server log). Nothing was saved.")
         return
-    path = next(p for qid, p in state.instruments() if qid == q.id)
-    if state.new_draft(answers, path, note=f"loaded from {up.name}"):
+    if opened:
         app.request_page("wizard")
 
 
@@ -186,10 +199,10 @@ def page() -> None:
                 "licence-plate readers, drones, body-worn cameras — and its effect on people's rights, "
                 "before the council decides. Your answers are saved after every change.")
     state.show_flash()
-    if ss.get(state.SAVE_ERROR) and state.store() is None:
+    if state.store() is None:
         st.error(ss[state.SAVE_ERROR])
     if state.has_open():
-        st.info(f"Open now: **{(ss.get(state.META) or {}).get('title', '(untitled)')}**.")
+        st.info(f"Open now: **{md((ss.get(state.META) or {}).get('title', '(untitled)'))}**.")
         st.button("Continue this assessment", key="continue", on_click=app.request_page, args=("wizard",),
                   icon=":material/arrow_forward:")
     left, right = st.columns(2, gap="large")

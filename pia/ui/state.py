@@ -10,7 +10,6 @@ with explicit choices instead of overwriting anything.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,8 @@ from pia.errors import PiaError
 from pia.loader import list_questionnaires, load_cached
 from pia.model import Questionnaire
 from pia.store import Conflict, Store, StoreError
+
+from .safe import md, problem_lines, store_failure
 
 ss = st.session_state
 
@@ -40,8 +41,8 @@ def store() -> Store | None:
 
     try:
         return _store(default_url())
-    except PiaError as exc:
-        ss[SAVE_ERROR] = str(exc)
+    except (PiaError, OSError) as exc:   # the URL, host, user and path stay in the server log, not on the page
+        ss[SAVE_ERROR] = store_failure("", exc)
         return None
 
 
@@ -110,27 +111,52 @@ def open_answers(answers: AnswerSet, qpath: str | Path, draft_id: str | None, ba
         st.query_params["draft"] = draft_id
 
 
-def open_draft(draft_id: str) -> bool:
-    """Load the newest revision of a saved draft; False (with a message) when impossible."""
+def problem_message(lead: str, exc: PiaError, action: str, limit: int = 10) -> str:
+    """`lead` plus the problems as an escaped list; a database failure says only that (details are logged)."""
+    if isinstance(exc, StoreError):
+        return store_failure(action, exc)
+    return "\n\n".join([lead, "\n".join(problem_lines(exc.problems, limit))])
+
+
+def open_draft(draft_id: str, from_address: bool = False) -> bool:
+    """Load the newest revision of a saved draft; False (with a message) when impossible.
+
+    `from_address`: the id came from the address bar, so the message never repeats it
+    (a crafted link must not put its own text on the page).
+    """
     s = store()
     if s is None:
         return False
     try:
+        exists = s.draft(draft_id) is not None
+    except StoreError as exc:
+        flash("error", store_failure("opening a draft", exc))
+        return False
+    except PiaError:
+        exists = False
+    if not exists:
+        flash("error", "The draft named in the address does not exist (it may have been deleted)." if from_address
+              else "That draft does not exist any more (it may have been deleted).")
+        return False
+    try:
         answers, rev = s.load(draft_id)
     except PiaError as exc:
-        flash("error", f"Cannot open the saved draft: {exc}")
+        flash("error", problem_message("**The saved draft cannot be opened.**", exc, "opening a draft"))
         return False
     path = next((p for qid, p in instruments() if qid == answers.questionnaire), None)
     if path is None:
-        flash("error", f"The draft was made with questionnaire {answers.questionnaire!r}, which is not installed "
-                       "here (set PIA_PATH to its folder).")
+        flash("error", f"The draft was made with questionnaire {md(answers.questionnaire)}, which is not installed "
+                       "here (set PIA\\_PATH to its folder).")
         return False
     open_answers(answers, path, draft_id, rev.number)
     return True
 
 
-def new_draft(answers: AnswerSet, qpath: str | Path, note: str) -> bool:
-    """Save `answers` as a new draft and open it. Nothing existing is touched."""
+def new_draft(answers: AnswerSet, qpath: str | Path, note: str, source: str = "") -> bool:
+    """Save `answers` as a new draft and open it. Nothing existing is touched.
+
+    `source` names the uploaded file the answers came from, for the message when saving fails.
+    """
     s = store()
     q = load_cached(qpath)
     if s is None:
@@ -140,7 +166,8 @@ def new_draft(answers: AnswerSet, qpath: str | Path, note: str) -> bool:
     try:
         d = s.create(answers, author=who(), note=note, q=q)
     except PiaError as exc:
-        flash("error", f"Could not save a new draft: {exc}")
+        lead = f"**{md(source)} could not be saved as a new draft.**" if source else "**Could not save a new draft.**"
+        flash("error", problem_message(lead + " Nothing was saved.", exc, "saving a new draft"))
         return False
     open_answers(answers, qpath, d.id, d.head)
     return True
@@ -153,7 +180,7 @@ def ensure_from_url() -> None:
             st.query_params["draft"] = ss[DRAFT]
         return
     draft_id = st.query_params.get("draft")
-    if draft_id and not open_draft(draft_id):
+    if draft_id and not open_draft(draft_id, from_address=True):
         del st.query_params["draft"]
         return
     section = st.query_params.get("section")
@@ -206,7 +233,8 @@ def autosave(note: str = "") -> None:
         ss[CONFLICT] = {"number": exc.current.number, "author": exc.current.author,
                         "when": f"{exc.current.created_at:%Y-%m-%d %H:%M} UTC"}
     except PiaError as exc:
-        ss[SAVE_ERROR] = f"Your last change is kept in this window but could not be saved: {exc}"
+        ss[SAVE_ERROR] = problem_message("Your last change is kept in this window but could not be saved.", exc,
+                                         "saving your last change")
 
 
 def check_newer() -> None:
@@ -290,9 +318,3 @@ def flash(kind: str, message: str) -> None:
 def show_flash() -> None:
     for kind, message in ss.pop(FLASH, []):
         getattr(st, kind)(message)
-
-
-def env_note() -> str:
-    """Where drafts are stored, for the sidebar (password hidden)."""
-    s = store()
-    return s.safe_url if s else os.environ.get("PIA_DATABASE_URL", "(unavailable)")

@@ -21,6 +21,7 @@ from pia.model import Group, Questionnaire
 from pia.text import text
 
 from . import state
+from .safe import md
 
 ss = st.session_state
 UNKNOWN_LABEL = "Don't know yet"
@@ -144,7 +145,8 @@ def _rows(value: Any) -> list[dict[str, Any]]:
 
 
 def label_of(question: Any, lang: str = "en") -> str:
-    label = text(question.label, lang)
+    """The widget label: Markdown, so the questionnaire's text is escaped."""
+    label = md(text(question.label, lang))
     return label if question.required else f"{label} (optional)"
 
 
@@ -162,7 +164,8 @@ def _choice(question: Any, key: str, label: str, on_change: Any, args: tuple[Any
     labels = _choice_labels(question, lang)
     options = [v for v in labels if v != UNKNOWN] + ([UNKNOWN] if allow_unknown else [])
     if question.type == "yes_no" or (len(options) <= RADIO_MAX and not compact):
-        st.radio(label, options, index=None, format_func=labels.get, key=key, on_change=on_change, args=args,
+        shown = {v: md(t) for v, t in labels.items()}   # radio options are Markdown; select box options are not
+        st.radio(label, options, index=None, format_func=shown.get, key=key, on_change=on_change, args=args,
                  horizontal=question.type == "yes_no" or compact)
     else:
         st.selectbox(label, options, index=None, format_func=labels.get, key=key, on_change=on_change, args=args,
@@ -179,7 +182,7 @@ def _plain(question: Any, key: str, label: str, on_change: Any, args: tuple[Any,
         st.text_area(label, max_chars=question.max_length, height=110, **common)
     elif kind == "number":
         unit = text(question.unit, lang)
-        shown = f"{label} ({unit})" if unit else label
+        shown = f"{label} ({md(unit)})" if unit else label
         if question.integer:
             st.number_input(shown, value=None, step=1,
                             min_value=int(question.min) if question.min is not None else None,
@@ -219,7 +222,7 @@ def question_input(q: Questionnaire, question: Any, lang: str = "en") -> None:
 
 def _group(q: Questionnaire, group: Group, value: Any, lang: str) -> None:
     qid = group.id
-    item = text(group.item_label, lang) or "Entry"
+    item = md(text(group.item_label, lang)) or "Entry"
     st.markdown(f"**{label_of(group, lang)}**")
     unknown = value == UNKNOWN
     rows = _rows(value)
@@ -251,11 +254,11 @@ def guidance(question: Any, lang: str = "en") -> None:
     """Help, guidance and legal references: shown beside the question, never hidden in a tooltip."""
     parts = []
     if question.help:
-        parts.append(text(question.help, lang))
+        parts.append(md(text(question.help, lang)))
     if question.guidance:
-        parts.append(f"**Guidance.** {text(question.guidance, lang)}")
+        parts.append(f"**Guidance.** {md(text(question.guidance, lang))}")
     if question.legal_refs:
-        parts.append("**Legal references.** " + "; ".join(question.legal_refs))
+        parts.append("**Legal references.** " + md("; ".join(question.legal_refs)))
     if parts:
         st.caption("\n\n".join(parts))
 

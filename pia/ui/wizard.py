@@ -11,6 +11,7 @@ from pia.text import text
 from pia.wording import answered_phrase
 
 from . import app, panel, state, widgets
+from .safe import md
 
 ss = st.session_state
 
@@ -35,9 +36,9 @@ def conflict_banner() -> None:
     c = ss.get(state.CONFLICT)
     if not c:
         return
-    who = f" by {c['author']}" if c.get("author") else ""
+    who = f" by {md(c['author'])}" if c.get("author") else ""
     st.error(
-        f"**This draft was changed elsewhere** (revision {c['number']}, saved{who} at {c['when']}). "
+        f"**This draft was changed elsewhere** (revision {c['number']}, saved{who} at {md(c['when'])}). "
         "Your latest changes in this window are **not saved yet**, so nothing has been overwritten. Choose:",
         icon=":material/sync_problem:",
     )
@@ -80,11 +81,11 @@ def _sidebar(q: Questionnaire, shown: list[Section], current: Section) -> None:
             done = sp.answered + sp.unknown
             mark = ":material/check_circle:" if done >= sp.questions and not sp.required_missing \
                 else ":material/radio_button_unchecked:"
-            st.button(f"{text(s.title)} · {done}/{sp.questions}", key=f"nav_{s.id}", on_click=_go, args=(s.id,),
+            st.button(f"{md(text(s.title))} · {done}/{sp.questions}", key=f"nav_{s.id}", on_click=_go, args=(s.id,),
                       icon=mark, type="primary" if s.id == current.id else "secondary", width="stretch")
         skipped = [s for s in q.sections if s.id not in shown_ids]
         if skipped:
-            st.caption("Not asked for this proposal: " + ", ".join(text(s.title) for s in skipped))
+            st.caption("Not asked for this proposal: " + md(", ".join(text(s.title) for s in skipped)))
 
 
 def page() -> None:
@@ -107,7 +108,7 @@ def page() -> None:
     _sidebar(q, shown, current)
 
     meta = ss.get(state.META) or {}
-    st.title(meta.get("title") or "Assessment")
+    st.title(md(meta.get("title")) or "Assessment")
     state.show_flash()
     conflict_banner()
     save_status()
@@ -120,12 +121,12 @@ def page() -> None:
     with main:
         if idx == 0:
             _meta_editor()
-        st.header(text(current.title))
+        st.header(md(text(current.title)))
         if current.screening:
             st.caption("Screening: these answers decide which parts of the assessment apply and reveal uses "
                        "the law does not allow.")
         if current.intro:
-            st.markdown(text(current.intro))
+            st.markdown(md(text(current.intro)))
         st.caption("Where you do not know an answer yet, say so: it is listed as an evidence gap, never read as No.")
         visible = set(_visible_ids(q, answers))
         for question in current.questions:

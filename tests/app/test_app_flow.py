@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 from pia.answers import AnswerSet, dumps
 from pia.store import Store
 
+from .rendered import plain
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 TIMEOUT = 30
@@ -53,7 +55,8 @@ def goto(at: AppTest, page: str) -> AppTest:
 
 
 def errors(at: AppTest) -> str:
-    return "\n".join(e.value for e in at.error)
+    """The error boxes as the reader sees them (Markdown escapes removed)."""
+    return "\n".join(plain(e.value) for e in at.error)
 
 
 def saved(url: str, draft_id: str) -> AnswerSet:
@@ -122,8 +125,7 @@ def test_values_survive_back_and_next(env):
 
 def test_unknown_is_offered_and_recorded(env):
     at = start()
-    assert "unknown" in at.radio(key="w_law_enforcement").options or \
-        "Don't know yet" in at.radio(key="w_law_enforcement").options
+    assert "Don't know yet" in at.radio(key="w_law_enforcement").options
     at.radio(key="w_law_enforcement").set_value("unknown").run()
     at.button(key="next").click().run()
     at.number_input(key="w_camera_count").set_value(40).run()
@@ -321,7 +323,7 @@ def test_history_restore_and_compare(env):
     # compare two revisions: the answer that differs is listed
     at.selectbox(key="hist_from").set_value(3).run()
     at.selectbox(key="hist_to").set_value(4).run()
-    table = "\n".join(m.value for m in at.markdown)
+    table = "\n".join(plain(m.value) for m in at.markdown)
     assert "Where is the system deployed?" in table and "United Kingdom" in table and "European Union" in table
 
 
@@ -346,3 +348,73 @@ def test_named_version_and_archive(env):
     ok(at)
     assert Store(env).drafts(include_archived=True) == [] and Store(env).history(draft_id) == []
     assert "draft_id" not in at.session_state or at.session_state["draft_id"] is None
+
+
+def test_upload_is_checked_once_per_file_not_on_every_rerun(env, mini):
+    """A file sitting in the uploader is parsed when it arrives; later reruns reuse the result (review F2)."""
+    good = dumps(AnswerSet("mini", "1.2.0", {"title": "Once"}, {"jurisdiction": "uk"}), mini).encode()
+    at = ok(new_app())
+    at.file_uploader(key="upload").upload("a.yaml", good, "application/x-yaml").run()
+    first = at.session_state["_checked_upload"]
+    assert first[1].ok
+    at.toggle(key="show_archived").set_value(True).run()        # reruns while the file stays in the uploader
+    at.run()
+    assert ok(at).session_state["_checked_upload"] is first     # the same result object: not parsed again
+    at.button(key="upload_open").click().run()
+    assert ok(at).title[0].value == "Once" and Store(env).count() == 1
+    # A new upload (even under the same name) is a new file_id and is checked afresh.
+    goto(at, "start")
+    at.file_uploader(key="upload").upload("a.yaml", b"questionnaire: mini\nanswers: [\n", "application/x-yaml").run()
+    assert at.session_state["_checked_upload"][0] != first[0]
+    assert "a.yaml cannot be loaded" in errors(ok(at))
+
+
+def _deep_aliases() -> bytes:
+    """The review's depth-check bypass: 40 anchored 55-deep lists, each holding the previous one."""
+    k = 40
+    items = [f"  - &a0 [{'[' * 55}leaf{']' * 55}]"]
+    items += [f"  - &a{i} [{'[' * 55}*a{i - 1}{']' * 55}]" for i in range(1, k)]
+    items += [f"  - *a{i}" for i in range(k - 1, -1, -1)]
+    return ("questionnaire: mini\nquestionnaire_version: 1.2.0\nmeta: {title: t}\nanswers:\n  technologies:\n"
+            + "\n".join(items) + "\n").encode()
+
+
+def _big_draft() -> bytes:
+    """4.99 MB of short group rows: under the upload limit, but about 8 MB once stored (review F11)."""
+    head = "questionnaire: mini\nquestionnaire_version: 1.2.0\nmeta: {title: Big}\nanswers:\n  sites:\n"
+    row = "  - {name: s, kind: street}\n"
+    n = (4_990_000 - len(head)) // len(row)
+    return (head + row * n).encode()
+
+
+HOSTILE_UPLOADS = {
+    # F8: a 5,000-digit integer (Python refuses to convert more than 4,300 digits).
+    "bigint.yaml": lambda: (b"questionnaire: mini\nquestionnaire_version: 1.2.0\nmeta: {title: t}\nanswers:\n"
+                            b"  camera_count: " + b"7" * 5000 + b"\n"),
+    # F8: a meta key that is not text (it used to pass the check and crash when the draft was saved).
+    "metakey.yaml": lambda: b"questionnaire: mini\nquestionnaire_version: 1.2.0\nmeta:\n  1: one\n  title: t\n"
+                            b"answers:\n  jurisdiction: uk\n",
+    # F4/F8: aliases that nest deeper than the depth limit without any one list doing so.
+    "deep.yaml": _deep_aliases,
+    # F11: a draft the store could write but never read back.
+    "big.yaml": _big_draft,
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_UPLOADS))
+def test_hostile_upload_gives_one_clear_error_and_saves_nothing(env, name):
+    """Never Streamlit's crash box, never 'internal error': a message naming the file, and no draft."""
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    at.file_uploader(key="upload").upload(name, HOSTILE_UPLOADS[name](), "application/x-yaml").run()
+    ok(at)
+    if [b for b in at.button if b.key == "upload_open"]:     # accepted by the loader: the store must refuse it
+        at.button(key="upload_open").click().run()
+        ok(at)
+    shown = errors(at)
+    assert shown, "no error message was shown"
+    assert f"{name}:" in shown or f"{name} cannot be loaded" in shown or f"{name} could not be saved" in shown, shown
+    assert "internal error" not in shown, shown
+    assert Store(env).count() == 0
+    assert not at.session_state["draft_id"] if "draft_id" in at.session_state else True
+    assert at.title[0].value == "Camera impact assessment"      # still on the start page, which still works
+    assert [b for b in at.button if b.label == "Start the assessment"]

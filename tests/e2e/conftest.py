@@ -46,12 +46,28 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, tmp_path):
+def browser_requests() -> list[str]:
+    """Every URL the page's browser context asked for (filled by the `page` fixture)."""
+    return []
+
+
+@pytest.fixture
+def page(browser, tmp_path, browser_requests):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    context.on("request", lambda r: browser_requests.append(r.url))   # every request, workers and favicons too
     pg = context.new_page()
     pg.set_default_timeout(20_000)
     yield pg
     context.close()
+
+
+def outside(requests: list[str], app_url: str) -> list[str]:
+    """The requests that went anywhere but the app's own origin (data: and blob: never leave the browser)."""
+    from urllib.parse import urlsplit
+
+    own = urlsplit(app_url)
+    return sorted({u for u in requests if not u.startswith(("data:", "blob:"))
+                   and (urlsplit(u).scheme, urlsplit(u).netloc) != (own.scheme, own.netloc)})
 
 
 def wait_idle(page) -> None:  # noqa: ANN001
@@ -68,3 +84,9 @@ def wait_idle(page) -> None:  # noqa: ANN001
 def idle():
     """The wait_idle helper, as a fixture (test modules cannot import conftest)."""
     return wait_idle
+
+
+@pytest.fixture
+def outside_of():
+    """The `outside` helper, as a fixture."""
+    return outside
