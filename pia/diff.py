@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .answers import AnswerSet, visible_questions
+from .assess import assess
 from .errors import PiaError
 from .model import Questionnaire
 from .present import describe
@@ -50,7 +51,6 @@ class Comparison:
     titles: tuple[str, str]
     answers: list[AnswerChange]
     meta: list[tuple[str, str, str]] = field(default_factory=list)
-    engine: bool = False                    # False: the assessment engine is not installed
     outcome: tuple[str | None, str | None] = (None, None)
     overall: tuple[str | None, str | None] = (None, None)
     red_flags: tuple[list[str], list[str]] = ([], [])
@@ -121,10 +121,6 @@ def compare(q: Questionnaire, a: AnswerSet, b: AnswerSet, lang: str = "en", note
         meta=meta,
         notes=list(notes or []),
     )
-    try:
-        from .assess import assess  # type: ignore[import-not-found]
-    except ImportError:
-        return Comparison(**base)
     x, y = assess(q, a), assess(q, b)
     rights_b = {r.id: r for r in y.rights}
     rights = []
@@ -136,7 +132,7 @@ def compare(q: Questionnaire, a: AnswerSet, b: AnswerSet, lang: str = "en", note
             residual=(r.residual, other.residual if other else None),
         ))
     return Comparison(
-        **base, engine=True,
+        **base,
         outcome=(x.outcome, y.outcome),
         overall=(x.overall_level, y.overall_level),
         red_flags=([f.id for f in x.red_flags], [f.id for f in y.red_flags]),
@@ -149,24 +145,21 @@ def format_text(c: Comparison, names: tuple[str, str] = ("A", "B")) -> str:
     na, nb = names
     lines = [f"Comparing {na} and {nb} ({c.questionnaire} {c.versions[0]} / {c.versions[1]})"]
     lines += c.notes
-    if c.engine:
-        lines.append(f"Outcome: {_h(c.outcome[0])} -> {_h(c.outcome[1])}"
-                     + ("" if c.outcome[0] != c.outcome[1] else "  (same)"))
-        lines.append(f"Overall risk: {_h(c.overall[0])} -> {_h(c.overall[1])}")
-        fa, fb = set(c.red_flags[0]), set(c.red_flags[1])
-        if fa != fb:
-            if fa - fb:
-                lines.append(f"Red flags only in {na}: {', '.join(sorted(fa - fb))}")
-            if fb - fa:
-                lines.append(f"Red flags only in {nb}: {', '.join(sorted(fb - fa))}")
-        changed = [r for r in c.rights if r.changed]
-        if changed:
-            lines.append("Rights whose rating changed:")
-            for r in changed:
-                lines.append(f"  {r.name}: inherent {_h(r.inherent[0])} -> {_h(r.inherent[1])}, "
-                             f"residual {_h(r.residual[0])} -> {_h(r.residual[1])}")
-    else:
-        lines.append("(The assessment engine is not installed: only the answers are compared.)")
+    lines.append(f"Outcome: {_h(c.outcome[0])} -> {_h(c.outcome[1])}"
+                 + ("" if c.outcome[0] != c.outcome[1] else "  (same)"))
+    lines.append(f"Overall risk: {_h(c.overall[0])} -> {_h(c.overall[1])}")
+    fa, fb = set(c.red_flags[0]), set(c.red_flags[1])
+    if fa != fb:
+        if fa - fb:
+            lines.append(f"Red flags only in {na}: {', '.join(sorted(fa - fb))}")
+        if fb - fa:
+            lines.append(f"Red flags only in {nb}: {', '.join(sorted(fb - fa))}")
+    changed = [r for r in c.rights if r.changed]
+    if changed:
+        lines.append("Rights whose rating changed:")
+        for r in changed:
+            lines.append(f"  {r.name}: inherent {_h(r.inherent[0])} -> {_h(r.inherent[1])}, "
+                         f"residual {_h(r.residual[0])} -> {_h(r.residual[1])}")
     for k, va, vb in c.meta:
         lines.append(f"{k}: {va or '(empty)'} -> {vb or '(empty)'}")
     if c.answers:

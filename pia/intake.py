@@ -20,7 +20,9 @@ from pathlib import Path
 from .answers import AnswerSet, parse, validate
 from .errors import PiaError, Problem
 from .fingerprint import questionnaire_digest
+from .loader import find_questionnaire, load_cached
 from .model import Questionnaire
+from .safefile import check_regular, read_regular
 from .yamlio import MAX_ANSWERS_BYTES, Located, load_text
 
 MAX_ASSESSMENT_BYTES = MAX_ANSWERS_BYTES   # one limit for answers files and reports, CLI and app (5 MB)
@@ -80,8 +82,6 @@ def too_big(name: str, size: int) -> PiaError:
 
 def read_source(path: Path) -> bytes:
     """The bytes of an answers file or report: regular files only, at most MAX_ASSESSMENT_BYTES."""
-    from .safefile import check_regular, read_regular
-
     size = check_regular(path, 2**63)
     if size > MAX_ASSESSMENT_BYTES:
         raise too_big(str(path), size)
@@ -102,7 +102,7 @@ def parse_source(data: bytes, name: str) -> tuple[Located, bool, str]:
     if is_docx(data, name):
         if data[:4] != ZIP_MAGIC:
             raise _refuse(name, "not a Word document (.docx): the file is not a zip package")
-        from .report.embed import read_embedded
+        from .embedded import read_embedded  # lazy: lxml is needed only for .docx reports, not for YAML
 
         try:
             embedded = read_embedded(data, name)
@@ -123,8 +123,6 @@ def parse_source(data: bytes, name: str) -> tuple[Located, bool, str]:
 def resolve(answers: AnswerSet, doc: Located, questionnaire: Path | Questionnaire | None = None,
             ) -> tuple[Questionnaire, Path | None]:
     """The questionnaire named explicitly, else the one the answers name on the search path."""
-    from .loader import find_questionnaire, load_cached
-
     if isinstance(questionnaire, Questionnaire):
         return questionnaire, None
     if questionnaire is not None:

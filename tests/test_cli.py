@@ -153,7 +153,7 @@ def test_the_same_id_twice_on_the_search_path_is_refused_naming_both(tmp_path):
 def test_assessment_and_every_report_carry_the_questionnaire_hashes(tmp_path):
     import hashlib
 
-    from pia.report.embed import read_embedded
+    from pia.embedded import read_embedded
 
     files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in BUNDLED.glob("*.yaml")}
     digest = hashlib.sha256("".join(f"{files[n]}  {n}\n" for n in sorted(files)).encode()).hexdigest()

@@ -78,9 +78,9 @@ def test_every_problem_at_once(mini):
 def test_a_report_made_with_other_questionnaire_files_is_noted_or_refused(tmp_path, mini, mini_path, report):
     import shutil
 
+    from pia.embedded import answers_part_xml
     from pia.loader import load_questionnaire
     from pia.report import render
-    from pia.report.embed import answers_part_xml
 
     same = open_assessment(report, "r.docx", questionnaire=mini_path)
     assert same.claimed_sha256 == same.questionnaire_sha256 and same.note is None

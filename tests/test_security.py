@@ -72,7 +72,7 @@ def test_streamlit_config_defaults():
     """The shipped .streamlit/config.toml, and what a real Streamlit makes of it (review F19)."""
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["browser"]["gatherUsageStats"] is False
-    assert config["browser"]["serverAddress"]  # unset, Streamlit looks up its public address online
+    assert config["browser"]["serverAddress"]  # must be set: unset, Streamlit looks up its public address online
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["enableCORS"] is True
     assert 0 < config["server"]["maxUploadSize"] <= 10

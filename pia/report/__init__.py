@@ -10,12 +10,18 @@ formats always agree. Dates are inputs: nothing here reads the clock.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
-from typing import Any
 
 from ..answers import AnswerSet, dumps, validate
+from ..assess import Assessment, assess
 from ..errors import PiaError
 from ..model import Questionnaire
+from .context import build_context
+from .docx import render_docx
+from .json_export import render_json
+from .markdown import render_markdown
+from .pdf import docx_to_pdf
 
 FORMATS: tuple[str, ...] = ("docx", "pdf", "md", "json")
 SUFFIXES = {".docx": "docx", ".pdf": "pdf", ".md": "md", ".markdown": "md", ".json": "json"}
@@ -29,21 +35,18 @@ MEDIA_TYPES = {
 
 def suggested_filename(answers: AnswerSet, fmt: str, brief: bool = False) -> str:
     """A safe download name such as `town-centre-cameras-council-brief.pdf`."""
-    import re
-
     base = re.sub(r"[^a-z0-9]+", "-", (answers.meta.get("title") or answers.questionnaire).lower()).strip("-")[:60]
     kind = "council-brief" if brief else "full-assessment"
     return f"{base or 'assessment'}-{kind}.{fmt}"
 
 
-def assessment_for(questionnaire: Questionnaire, answers: AnswerSet, assessment: Any = None) -> Any:
+def assessment_for(questionnaire: Questionnaire, answers: AnswerSet,
+                   assessment: Assessment | None = None) -> Assessment:
     """Valid answers only; then the engine's result (or the one the caller already has)."""
     problems = validate(answers, questionnaire)
     if problems:
         raise PiaError(problems)
     if assessment is None:
-        from ..assess import assess
-
         assessment = assess(questionnaire, answers)
     return assessment
 
@@ -55,11 +58,9 @@ def context_for(
     brief: bool = False,
     generated: dt.date | str | None = None,
     lang: str = "en",
-    assessment: Any = None,
-) -> dict[str, Any]:
+    assessment: Assessment | None = None,
+) -> dict[str, object]:
     """Validate the answers, run the engine (unless given its result) and build the context."""
-    from .context import build_context
-
     assessment = assessment_for(questionnaire, answers, assessment)
     return build_context(questionnaire, answers, assessment, generated=generated, brief=brief, lang=lang)
 
@@ -73,29 +74,19 @@ def render(
     template: str | Path | bytes | None = None,
     generated: dt.date | str | None = None,
     lang: str = "en",
-    assessment: Any = None,
+    assessment: Assessment | None = None,
     timeout: float = 120.0,
 ) -> bytes:
     """One report as bytes. PiaError for bad answers, a bad template or a missing soffice."""
     if fmt not in FORMATS:
         raise PiaError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    from .context import build_context
-
     assessment = assessment_for(questionnaire, answers, assessment)
     ctx = build_context(questionnaire, answers, assessment, generated=generated, brief=brief, lang=lang)
     if fmt == "md":
-        from .markdown import render_markdown
-
         return render_markdown(ctx).encode("utf-8")
     if fmt == "json":
-        from .json_export import render_json
-
         return render_json(ctx, questionnaire, answers, assessment)
-    from .docx import render_docx
-
     data = render_docx(ctx, template=template, answers_yaml=dumps(answers, questionnaire))
     if fmt == "docx":
         return data
-    from .pdf import docx_to_pdf
-
     return docx_to_pdf(data, timeout=timeout)

@@ -24,7 +24,8 @@ from ..assess.models import (
     RedFlagResult,
     RightResult,
 )
-from ..conditions import UNKNOWN
+from ..conditions import UNKNOWN, is_visible
+from ..crosswalk import crosswalk
 from ..model import Group, Questionnaire
 from ..rules_model import DIMENSIONS
 from ..text import text
@@ -447,8 +448,6 @@ def _obligation(o: ObligationResult, levels: dict[str, dict[str, Any]], lang: st
 
 
 def _sections(q: Questionnaire, effective: dict[str, Any], fmt: Formatter, lang: str) -> list[dict[str, Any]]:
-    from ..conditions import is_visible
-
     out = []
     for s in q.sections:
         if not is_visible(s.when, effective):
@@ -526,8 +525,6 @@ def _legality(
     what was answered and what is unknown (once, since the limbs are the same
     for every right), and per right the interference and the red flags on it.
     """
-    from ..conditions import is_visible
-
     visible: list[tuple[Any, Any]] = []
     for s in q.sections:
         if is_visible(s.when, effective):
@@ -592,8 +589,6 @@ def _crosswalk(q: Questionnaire, answers: AnswerSet, lang: str) -> list[dict[str
     Frameworks that apply in this jurisdiction are listed element by element;
     the others are summarised, so the annex stays readable.
     """
-    from ..crosswalk import crosswalk
-
     titles = {s.id: _t(s.title, lang) for s in q.sections}
     out = []
     for fw in crosswalk(q, answers):

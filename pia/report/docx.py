@@ -17,13 +17,21 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
+from docx.shared import Mm
+from docxtpl import DocxTemplate
 from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SecurityError
 
+from ..embedded import embed
 from ..errors import PiaError, Problem
-from .embed import embed
+from .limits import DEFAULT_TIMEOUT, limited
+from .matrix import draw_compact_png, draw_png
 from .ooxml_safety import check_docx
 from .sandbox import check_plain, make_env
+from .template_parts import refuse_unsafe
 
 __all__ = ["make_env", "render_docx", "render_into", "read_template", "template_error", "default_template"]
 
@@ -88,18 +96,12 @@ def render_docx(
     """
     if template is None:
         return _render_docx(ctx, None, answers_yaml)
-    from .limits import DEFAULT_TIMEOUT, limited
-
     data, name = read_template(template, bool(ctx.get("brief")))
     return limited(_render_docx, ctx, (data, name), answers_yaml, timeout=timeout or DEFAULT_TIMEOUT,
                    what=f"template {name}")
 
 
 def _render_docx(ctx: dict[str, Any], template: tuple[bytes, str] | None, answers_yaml: str | None) -> bytes:
-    from docxtpl import DocxTemplate
-
-    from .matrix import draw_compact_png, draw_png
-
     data, name = template if template is not None else read_template(None, bool(ctx.get("brief")))
     check_docx(data, name, "template")
     try:
@@ -108,8 +110,6 @@ def _render_docx(ctx: dict[str, Any], template: tuple[bytes, str] | None, answer
     except Exception as exc:  # python-docx raises several types for a damaged package
         raise PiaError(Problem(name, 0, 0, "", f"not a readable Word template: {exc}")) from exc
     if template is not None:
-        from .lint import refuse_unsafe
-
         refuse_unsafe(tpl, name)
     png = (draw_compact_png if ctx.get("brief") else draw_png)(ctx["matrix"], ctx["rights"])
     width = MATRIX_WIDTH_MM if not ctx.get("brief") else BRIEF_MATRIX_WIDTH_MM
@@ -153,11 +153,6 @@ def _story_parts(doc: Any) -> list[Any]:
 
 def _insert_pictures(doc: Any, token: str, png: bytes, width_mm: float) -> None:
     """Each placeholder left by `{{ matrix_image }}` becomes the picture, inline, in the same run."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.oxml.ns import qn
-    from docx.oxml.shape import CT_Inline
-    from docx.shared import Mm
-
     parts = _story_parts(doc)
     hits = [(part, t) for part in parts for t in part.element.iter(qn("w:t")) if t.text and token in t.text]
     if not hits:
@@ -190,8 +185,6 @@ def _insert_pictures(doc: Any, token: str, png: bytes, width_mm: float) -> None:
 
 def _alt_text(doc: Any, alt: str) -> None:
     """Every picture gets alternative text; the matrix picture gets the matrix's words."""
-    from docx.oxml.ns import qn
-
     for part in _story_parts(doc):
         for pr in part.element.iter(qn("wp:docPr")):
             if not pr.get("descr"):

@@ -10,8 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ..answers import AnswerSet
+from ..assess import Assessment
 from ..model import Questionnaire
+from ..schemas import AnswersFile
 
 FORMAT_ID = "pia-report"
 FORMAT_VERSION = 1
@@ -44,16 +48,7 @@ def render_json(ctx: dict[str, Any], q: Questionnaire, answers: AnswerSet, asses
 
 def report_schema() -> dict[str, Any]:
     """The JSON Schema of the report document (assessment part from the engine's model)."""
-    from pydantic import BaseModel, ConfigDict, Field
-
-    from ..schemas import AnswersFile
-
-    try:
-        from ..assess import Assessment
-
-        assessment_schema: Any = Assessment
-    except ImportError:  # pragma: no cover - the engine is part of pia
-        assessment_schema = dict[str, Any]
+    assessment_schema = Assessment
 
     class QuestionnaireRef(BaseModel):
         model_config = ConfigDict(extra="forbid")

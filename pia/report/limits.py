@@ -27,7 +27,7 @@ MEMORY_LIMIT = 2 * 1024**3
 
 def _child(conn: Any, work: str, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     try:
-        import resource
+        import resource  # POSIX only; imported here so the limit applies to this child alone
 
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     except (ImportError, ValueError, OSError):  # pragma: no cover - not on every platform

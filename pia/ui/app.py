@@ -10,7 +10,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import state
+from . import compare, history, review, start, state, wizard
+from .downloads import answers_file
 
 ss = st.session_state
 # A bundled image, served by this server: a ":material/...:" page icon makes every browser
@@ -18,16 +19,6 @@ ss = st.session_state
 # Material Symbols font Streamlit bundles, which the browser loads from this server.
 ICON = Path(__file__).with_name("icon.png")
 PAGES: dict[str, st.Page] = {}
-
-
-def goto(name: str) -> None:
-    """Switch page from the script body (callbacks set a flag instead)."""
-    st.switch_page(PAGES[name])
-
-
-def request_page(name: str) -> None:
-    """For on_click callbacks: switch page at the start of the next run."""
-    ss["goto_page"] = name
 
 
 # Streamlit's default caption grey is about 4.1:1 on white, below the WCAG AA 4.5:1 for small
@@ -56,8 +47,6 @@ def _sidebar() -> None:
                       placeholder=f"Otherwise recorded as {fallback}" if fallback else "Name and role",
                       on_change=lambda: ss.__setitem__(state.WHO, ss["who_w"].strip()))
         if state.has_open():
-            from .downloads import answers_file
-
             q = state.questionnaire()
             offer = answers_file(q, state.answer_set())
             st.download_button("Download answers file", data=offer.make, file_name=offer.file_name, mime=offer.mime,
@@ -67,8 +56,6 @@ def _sidebar() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="pia — camera impact assessment", page_icon=str(ICON), layout="wide")
-    from . import compare, history, review, start, wizard
-
     PAGES.update({
         "start": st.Page(start.page, title="Start", icon=":material/home:", url_path="start", default=True),
         "wizard": st.Page(wizard.page, title="Assessment", icon=":material/checklist:", url_path="assessment"),

@@ -11,6 +11,7 @@ from pia.diff import Comparison, compare
 from pia.errors import PiaError
 from pia.intake import MAX_UPLOAD_BYTES
 from pia.model import Questionnaire
+from pia.wording import outcome_label
 
 from . import panel, state, uploads
 from .safe import md, store_failure
@@ -23,30 +24,26 @@ def show(c: Comparison, names: tuple[str, str]) -> None:
     """Outcome, red flags, per-right ratings and differing answers, as tables (columns named A and B)."""
     full_a, full_b = names
     a, b = "A", "B"
-    if c.engine:
-        c1, c2 = st.columns(2)
-        for col, tag, name, outcome, level in ((c1, a, full_a, c.outcome[0], c.overall[0]),
-                                               (c2, b, full_b, c.outcome[1], c.overall[1])):
-            with col:
-                st.markdown(f"**{tag}: {md(name)}**")
-                line = f"Outcome: **{panel.outcome_label(outcome or '')}**"
-                if level:
-                    line += f" · overall risk {level.replace('_', ' ')}"
-                (st.error if outcome in panel.BAD else st.warning if outcome in panel.WARN else st.success)(line)
-        fa, fb = set(c.red_flags[0]), set(c.red_flags[1])
-        if fa or fb:
-            st.markdown(f"Red flags — {a}: {md(', '.join(sorted(fa))) or 'none'}; "
-                        f"{b}: {md(', '.join(sorted(fb))) or 'none'}")
-        if c.rights:
-            rows = [f"| Right | {a}: before | {a}: after | {b}: before | {b}: after | Changed |",
-                    "|---|---|---|---|---|---|"]
-            for r in c.rights:
-                rows.append(f"| {md(r.name)} | {_lv(r.inherent[0])} | {_lv(r.residual[0])} | {_lv(r.inherent[1])} | "
-                            f"{_lv(r.residual[1])} | {'yes' if r.changed else ''} |")
-            st.markdown("\n".join(rows))
-    else:
-        st.markdown(f"**A**: {md(full_a)} · **B**: {md(full_b)}")
-        st.info("The assessment engine is not installed: only the answers are compared.")
+    c1, c2 = st.columns(2)
+    for col, tag, name, outcome, level in ((c1, a, full_a, c.outcome[0], c.overall[0]),
+                                           (c2, b, full_b, c.outcome[1], c.overall[1])):
+        with col:
+            st.markdown(f"**{tag}: {md(name)}**")
+            line = f"Outcome: **{outcome_label(outcome or '')}**"
+            if level:
+                line += f" · overall risk {level.replace('_', ' ')}"
+            (st.error if outcome in panel.BAD else st.warning if outcome in panel.WARN else st.success)(line)
+    fa, fb = set(c.red_flags[0]), set(c.red_flags[1])
+    if fa or fb:
+        st.markdown(f"Red flags — {a}: {md(', '.join(sorted(fa))) or 'none'}; "
+                    f"{b}: {md(', '.join(sorted(fb))) or 'none'}")
+    if c.rights:
+        rows = [f"| Right | {a}: before | {a}: after | {b}: before | {b}: after | Changed |",
+                "|---|---|---|---|---|---|"]
+        for r in c.rights:
+            rows.append(f"| {md(r.name)} | {_lv(r.inherent[0])} | {_lv(r.residual[0])} | {_lv(r.inherent[1])} | "
+                        f"{_lv(r.residual[1])} | {'yes' if r.changed else ''} |")
+        st.markdown("\n".join(rows))
     for key, va, vb in c.meta:
         st.caption(f"{md(key)}: {md(va) or '(empty)'} → {md(vb) or '(empty)'}")
     if c.answers:

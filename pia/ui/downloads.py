@@ -14,14 +14,10 @@ from dataclasses import dataclass
 
 from pia.answers import AnswerSet, dumps, validate
 from pia.model import Questionnaire
+from pia.report import MEDIA_TYPES, render, suggested_filename
+from pia.report.pdf import soffice
 
-MIME = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "md": "text/markdown",
-    "json": "application/json",
-    "yaml": "application/x-yaml",
-}
+MIME = {**MEDIA_TYPES, "yaml": "application/x-yaml"}
 FORMAT_NAMES = {"docx": "Word", "pdf": "PDF", "md": "Markdown", "json": "JSON"}
 
 
@@ -45,24 +41,8 @@ def answers_file(q: Questionnaire, answers: AnswerSet) -> Offer:
                  lambda: dumps(answers, q).encode("utf-8"))
 
 
-def report_available() -> str | None:
-    """None when reports can be made, else the reason (shown instead of the buttons)."""
-    try:
-        import pia.report  # noqa: F401
-    except ImportError:
-        return "Report generation is not installed in this copy of pia; the answers file can still be downloaded."
-    try:
-        import pia.assess  # noqa: F401
-    except ImportError:
-        return "Reports need the assessment engine, which is not installed in this copy of pia."
-    return None
-
-
 def pdf_available() -> bool:
-    try:
-        from pia.report.pdf import soffice
-    except ImportError:
-        return False
+    """PDF needs LibreOffice on the server; without it the other formats are offered."""
     return soffice() is not None
 
 
@@ -72,13 +52,9 @@ def report_blockers(q: Questionnaire, answers: AnswerSet) -> list[str]:
 
 
 def report(q: Questionnaire, answers: AnswerSet, fmt: str, brief: bool, today: dt.date) -> Offer:
-    kind = "council-brief" if brief else "full-assessment"
     what = "Council brief" if brief else "Full assessment"
 
     def make() -> bytes:
-        from pia.report import render
-
         return render(q, answers, fmt, brief=brief, generated=today)
 
-    ext = {"md": "md"}.get(fmt, fmt)
-    return Offer(f"{what} ({FORMAT_NAMES[fmt]})", f"{slug(answers.meta.get('title', ''))}-{kind}.{ext}", MIME[fmt], make)
+    return Offer(f"{what} ({FORMAT_NAMES[fmt]})", suggested_filename(answers, fmt, brief), MIME[fmt], make)

@@ -8,8 +8,8 @@ from pia.diff import compare
 from pia.errors import PiaError
 from pia.store import Conflict
 
-from . import app, state, wizard
 from . import compare as compare_page
+from . import state, wizard
 from .safe import md, store_failure
 
 ss = st.session_state
@@ -49,7 +49,7 @@ def page() -> None:
     st.title("Revision history")
     if not state.has_open() or not ss.get(state.DRAFT):
         st.info("Open a saved draft to see its history.")
-        st.button("Go to the start page", key="to_start", on_click=app.request_page, args=("start",))
+        st.button("Go to the start page", key="to_start", on_click=state.request_page, args=("start",))
         return
     s = state.store()
     if s is None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from pia.assess import Assessment, assess
 from pia.model import Questionnaire
 from pia.present import describe
 from pia.text import text
@@ -25,21 +26,9 @@ BAD = {"prohibited", "do_not_proceed"}
 WARN = {"incomplete", "revise"}
 
 
-def engine_available() -> bool:
-    try:
-        import pia.assess  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def current_assessment(q: Questionnaire) -> tuple[Any | None, str | None]:
-    """(Assessment, None), or (None, why not) — the app keeps working without the engine."""
-    try:
-        from pia.assess import assess
-    except ImportError:
-        return None, "The assessment engine is not installed in this copy of pia, so no live outcome can be shown."
-    def compute() -> tuple[Any | None, str | None]:
+def current_assessment(q: Questionnaire) -> tuple[Assessment | None, str | None]:
+    """(Assessment, None), or (None, why not): a failure is logged and never takes the questionnaire down."""
+    def compute() -> tuple[Assessment | None, str | None]:
         try:
             return assess(q, state.answer_set()), None
         except Exception:  # the panel must never take the questionnaire down with it

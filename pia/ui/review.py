@@ -12,7 +12,7 @@ from pia.present import describe
 from pia.text import text
 from pia.wording import answered_phrase
 
-from . import app, downloads, panel, state, wizard
+from . import downloads, panel, state, wizard
 from .safe import md
 
 ss = st.session_state
@@ -40,7 +40,7 @@ def page() -> None:
     st.title("Review and reports")
     if not state.has_open():
         st.info("Start a new assessment or open a saved draft first.")
-        st.button("Go to the start page", key="to_start", on_click=app.request_page, args=("start",))
+        st.button("Go to the start page", key="to_start", on_click=state.request_page, args=("start",))
         return
     q = state.questionnaire()
     state.check_newer()
@@ -61,17 +61,14 @@ def page() -> None:
         else:
             st.success("Every required question has an answer.")
         if comp.unknown_ids:
-            st.header("Answered “not known yet”")
+            st.header("Answered “unknown”")
             st.caption("Each unknown is an evidence gap in the report. Find out and come back when you can.")
             _question_list(q, comp.unknown_ids, "unknown")
         st.header("Downloads")
         st.caption("Files are made when you click, from the answers as they are now.")
-        reason = downloads.report_available()
         blockers = downloads.report_blockers(q, answers)
         _offer(downloads.answers_file(q, answers), "dl_answers")
-        if reason:
-            st.info(reason)
-        elif blockers:
+        if blockers:
             st.error("Reports cannot be made until these answers are fixed:\n\n"
                      + "\n".join(f"- {md(b)}" for b in blockers[:10]))
         else:

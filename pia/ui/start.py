@@ -14,7 +14,7 @@ from pia.loader import load_cached
 from pia.store import StoreError
 from pia.text import text
 
-from . import app, state, uploads
+from . import state, uploads
 from .safe import file_name, log, md, problem_lines, store_failure
 
 ss = st.session_state
@@ -67,12 +67,12 @@ def _create() -> None:
     if meta.get("prepared_by") and not ss.get(state.WHO):
         ss[state.WHO] = meta["prepared_by"]
     if state.new_draft(AnswerSet(q.id, q.version, meta, {}), path, note="created"):
-        app.request_page("wizard")
+        state.request_page("wizard")
 
 
 def _open(draft_id: str) -> None:
     if state.open_draft(draft_id):
-        app.request_page("wizard")
+        state.request_page("wizard")
 
 
 def _archive(draft_id: str) -> None:
@@ -190,7 +190,7 @@ def _open_upload() -> None:
                              "recorded in the server log). Nothing was saved.")
         return
     if opened:
-        app.request_page("wizard")
+        state.request_page("wizard")
 
 
 def page() -> None:
@@ -203,7 +203,7 @@ def page() -> None:
         st.error(ss[state.SAVE_ERROR])
     if state.has_open():
         st.info(f"Open now: **{md((ss.get(state.META) or {}).get('title', '(untitled)'))}**.")
-        st.button("Continue this assessment", key="continue", on_click=app.request_page, args=("wizard",),
+        st.button("Continue this assessment", key="continue", on_click=state.request_page, args=("wizard",),
                   icon=":material/arrow_forward:")
     left, right = st.columns(2, gap="large")
     with left:

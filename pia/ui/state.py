@@ -10,6 +10,7 @@ with explicit choices instead of overwriting anything.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from pia.answers import AnswerSet
 from pia.errors import PiaError
 from pia.loader import list_questionnaires, load_cached
 from pia.model import Questionnaire
-from pia.store import Conflict, Store, StoreError
+from pia.store import Conflict, Store, StoreError, default_url
 
 from .safe import md, problem_lines, store_failure
 
@@ -37,8 +38,6 @@ def _store(url: str) -> Store:
 
 def store() -> Store | None:
     """The shared store, or None (with the reason in session state) when the database is unusable."""
-    from pia.store import default_url
-
     try:
         return _store(default_url())
     except (PiaError, OSError) as exc:   # the URL, host, user and path stay in the server log, not on the page
@@ -57,8 +56,6 @@ def derived(kind: str, q: Questionnaire, compute: Any) -> Any:
     A rerun asks for completeness and the assessment several times; keyed by a
     fingerprint of the answers and meta, the work is redone only when they change.
     """
-    import json
-
     fingerprint = json.dumps([ss.get(ANSWERS), ss.get(META)], sort_keys=True, default=str)
     key = (q.id, q.version, id(q), fingerprint)
     memo = ss.setdefault("_derived", {})
@@ -318,3 +315,8 @@ def flash(kind: str, message: str) -> None:
 def show_flash() -> None:
     for kind, message in ss.pop(FLASH, []):
         getattr(st, kind)(message)
+
+
+def request_page(name: str) -> None:
+    """Switch page at the start of the next run (the app frame reads the flag; callbacks cannot switch)."""
+    ss["goto_page"] = name

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pia.answers import completeness, effective_answers
+from pia.answers import completeness, effective_answers, visible_questions
 from pia.conditions import is_visible
 from pia.model import Questionnaire, Section
 from pia.text import text
 from pia.wording import answered_phrase
 
-from . import app, panel, state, widgets
+from . import panel, state, widgets
 from .safe import md
 
 ss = st.session_state
@@ -28,7 +28,7 @@ def _go(section_id: str) -> None:
 
 
 def _to_review() -> None:
-    app.request_page("review")
+    state.request_page("review")
 
 
 def conflict_banner() -> None:
@@ -92,7 +92,7 @@ def page() -> None:
     if not state.has_open():
         st.title("Assessment")
         st.info("Start a new assessment or open a saved draft first.")
-        st.button("Go to the start page", key="to_start", on_click=app.request_page, args=("start",))
+        st.button("Go to the start page", key="to_start", on_click=state.request_page, args=("start",))
         return
     q = state.questionnaire()
     state.check_newer()
@@ -150,6 +150,4 @@ def page() -> None:
 
 
 def _visible_ids(q: Questionnaire, answers: dict) -> list[str]:
-    from pia.answers import visible_questions
-
     return state.derived("visible", q, lambda: visible_questions(q, answers))

@@ -136,7 +136,7 @@ def test_newcomer_screening_section_outcome_and_docx(page, server, tmp_path):
 
     from docx import Document
 
-    from pia.report.embed import answers_from_docx
+    from pia.embedded import answers_from_docx
 
     doc = Document(io.BytesIO(target.read_bytes()))
     body = "\n".join(p.text for p in doc.paragraphs)

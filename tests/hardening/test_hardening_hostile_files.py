@@ -131,7 +131,7 @@ positions = st.one_of(st.integers(LO, HI), st.integers(len(DOCX) - 3000, len(DOC
        st.one_of(st.just(len(DOCX)), st.integers(0, len(DOCX))))
 def test_damaged_report_upload_gives_located_errors_only(patches, keep):
     """A returned .docx report with flipped bytes or cut short: refused with a message, or read exactly."""
-    from pia.report.embed import answers_from_docx
+    from pia.embedded import answers_from_docx
 
     data = bytearray(DOCX[:max(keep, 4)])
     for pos, new in patches:
@@ -156,7 +156,7 @@ def test_report_with_edited_embedded_answers(changes):
     import io
     import zipfile
 
-    from pia.report.embed import answers_part_xml
+    from pia.embedded import answers_part_xml
 
     source = io.BytesIO(DOCX)
     out = io.BytesIO()

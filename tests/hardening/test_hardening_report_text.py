@@ -141,7 +141,7 @@ def _docx_check(data: bytes, answers: AnswerSet, markers: list[str]) -> None:
     import docx
     from lxml import etree
 
-    from pia.report.embed import answers_from_docx
+    from pia.embedded import answers_from_docx
 
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         for name in z.namelist():

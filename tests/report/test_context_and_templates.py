@@ -6,11 +6,11 @@ import json
 
 import pytest
 
+from pia.embedded import answers_from_docx, answers_part_xml
 from pia.errors import PiaError
 from pia.report import context_for
 from pia.report.build_templates import BUILDERS, TEMPLATE_DIR, build
 from pia.report.context import clean
-from pia.report.embed import answers_from_docx, answers_part_xml
 
 from .reportkit import GENERATED, HERE, Example, load_example, parts
 
@@ -90,7 +90,7 @@ def test_embedded_answers_are_checked() -> None:
 
     from docx import Document
 
-    from pia.report.embed import embed
+    from pia.embedded import embed
 
     doc = Document()
     embed(doc, "questionnaire: mini\n")
@@ -256,7 +256,7 @@ def _stored_zip(entries: list[tuple[bytes, int]], payload: bytes) -> bytes:
 
 
 def test_overlapping_entry_zip_bomb_is_refused_before_inflating() -> None:
-    from pia.report.embed import read_embedded
+    from pia.embedded import read_embedded
 
     zeros = b"\0" * (8 * 1024 * 1024 - 1)
     same_name = _stored_zip([(b"customXml/item1.xml", 0)] * 200, zeros)
@@ -271,7 +271,7 @@ def test_overlapping_entry_zip_bomb_is_refused_before_inflating() -> None:
 def test_zip_entry_count_and_declared_size_are_capped() -> None:
     import struct
 
-    from pia.report.embed import MAX_DECLARED_BYTES, MAX_ENTRIES, read_embedded
+    from pia.embedded import MAX_DECLARED_BYTES, MAX_ENTRIES, read_embedded
 
     data = _report_bytes()
     many = _rebuild(data, add=[(f"x/{i}", b"") for i in range(MAX_ENTRIES)])
@@ -288,7 +288,7 @@ def test_zip_entry_count_and_declared_size_are_capped() -> None:
 def test_a_part_inflating_beyond_what_it_declares_is_not_read_past_it() -> None:
     import struct
 
-    from pia.report.embed import read_embedded
+    from pia.embedded import read_embedded
 
     data = _report_bytes()
     member = _answers_member(data)
@@ -310,7 +310,7 @@ def test_a_part_inflating_beyond_what_it_declares_is_not_read_past_it() -> None:
 
 def test_answers_are_found_through_the_relationships_only() -> None:
     """A pia-looking part the document does not relate to is never read: the related one is used."""
-    from pia.report.embed import read_embedded
+    from pia.embedded import read_embedded
 
     data = _report_bytes()
     original = read_embedded(data).answers
@@ -323,7 +323,7 @@ def test_two_answers_parts_a_missing_or_wrong_hash_are_refused() -> None:
     import hashlib
     import re
 
-    from pia.report.embed import read_embedded
+    from pia.embedded import read_embedded
 
     data = _report_bytes()
     member = _answers_member(data)
@@ -353,7 +353,7 @@ def test_two_answers_parts_a_missing_or_wrong_hash_are_refused() -> None:
 def test_a_recomputed_hash_cannot_be_detected() -> None:
     """The documented limit of an unkeyed hash: edited answers with a fresh hash are read as they are.
     This is why SECURITY.md must not claim that returned reports are tamper-proof."""
-    from pia.report.embed import read_embedded
+    from pia.embedded import read_embedded
 
     data = _report_bytes()
     edited = read_embedded(data).answers + "# edited\n"
@@ -361,8 +361,8 @@ def test_a_recomputed_hash_cannot_be_detected() -> None:
 
 
 def test_report_records_the_questionnaire_digest_it_was_made_with() -> None:
+    from pia.embedded import read_embedded
     from pia.fingerprint import questionnaire_digest
-    from pia.report.embed import read_embedded
 
     ex = load_example(HERE / "answers" / "mini-cctv-low.yaml")
     digest = questionnaire_digest(ex.q)
@@ -394,7 +394,7 @@ def test_a_report_resaved_by_libreoffice_still_gives_its_answers(tmp_path) -> No
     """The answers part is found through the relationships LibreOffice writes back, not by name or order."""
     import subprocess
 
-    from pia.report.embed import read_embedded
+    from pia.embedded import read_embedded
 
     from .reportkit import soffice_or_skip
 

@@ -9,7 +9,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from pia.answers import dumps
-from pia.report.embed import answers_from_docx
+from pia.embedded import answers_from_docx
 
 from .reportkit import Example, parts, rendered
 

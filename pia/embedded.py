@@ -38,7 +38,9 @@ from typing import IO
 
 from lxml import etree
 
-from ..errors import PiaError, Problem
+from .errors import PiaError, Problem
+from .safefile import read_regular
+from .yamlio import MAX_ANSWERS_BYTES
 
 NAMESPACE = "urn:pia:answers:1"
 RT_CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
@@ -77,6 +79,7 @@ def answers_part_xml(answers_yaml: str, questionnaire_sha256: str = "") -> bytes
 
 def embed(document: object, answers_yaml: str, questionnaire_sha256: str = "") -> None:
     """Attach the answers to a python-docx Document (replacing any earlier copy)."""
+    # Lazy: python-docx is needed only to write a report; reading one (pia.intake) needs zipfile and lxml.
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
@@ -108,17 +111,13 @@ def answers_from_docx(source: str | Path | bytes | IO[bytes]) -> str:
 
 def read_embedded(source: str | Path | bytes | IO[bytes], name: str | None = None) -> Embedded:
     """The answers (and questionnaire digest) a report carries; PiaError if the package is unsafe or altered."""
-    from ..intake import MAX_ASSESSMENT_BYTES
-
     name = name or (str(source) if isinstance(source, (str, Path)) else getattr(source, "name", "<upload>"))
     if isinstance(source, (str, Path)):
-        from ..safefile import read_regular
-
-        data = read_regular(Path(source), MAX_ASSESSMENT_BYTES)
+        data = read_regular(Path(source), MAX_ANSWERS_BYTES)
     else:
-        data = source if isinstance(source, bytes) else source.read(MAX_ASSESSMENT_BYTES + 1)
-        if len(data) > MAX_ASSESSMENT_BYTES:
-            raise _problem(name, f"file is larger than the limit of {MAX_ASSESSMENT_BYTES:,} bytes")
+        data = source if isinstance(source, bytes) else source.read(MAX_ANSWERS_BYTES + 1)
+        if len(data) > MAX_ANSWERS_BYTES:
+            raise _problem(name, f"file is larger than the limit of {MAX_ANSWERS_BYTES:,} bytes")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
