@@ -384,8 +384,9 @@ def _serialise(answers: AnswerSet, q: Questionnaire | None) -> str:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_ANSWERS_BYTES:
         raise PiaError(
-            f"this draft is larger than the {MAX_ANSWERS_BYTES // 2**20} MB limit ({size:,} bytes, the limit is "
-            f"{MAX_ANSWERS_BYTES:,}), so it was not saved; shorten long answers or remove group rows")
+            f"this draft is larger than the {MAX_ANSWERS_BYTES // 2**20} MB limit when saved ({size:,} bytes as "
+            f"stored, the limit is {MAX_ANSWERS_BYTES:,}), so it was not saved; shorten long answers or remove "
+            "group rows")
     return text
 
 
