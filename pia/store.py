@@ -40,13 +40,14 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from .answers import AnswerSet, dumps, loads
 from .errors import PiaError
 from .model import Questionnaire
+from .yamlio import MAX_ANSWERS_BYTES
 
 MAX_AUTHOR = 200
 MAX_NOTE = 500
@@ -174,8 +175,6 @@ class Store:
     @property
     def safe_url(self) -> str:
         """The URL with any password hidden, for messages."""
-        from sqlalchemy.engine import make_url
-
         return make_url(self.url).render_as_string(hide_password=True)
 
     def dispose(self) -> None:
@@ -210,6 +209,7 @@ class Store:
         otherwise flood the history). A stale `base` raises Conflict.
         """
         sha = answers.sha256(q)
+        content = _serialise(answers, q)   # refuses an oversize draft before anything is written
         now = self.clock()
         with self._session() as s, s.begin():
             head = s.execute(
@@ -235,7 +235,7 @@ class Store:
             if done.rowcount != 1:
                 raise Conflict(draft_id, base, self._head_in(s, draft_id))
             s.add(RevisionRow(draft_id=draft_id, number=base + 1, created_at=now, author=_clip(author, MAX_AUTHOR),
-                              note=_clip(note, MAX_NOTE), sha256=sha, content=_serialise(answers, q)))
+                              note=_clip(note, MAX_NOTE), sha256=sha, content=content))
             try:
                 s.flush()
             except IntegrityError as exc:  # a racing writer took the number first
@@ -267,6 +267,40 @@ class Store:
                 raise PiaError("archive the draft before deleting it")
             s.execute(delete(RevisionRow).where(RevisionRow.draft_id == draft_id))
             s.execute(delete(DraftRow).where(DraftRow.id == draft_id))
+        self._wipe_deleted()
+
+    def _wipe_deleted(self) -> None:
+        """Make the deleted text unreadable from the database files, not just from pia.
+
+        SQLite: secure_delete (set on every connection) zeroes the freed rows and
+        pages, but the write-ahead log still holds the pages as they were; a
+        TRUNCATE checkpoint copies the zeroed pages into the database and empties
+        the log. PostgreSQL: a DELETE only marks rows dead, and plain VACUUM leaves
+        their bytes in the pages' free space; VACUUM FULL rewrites both tables into
+        new files (it briefly locks them, and cannot run inside a transaction).
+        What neither can reach: PostgreSQL's own WAL, archives, replicas and backups.
+        """
+        try:
+            if self.engine.dialect.name == "sqlite":
+                raw = self.engine.raw_connection()
+                try:
+                    cur = raw.cursor()
+                    busy = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                    cur.close()
+                finally:
+                    raw.close()
+                if busy:
+                    raise StoreError(
+                        f"the draft was deleted, but the draft database {self.safe_url} was busy, so its text "
+                        "may remain in the write-ahead log until the next checkpoint; delete another draft "
+                        "or restart pia to finish erasing it")
+            elif self.engine.dialect.name == "postgresql":
+                with self.engine.connect() as c:
+                    c = c.execution_options(isolation_level="AUTOCOMMIT")
+                    c.exec_driver_sql(f'VACUUM FULL "{RevisionRow.__tablename__}", "{DraftRow.__tablename__}"')
+        except SQLAlchemyError as exc:
+            raise StoreError(f"the draft was deleted, but erasing its text from {self.safe_url} failed: "
+                             f"{_reason(exc)}") from exc
 
     # --- reading -------------------------------------------------------------------
 
@@ -341,7 +375,19 @@ class _GuardedSession(Session):
 
 
 def _serialise(answers: AnswerSet, q: Questionnaire | None) -> str:
-    return json.dumps(answers.to_dict(q), ensure_ascii=False, indent=1) + "\n"
+    """Compact canonical JSON, refused above the limit that `load` applies to this same text.
+
+    One size rule for upload, save and reopen: a draft the store accepts can
+    always be opened again, so nothing is ever saved that cannot be read back.
+    """
+    text = json.dumps(answers.to_dict(q), ensure_ascii=False, separators=(",", ":")) + "\n"
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_ANSWERS_BYTES:
+        raise PiaError(
+            f"this draft is larger than the {MAX_ANSWERS_BYTES // 2**20} MB limit when saved ({size:,} bytes as "
+            f"stored, the limit is {MAX_ANSWERS_BYTES:,}), so it was not saved; shorten long answers or remove "
+            "group rows")
+    return text
 
 
 def _reason(exc: BaseException) -> str:
@@ -349,9 +395,44 @@ def _reason(exc: BaseException) -> str:
     return " ".join(str(orig or exc).split())[:300]
 
 
+def _private_sqlite_file(url: str) -> None:
+    """Create the SQLite file readable by its owner only (0600), in folders pia creates 0700.
+
+    SQLite itself would create the file with the umask's mode (typically 0644,
+    readable by every local user), and its -wal and -shm files copy the
+    database file's mode, so the mode is set here, before SQLite opens it,
+    independent of the umask. Existing files and folders are left as they are.
+    """
+    try:
+        parsed = make_url(url)
+    except (SQLAlchemyError, ValueError):
+        return   # create_engine reports the bad URL
+    db = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
+        return
+    path = Path(db).expanduser()
+    missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue   # another process made it first
+        folder.chmod(0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError:
+        return
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 def _make_engine(url: str) -> Engine:
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url[len("sqlite:///"):]).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _private_sqlite_file(url)
+    except OSError as exc:
+        raise StoreError(f"cannot create the draft database: {exc.strerror}: {exc.filename}") from exc
     kwargs: dict[str, object] = {"pool_pre_ping": True}
     if url.startswith("sqlite"):
         kwargs = {"connect_args": {"timeout": 15, "check_same_thread": False}}
@@ -369,6 +450,7 @@ def _make_engine(url: str) -> Engine:
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA secure_delete=ON")   # deleted drafts are zeroed, not just unlinked
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=15000")
             cur.close()

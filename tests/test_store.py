@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import os
+import random
+import shutil
+import stat
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from pia.answers import AnswerSet, new_answers
+from pia.answers import AnswerSet, loads, new_answers
 from pia.errors import PiaError
+from pia.intake import read_answers
+from pia.loader import load_questionnaire
 from pia.store import Conflict, Store, StoreError
 
 
@@ -33,6 +39,15 @@ def store(request, tmp_path):
         yield s
         s.dispose()
         return
+    yield from _postgres_store()
+
+
+@pytest.fixture
+def pg_store():
+    yield from _postgres_store()
+
+
+def _postgres_store():
     url = os.environ.get("PIA_TEST_POSTGRES_URL")
     if not url:
         pytest.skip("PostgreSQL not configured: set PIA_TEST_POSTGRES_URL (CI starts a server and sets it)")
@@ -182,3 +197,168 @@ def test_delete_only_archived_and_erases_history(store, mini):
     assert store.drafts(include_archived=True) == [] and store.history(d.id) == []
     with pytest.raises(PiaError, match="no saved draft"):
         store.delete(d.id)
+
+
+# --- erasure (F16) ------------------------------------------------------------------
+
+MARK = "WATCHLIST-CRITERIA-7731"
+
+
+def secret_answers(mini, i: int) -> AnswerSet:
+    """Answers holding MARK in the title, a long answer (overflow pages / TOAST) and a group row.
+
+    The long answer is random letters, so PostgreSQL cannot compress it and the
+    marker is findable as plain bytes in its files before the delete.
+    """
+    rnd = random.Random(i)
+    filler = "".join(rnd.choice("abcdefghijklmnopqrstuvwxyz ") for _ in range(12_000))
+    a = new_answers(mini, {"title": f"{MARK} cameras {i}", "organisation": "Utrecht"})
+    return (a.with_answer("purpose", f"{MARK} {i} {filler}")
+             .with_answer("sites", [{"name": f"{MARK} site {i}", "kind": "school", "cameras": 2}]))
+
+
+def test_deleted_draft_leaves_no_text_in_sqlite_files(tmp_path, mini):
+    """A long-lived store (as in a running app server) erases the text from the .db and its -wal at once."""
+    db = tmp_path / "drafts.db"
+    s = Store(f"sqlite:///{db}", clock=Clock())
+    other = Store(f"sqlite:///{db}", clock=Clock())        # a second server process, connections kept open
+    keep = s.create(answers(mini, purpose="kept draft"), q=mini)
+    d = s.create(secret_answers(mini, 0), author=MARK, q=mini)
+    for i in range(1, 6):
+        s.save(d.id, secret_answers(mini, i), base=i, author=MARK, q=mini)
+    assert other.load(d.id)[1].number == 6                  # `other` has read the draft: its pages were cached
+    files = [db, tmp_path / "drafts.db-wal"]
+    assert sum(f.read_bytes().count(MARK.encode()) for f in files) > 0    # the check can see the text
+    s.archive(d.id)
+    s.delete(d.id)
+    for f in files:
+        assert MARK.encode() not in f.read_bytes(), f.name
+    with s.engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+    assert other.load(keep.id)[0].answers["purpose"] == "kept draft"   # nothing else was harmed
+    other.dispose()
+    s.dispose()
+    assert MARK.encode() not in db.read_bytes()
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022])
+def test_sqlite_file_is_private_whatever_the_umask(tmp_path, mini, umask):
+    db = tmp_path / "new" / "pia" / "drafts.db"
+    before = stat.S_IMODE(tmp_path.stat().st_mode)
+    old = os.umask(umask)
+    try:
+        s = Store(f"sqlite:///{db}")
+        s.create(answers(mini), q=mini)                        # -wal and -shm exist while the store is open
+        modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in db.parent.iterdir()}
+        s.dispose()
+    finally:
+        os.umask(old)
+    assert modes == {"drafts.db": 0o600, "drafts.db-wal": 0o600, "drafts.db-shm": 0o600}
+    assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700 == stat.S_IMODE(db.parent.parent.stat().st_mode)
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == before    # a folder pia did not create is left alone
+
+
+def test_deleted_draft_leaves_no_text_in_postgres_table_files(pg_store, mini):
+    """After delete, neither table (nor the TOAST table holding long answers) has the text in its files.
+
+    Reads the server's files, so it needs a local server and a superuser URL (as CI has).
+    """
+    s = pg_store
+    before = s.create(answers(mini, purpose="kept draft"), q=mini)
+    d = s.create(secret_answers(mini, 0), author=MARK, q=mini)
+    s.save(d.id, secret_answers(mini, 1), base=1, author=MARK, q=mini)
+    after = s.create(answers(mini, purpose="kept draft"), q=mini)   # live rows on the same pages as the dead ones
+    s.archive(d.id)
+
+    def marker_copies() -> int:
+        with s.engine.connect() as c:
+            try:
+                c.exec_driver_sql("CHECKPOINT")                  # table pages from memory to the files
+                data = Path(c.exec_driver_sql("SHOW data_directory").scalar())
+            except Exception as exc:  # noqa: BLE001 - say why the check cannot run here
+                pytest.skip(f"needs a PostgreSQL superuser URL for a local server: {exc}")
+            rels = c.exec_driver_sql(
+                "SELECT pg_relation_filepath(oid) FROM pg_class WHERE oid IN "
+                "('pia_revisions'::regclass, 'pia_drafts'::regclass, "
+                "(SELECT reltoastrelid FROM pg_class WHERE oid = 'pia_revisions'::regclass))").scalars().all()
+        if not data.is_dir():
+            pytest.skip(f"the PostgreSQL data directory {data} is not on this machine")
+        files = [f for rel in rels for f in (data / rel).parent.glob((data / rel).name + "*")]
+        return sum(f.read_bytes().count(MARK.encode()) for f in files)
+
+    assert marker_copies() > 0                                # the check can see the text
+    s.delete(d.id)
+    assert marker_copies() == 0
+    assert [x.id for x in s.drafts(include_archived=True)] == [after.id, before.id]
+    assert s.load(before.id)[0].answers["purpose"] == "kept draft"
+
+
+# --- one size rule for upload, store and reopen (F11) ---------------------------------
+
+@pytest.fixture
+def bulk_q(tmp_path):
+    """The mini instrument with a camera-sites group allowing 100,000 rows."""
+    folder = tmp_path / "bulk"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "mini", folder)
+    text_ = (folder / "mini.yaml").read_text()
+    assert "        item_label: Site\n" in text_
+    (folder / "mini.yaml").write_text(text_.replace("        item_label: Site\n",
+                                                     "        item_label: Site\n        max_items: 100000\n"))
+    return load_questionnaire(folder / "mini.yaml")
+
+
+def upload_with_sites(rows_yaml: str) -> bytes:
+    """answers_complete.yaml with its `sites` answer replaced."""
+    base = (Path(__file__).parent / "fixtures" / "mini" / "answers_complete.yaml").read_text()
+    start = base.index("  sites:\n")
+    end = base.index("  big_system_review:")
+    return (base[:start] + rows_yaml + base[end:]).encode()
+
+
+def _long_block_rows(head: int) -> str:
+    row = "  - name: " + "N" * 480 + "\n    kind: street\n    cameras: 1\n"
+    return "  sites:\n" + row * ((5_230_000 - head) // len(row))
+
+
+def _short_flow_rows(head: int) -> str:
+    row = "{name: " + "s" * 20 + ", kind: street, cameras: 1}"
+    return "  sites: [" + ",".join([row] * ((5_230_000 - head) // (len(row) + 1))) + "]\n"
+
+
+def _aliased_rows(head: int) -> str:
+    return "  sites: [&r {name: '" + "N" * 480 + "', kind: street, cameras: 1}" + ", *r" * 11_999 + "]\n"
+
+
+@pytest.mark.parametrize(("rows", "saved"), [
+    (_long_block_rows, True),      # 4.99 MB, thousands of long rows: smaller as compact JSON
+    pytest.param(_short_flow_rows, False, marks=pytest.mark.slow),  # 4.99 MB of short rows: 5.5 MB as JSON
+    (_aliased_rows, False),        # 30 KB that aliases expand to 6 MB
+])
+def test_accepted_upload_is_saved_and_reopened_or_refused_cleanly(store, bulk_q, mini, rows, saved):
+    """Never saved-but-unopenable: whatever the store takes, it opens again; the rest it refuses up front."""
+    data = upload_with_sites(rows(len(upload_with_sites(""))))
+    assert len(data) <= 5 * 2**20
+    a, q = read_answers(data, "sites.yaml", lambda _id: bulk_q)         # the upload check accepts it
+    if saved:
+        d = store.create(a, author="Ana", q=q)
+        loaded, rev = store.load(d.id)
+        assert loaded == a and rev.number == 1
+        assert store.content(d.id, 1, q).startswith("questionnaire: mini")   # download works too
+        return
+    with pytest.raises(PiaError, match=r"this draft is larger than the 5 MB limit when saved .* so it was not saved"):
+        store.create(a, q=q)
+    assert store.count() == 0
+    d = store.create(answers(mini, purpose="small"), q=mini)
+    with pytest.raises(PiaError, match=r"larger than the 5 MB limit"):
+        store.save(d.id, a, base=1, q=q)
+    assert [r.number for r in store.history(d.id)] == [1]
+    assert store.load(d.id)[0].answers["purpose"] == "small"
+
+
+def test_stored_form_is_what_the_opener_limits(store, mini):
+    """The revision text is compact JSON that the answers loader (with its 5 MB limit) reads back as is."""
+    d = store.create(answers(mini, purpose="x" * 1000), q=mini)
+    with store._session() as s:
+        content = s.execute(text("SELECT content FROM pia_revisions WHERE draft_id = :d"), {"d": d.id}).scalar_one()
+    assert "\n" not in content.rstrip("\n")                  # no indentation: every byte is data
+    assert loads(content)[0] == store.load(d.id)[0]

@@ -63,16 +63,26 @@ def open_store(url: str, schema: str) -> Store:
 
 
 def run_and_kill(url: str, schema: str, draft_id: str, seed: int, rnd: random.Random) -> list[int]:
-    """Start a saver, let it save for a random while, SIGKILL it; the revisions it reported saved."""
-    proc = subprocess.Popen([sys.executable, str(HERE / "saver_child.py"), url, schema, draft_id, str(seed)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        first = proc.stdout.readline()
-        assert first.strip() == "ready", first + proc.stderr.read()
-        time.sleep(rnd.uniform(0.05, 0.8))
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate(timeout=30)
+    """Start a saver, let it save for a random while, SIGKILL it; the revisions it reported saved.
+
+    The child's output is read only through `proc.stdout`. communicate() would read
+    the raw pipe and lose whatever readline() had already buffered: on a busy
+    machine "ready" and "saved 2" arrive together, readline() buffers both, and
+    the round looked as if revision 2 had never been reported (the CI flake).
+    """
+    with subprocess.Popen([sys.executable, str(HERE / "saver_child.py"), url, schema, draft_id, str(seed)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT) as proc:
+        try:
+            first = proc.stdout.readline()
+            assert first.strip() == "ready", first + proc.stderr.read()
+            # Wait for the first save to return, so every kill lands among saves however slow the machine.
+            saved = proc.stdout.readline()
+            assert saved.startswith("saved "), saved + proc.stderr.read()
+            time.sleep(rnd.uniform(0.05, 0.8))
+        finally:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+        out, err = saved + proc.stdout.read(), proc.stderr.read()
     assert proc.returncode == -signal.SIGKILL, err          # it was saving until killed, not crashed
     return [int(line.split()[1]) for line in out.splitlines() if line.startswith("saved ")]
 
@@ -121,4 +131,4 @@ def test_sigkill_mid_save_loses_nothing(database):
         assert new_head in (last_returned, last_returned + 1), (new_head, last_returned)
         total_saved += len(reported)
         head = new_head
-    assert total_saved >= ROUNDS                             # the kills really landed among saves
+    assert total_saved >= ROUNDS                             # every round saved at least once before its kill
