@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 
 from pia.answers import AnswerSet, loads, new_answers
 from pia.errors import PiaError
-from pia.intake import read_answers
+from pia.intake import open_assessment
 from pia.loader import load_questionnaire
 from pia.store import Conflict, Store, StoreError
 
@@ -338,7 +338,8 @@ def test_accepted_upload_is_saved_and_reopened_or_refused_cleanly(store, bulk_q,
     """Never saved-but-unopenable: whatever the store takes, it opens again; the rest it refuses up front."""
     data = upload_with_sites(rows(len(upload_with_sites(""))))
     assert len(data) <= 5 * 2**20
-    a, q = read_answers(data, "sites.yaml", lambda _id: bulk_q)         # the upload check accepts it
+    opened = open_assessment(data, "sites.yaml", questionnaire=bulk_q)  # the upload check accepts it
+    a, q = opened.answers, opened.questionnaire
     if saved:
         d = store.create(a, author="Ana", q=q)
         loaded, rev = store.load(d.id)
