@@ -23,6 +23,8 @@ SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+DEFAULT_GROUP_ITEMS = 200
+MAX_GROUP_ITEMS = 10_000
 
 
 class Option(BaseModel):
@@ -200,7 +202,12 @@ class Group(QuestionBase):
     type: Literal["group"]
     fields: list[FieldQuestion] = Field(min_length=1)
     min_items: int = Field(0, ge=0)
-    max_items: int | None = Field(None, ge=1)
+    # A default bound, so no group answer can hold 150,000 rows unless the author
+    # asks for more; MAX_GROUP_ITEMS is the hard cap either way.
+    max_items: int = Field(
+        DEFAULT_GROUP_ITEMS, ge=1, le=MAX_GROUP_ITEMS,
+        description=f"Most entries allowed (default {DEFAULT_GROUP_ITEMS}, at most {MAX_GROUP_ITEMS})",
+    )
     item_label: Text | None = None
 
     @model_validator(mode="after")
@@ -212,6 +219,8 @@ class Group(QuestionBase):
         for f in self.fields:
             if f.when is not None:
                 raise ValueError(f"field {f.id}: conditions are not supported inside a group")
+        if self.min_items > self.max_items:
+            raise ValueError(f"min_items {self.min_items} is greater than max_items {self.max_items}")
         return self
 
     def field(self, fid: str) -> FieldQuestion | None:
@@ -224,7 +233,7 @@ class Group(QuestionBase):
         out: list[tuple[tuple[Any, ...], str]] = []
         if len(value) < self.min_items:
             out.append(((), f"needs at least {self.min_items} entries"))
-        if self.max_items is not None and len(value) > self.max_items:
+        if len(value) > self.max_items:
             out.append(((), f"at most {self.max_items} entries allowed"))
         for i, row in enumerate(value):
             if not isinstance(row, dict):
