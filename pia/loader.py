@@ -23,6 +23,7 @@ from .text import text
 from .yamlio import Located, load_file, paused_gc
 
 REPO_QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
+MAX_MODULES = 100  # the bundled questionnaire has a handful; more is a mistake or an attack
 
 
 def pydantic_problems(exc: ValidationError, doc: Located, prefix: tuple[Any, ...] = ()) -> list[Problem]:
@@ -177,11 +178,28 @@ def _load_questionnaire(path: Path) -> Questionnaire:
         problems.append(core_doc.problem((), "the core file needs a version (semantic, e.g. 1.0.0)"))
     core_doc.index_map = core_map  # type: ignore[attr-defined]
     parts: list[tuple[ModuleFile, Located]] = [(core, core_doc)]
-    for i, rel in enumerate(core.modules):
-        mod_path = (path.parent / rel).resolve()
+    if len(core.modules) > MAX_MODULES:
+        problems.append(core_doc.problem(
+            ("modules",), f"{len(core.modules):,} modules listed; at most {MAX_MODULES} are allowed"
+        ))
+    listed: dict[Path, int] = {}
+    # Each distinct module is parsed once: a list naming one file thousands of
+    # times must not cost thousands of parses.
+    for i, rel in enumerate(core.modules[:MAX_MODULES]):
+        try:
+            mod_path = (path.parent / rel).resolve()
+        except (OSError, ValueError):  # a NUL byte, a symlink loop
+            problems.append(core_doc.problem(("modules", i), "not a usable file name"))
+            continue
         if not mod_path.is_relative_to(path.parent.resolve()):
             problems.append(core_doc.problem(("modules", i), "a module must live in the questionnaire's folder"))
             continue
+        if mod_path in listed:
+            problems.append(core_doc.problem(
+                ("modules", i), f"module {rel!r} is already listed (entry {listed[mod_path] + 1})"
+            ))
+            continue
+        listed[mod_path] = i
         if not mod_path.is_file():
             problems.append(core_doc.problem(("modules", i), f"module file {rel!r} not found next to {path.name}"))
             continue
