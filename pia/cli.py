@@ -287,6 +287,15 @@ def _check_date(_ctx: Any, _param: Any, value: str | None) -> str | None:
         raise click.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}") from exc
 
 
+def _check_output_name(output: Path) -> None:
+    """A line break in -o would split every one-line message that names the file."""
+    import unicodedata
+
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in str(output)):
+        raise PiaError(f"-o {str(output)!r}: the name contains a line break or other control character; "
+                       "choose another name")
+
+
 @main.command()
 @click.argument("answers_paths", metavar="ANSWERS...", nargs=-1, required=True,
                 type=click.Path(path_type=Path, dir_okay=False))
@@ -316,6 +325,7 @@ def report(answers_paths: tuple[Path, ...], output: Path, fmt: str | None, templ
     from .report.batch import plan, run, write_atomic
 
     generated = generated or dt.datetime.now(dt.UTC).date().isoformat()
+    _check_output_name(output)
     if len(answers_paths) > 1 or output.is_dir():
         if str(output) == "-":
             raise PiaError("several answers files need a folder for -o, not '-'")
