@@ -33,11 +33,11 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 
-# Only plain decimal numbers. Each pattern matches a subset of what PyYAML's
-# dumper would quote, so a string written by `dump` never comes back a number.
+# Only plain decimal numbers, with an exponent as JSON writes them (1e-05: the
+# draft store keeps JSON). `dump` quotes every string these patterns match.
 _DECIMAL_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _DECIMAL_FLOAT = re.compile(
-    r"^(?:[-+]?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?|\.[0-9]+(?:[eE][-+][0-9]+)?"
+    r"^(?:[-+]?[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+|[-+]?\.[0-9]+(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
 
@@ -216,15 +216,31 @@ def _check_size(node: yaml.Node, source: str, max_bytes: int) -> None:
     while stack:
         current, depth = stack.pop()
         key = id(current)
-        if depth < 0:  # second visit: all children are done
+        if depth < 0:  # second visit: every child is measured
             open_.discard(key)
-            children = _children(current)
-            values = 1 + sum(sizes[id(c)][0] for c in children)
-            size = sum(sizes[id(c)][1] for c in children)
-            height = 1 + max(sizes[id(c)][2] for c in children)
-            sizes[key] = (values, size, height)
-            if height > MAX_DEPTH:
+            values, size, height = 1, 0, 0
+            for child in _children(current):
+                if isinstance(child, yaml.ScalarNode):  # most nodes: measured here, not stored
+                    values += 1
+                    size += _text_bytes(child)
+                    height = height or 1
+                    continue
+                v, b, h = sizes[id(child)]
+                values += v
+                size += b
+                if h > height:
+                    height = h
+            sizes[key] = (values, size, height + 1)
+            if height + 1 > MAX_DEPTH:
                 raise _too_deep(source, _deepest(current, sizes))
+            if values > MAX_NODES:
+                raise PiaError(
+                    Problem(source, 1, 1, "", f"document expands to more than {MAX_NODES:,} values (alias bomb?)")
+                )
+            if size > max_bytes:
+                raise PiaError(Problem(
+                    source, 1, 1, "", f"document expands to more than {max_bytes:,} bytes of text (alias bomb?)"
+                ))
         elif key in sizes:
             continue
         elif key in open_:
@@ -232,26 +248,21 @@ def _check_size(node: yaml.Node, source: str, max_bytes: int) -> None:
             raise PiaError(Problem(source, line, 1, "", "an alias refers to the value that contains it"))
         elif depth > MAX_DEPTH:
             raise _too_deep(source, current)
+        elif isinstance(current, yaml.ScalarNode):  # a document that is one scalar
+            sizes[key] = (1, _text_bytes(current), 1)
         else:
-            children = _children(current)
-            if not children:
-                text_bytes = len(str(current.value).encode("utf-8", "surrogatepass")) if isinstance(
-                    current, yaml.ScalarNode) else 0
-                sizes[key] = (1, text_bytes, 1)
-            else:
-                open_.add(key)
-                stack.append((current, -1))
-                stack.extend((c, depth + 1) for c in children if id(c) not in sizes)
-                continue
-        values, size, _ = sizes[key]
-        if values > MAX_NODES:
-            raise PiaError(
-                Problem(source, 1, 1, "", f"document expands to more than {MAX_NODES:,} values (alias bomb?)")
+            open_.add(key)
+            stack.append((current, -1))
+            stack.extend(
+                (child, depth + 1)
+                for child in _children(current)
+                if not isinstance(child, yaml.ScalarNode) and id(child) not in sizes
             )
-        if size > max_bytes:
-            raise PiaError(
-                Problem(source, 1, 1, "", f"document expands to more than {max_bytes:,} bytes of text (alias bomb?)")
-            )
+
+
+def _text_bytes(node: yaml.ScalarNode) -> int:
+    value = node.value
+    return len(value) if value.isascii() else len(value.encode("utf-8", "surrogatepass"))
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -268,7 +279,7 @@ def _deepest(node: yaml.Node, sizes: dict[int, tuple[int, int, int]]) -> yaml.No
         children = _children(node)
         if not children:
             break
-        node = max(children, key=lambda c: sizes[id(c)][2])
+        node = max(children, key=lambda c: sizes.get(id(c), (1, 0, 1))[2])  # scalars are not stored
     return node
 
 
@@ -417,6 +428,8 @@ def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _str_representer)
+# So that a string the loader would read as a number (1e3) is written quoted.
+_Dumper.add_implicit_resolver(_FLOAT, _DECIMAL_FLOAT, list("-+.0123456789"))
 
 
 class _CDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
@@ -427,6 +440,7 @@ class _CDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[m
 
 
 _CDumper.add_representer(str, _str_representer)
+_CDumper.add_implicit_resolver(_FLOAT, _DECIMAL_FLOAT, list("-+.0123456789"))
 
 
 def dump(data: Any) -> str:

@@ -111,21 +111,30 @@ def test_many_brackets_in_text_are_fine():
 # --- numbers: only plain decimals (F12) --------------------------------------------------
 
 
-@pytest.mark.parametrize("literal", ["010", "0x48", "0o17", "0b11", "1:12", "1:30.5", "1_000", "1e3", "-.5"])
+@pytest.mark.parametrize("literal", ["010", "0x48", "0o17", "0b11", "1:12", "1:30.5", "1_000", "1e", "1.2.3"])
 def test_other_number_forms_stay_strings(literal):
     assert load_text(f"n: {literal}\n").data == {"n": literal}
 
 
 @pytest.mark.parametrize("literal,value", [("72", 72), ("-3", -3), ("+4", 4), ("0", 0), ("1.5", 1.5),
-                                           (".5", 0.5), ("1.5e+3", 1500.0), ("-2.", -2.0)])
+                                           (".5", 0.5), ("1.5e+3", 1500.0), ("-2.", -2.0),
+                                           ("1e3", 1000.0), ("1e-05", 1e-05), ("-.5", -0.5)])
 def test_plain_decimals_are_numbers(literal, value):
     loaded = load_text(f"n: {literal}\n").data["n"]
     assert loaded == value and type(loaded) is type(value)
 
 
 def test_strings_that_look_like_numbers_round_trip():
-    data = {"s": ["010", "0x48", "1:12", "1_000", "1e3", "-.5", "1.5e3", "72", "1.5"]}
+    data = {"s": ["010", "0x48", "1:12", "1_000", "1e3", "-.5", "1.5e3", "1E+16", "72", "1.5", ".inf"]}
     assert load_text(dump(data)).data == data
+
+
+def test_numbers_as_json_writes_them_come_back_numbers():
+    # The draft store keeps JSON; json.dumps writes 0.00001 as 1e-05 and 1e16 as 1e+16.
+    import json
+
+    data = {"small": 0.00001, "big": 1e16, "neg": -2.5e-7, "int": 12, "text": "1e3"}
+    assert load_text(json.dumps(data)).data == data
 
 
 @pytest.mark.parametrize("text", ["n: !!int 0x48\n", "n: !!int 1:12\n", "n: !!float 1:30.0\n", "n: !!float 1_0.5\n"])
