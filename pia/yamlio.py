@@ -105,6 +105,11 @@ StrictLoader.add_constructor(_INT, StrictLoader.construct_yaml_int)
 StrictLoader.add_constructor(_FLOAT, StrictLoader.construct_yaml_float)
 
 
+def _codepoint(character: int | str) -> int:
+    """libyaml reports a refused character as a number, PyYAML's reader as a string."""
+    return character if isinstance(character, int) else ord(character[:1] or "\0")
+
+
 def _clip(value: str, n: int = 40) -> str:
     return value if len(value) <= n else value[:n] + "..."
 
@@ -299,8 +304,8 @@ def _refuse_anchors(text: str, source: str) -> None:
                     f"{kind}{_clip(name)}: anchors and aliases are not allowed in an answers file "
                     "(they can hide an alias bomb); write the value out",
                 ))
-    except yaml.MarkedYAMLError:
-        return  # the real parse reports syntax errors with their location
+    except yaml.YAMLError:
+        return  # the real parse reports syntax and character errors with their location
     finally:
         loader.dispose()
 
@@ -332,6 +337,8 @@ def _check_flow_depth(text: str, source: str) -> None:
     except yaml.MarkedYAMLError as exc:
         _raise_if_too_deep(exc, source)
         return  # the real parse reports syntax errors with their location
+    except yaml.YAMLError:
+        return  # e.g. a control character: the real parse reports it
     finally:
         loader.dispose()
 
@@ -381,6 +388,10 @@ def load_text(
             line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
             message = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
             raise PiaError(Problem(source, line, col, "", message)) from None
+        except yaml.reader.ReaderError as exc:
+            before = text[: exc.position]
+            line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
+            raise PiaError(Problem(source, line, col, "", f"character U+{_codepoint(exc.character):04X} is not allowed in YAML")) from None
         except yaml.YAMLError as exc:
             raise PiaError(Problem(source, 0, 0, "", f"invalid YAML: {exc}")) from None
         except RecursionError:

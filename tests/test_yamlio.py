@@ -208,3 +208,11 @@ def test_data_only_documents_need_text_keys(key, shown):
     (p,) = exc.value.problems
     assert (p.line, p.col) == (3, 3) and shown in p.message
     assert load_text(f"meta:\n  {key}: x\n").data  # questionnaires: pydantic judges their keys
+
+
+@pytest.mark.parametrize("text", ["&a \x1f", "x: 1\ny: [[" + "[" * MAX_DEPTH + "\x1f"])
+def test_a_control_character_is_a_located_problem_in_every_pre_check(text):
+    # Found by fuzzing: the anchor and depth pre-scans let libyaml's ReaderError escape.
+    with pytest.raises(PiaError, match="U\\+001F is not allowed") as exc:
+        load_text(text, "c.yaml", data_only=True)
+    assert exc.value.problems[0].line == text.count("\n") + 1
