@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_atomic
 from .conditions import UNKNOWN, is_visible
 from .errors import PiaError, Problem
 from .model import Group, Questionnaire
+from .text import text
 from .yamlio import MAX_ANSWERS_BYTES, Located, dump, load_file, load_text
 
 TOP_KEYS = ("questionnaire", "questionnaire_version", "meta", "answers")
@@ -94,11 +97,8 @@ def dumps(answers: AnswerSet, q: Questionnaire | None = None) -> str:
 
 
 def save(answers: AnswerSet, path: str | Path, q: Questionnaire | None = None) -> None:
-    """Write atomically: a crash mid-write never leaves half a file behind."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(dumps(answers, q), encoding="utf-8")
-    tmp.replace(path)
+    """Write atomically: a crash or a full disk never leaves half a file, nor a temporary one, behind."""
+    write_atomic(Path(path), dumps(answers, q).encode("utf-8"))
 
 
 def parse(doc: Located) -> AnswerSet:
@@ -107,8 +107,13 @@ def parse(doc: Located) -> AnswerSet:
     if not isinstance(data, dict):
         raise PiaError(doc.problem((), "an answers file is a mapping with questionnaire, questionnaire_version, meta, answers"))
     problems = []
+    # The loader refuses keys that are not text in answers files; a document
+    # from elsewhere (a test, a library caller) gets the same check here, so
+    # sorting and matching keys can never meet a number or null.
     for key in data:
-        if key not in TOP_KEYS:
+        if not isinstance(key, str):
+            problems.append(doc.problem((), f"top-level keys must be text, not {key!r}"))
+        elif key not in TOP_KEYS:
             problems.append(doc.problem((key,), f"unknown top-level key {key!r}; expected {', '.join(TOP_KEYS)}"))
     for key in ("questionnaire", "questionnaire_version"):
         if not isinstance(data.get(key), str) or not data.get(key):
@@ -118,7 +123,9 @@ def parse(doc: Located) -> AnswerSet:
         problems.append(doc.problem(("meta",), "meta must be a mapping"))
         meta = {}
     for k, v in meta.items():
-        if not isinstance(v, str):
+        if not isinstance(k, str):
+            problems.append(doc.problem(("meta",), f"meta keys must be text, not {_short(k)}"))
+        elif not isinstance(v, str):
             problems.append(doc.problem(("meta", k), "meta values must be text (quote numbers and dates)"))
         elif len(v) > MAX_META_LENGTH:
             problems.append(doc.problem(("meta", k), f"longer than {MAX_META_LENGTH} characters"))
@@ -126,18 +133,26 @@ def parse(doc: Located) -> AnswerSet:
     if not isinstance(answers, dict):
         problems.append(doc.problem(("answers",), "answers must be a mapping of question id: value"))
         answers = {}
+    for k in answers:
+        if not isinstance(k, str):
+            problems.append(doc.problem(("answers",), f"question ids must be text, not {_short(k)}"))
     if problems:
         raise PiaError(problems)
     return AnswerSet(data["questionnaire"], data["questionnaire_version"], dict(meta), dict(answers))
 
 
+def _short(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:40] + "..."
+
+
 def load(path: str | Path) -> tuple[AnswerSet, Located]:
-    doc = load_file(path, max_bytes=MAX_ANSWERS_BYTES, collect=True)
+    doc = load_file(path, max_bytes=MAX_ANSWERS_BYTES, collect=True, data_only=True)
     return parse(doc), doc
 
 
 def loads(text: str | bytes, source: str = "<answers>") -> tuple[AnswerSet, Located]:
-    doc = load_text(text, source, max_bytes=MAX_ANSWERS_BYTES, collect=True)
+    doc = load_text(text, source, max_bytes=MAX_ANSWERS_BYTES, collect=True, data_only=True)
     return parse(doc), doc
 
 
@@ -312,14 +327,17 @@ def completeness(q: Questionnaire, answers: dict[str, Any]) -> Completeness:
 
 
 def skeleton(q: Questionnaire, lang: str = "en") -> str:
-    """An answers file with every question as a comment: its wording, type and choices."""
-    from .text import text
+    """An answers file with every question as a comment: its wording, type and choices.
 
+    Questionnaire text (possibly from a third party) only ever reaches the
+    output through `_comment`, which keeps it on its one comment line: a title
+    with a line break must not become a live answer in an untouched skeleton.
+    """
     lines = [
-        f"# Answers for {text(q.title, lang)} ({q.id} {q.version}).",
-        "# Fill in the answers below; write unknown where you do not know yet. Check with: pia validate FILE",
-        f"questionnaire: {q.id}",
-        f"questionnaire_version: {q.version}",
+        _comment("", f"Answers for {text(q.title, lang)} ({q.id} {q.version})."),
+        _comment("", "Fill in the answers below; write unknown where you do not know yet. Check with: pia validate FILE"),
+        f"questionnaire: {_one_line(q.id)}",
+        f"questionnaire_version: {_one_line(q.version)}",
         "meta:",
         "  title: ''",
         "  organisation: ''",
@@ -328,25 +346,36 @@ def skeleton(q: Questionnaire, lang: str = "en") -> str:
         "answers:",
     ]
     for section in q.sections:
-        lines.append(f"  # == {text(section.title, lang)} ==")
+        lines.append(_comment("  ", f"== {text(section.title, lang)} =="))
         if section.when is not None:
-            lines.append("  # (this section is only asked in some cases)")
+            lines.append(_comment("  ", "(this section is only asked in some cases)"))
         for question in section.questions:
-            lines.append(f"  # {_one_line(text(question.label, lang))}")
-            lines.append(f"  #   {_type_hint(question, lang)}")
+            lines.append(_comment("  ", text(question.label, lang)))
+            lines.append(_comment("  ", f"  {_type_hint(question, lang)}"))
             if question.when is not None:
-                lines.append("  #   (asked only in some cases; leave out when it does not apply)")
-            lines.append(f"  # {question.id}: {_example(question)}")
+                lines.append(_comment("  ", "  (asked only in some cases; leave out when it does not apply)"))
+            lines.append(_comment("  ", f"{question.id}: {_example(question)}"))
     return "\n".join(lines) + "\n"
 
 
-def _one_line(s: str) -> str:
-    return " ".join(s.split())
+def _comment(indent: str, content: str) -> str:
+    """One comment line, whatever `content` holds."""
+    return f"{indent}# {_one_line(content, keep_indent=True)}"
+
+
+# Characters that end a YAML line (\n, \r, NEL, LS, PS) or that no YAML file may
+# hold (other controls, surrogates, noncharacters): each becomes a space.
+_FOLD = frozenset(("Cc", "Cs", "Cn", "Zl", "Zp"))
+
+
+def _one_line(s: str, keep_indent: bool = False) -> str:
+    """`s` on one line: line breaks and control characters become single spaces."""
+    folded = "".join(" " if unicodedata.category(ch) in _FOLD else ch for ch in s)
+    lead = folded[: len(folded) - len(folded.lstrip(" "))] if keep_indent else ""
+    return lead + " ".join(folded.split())
 
 
 def _type_hint(question: Any, lang: str) -> str:
-    from .text import text
-
     unknown = " or unknown" if question.allow_unknown else ""
     kind = question.type
     if kind == "yes_no":

@@ -122,10 +122,10 @@ Parsed = tuple[bytes, Any]   # a file's bytes and its parsed YAML (pia.yamlio.Lo
 
 def _validate_one(path: Path, questionnaire_path: Path | None, strict: bool, parsed: Parsed | None = None) -> None:
     """Read the file once, parse it once (or use what _expand parsed), then check it as what it is."""
-    from .intake import MAX_ASSESSMENT_BYTES, is_docx, open_parsed, parse_source, too_big
+    from .intake import is_docx, looks_like_answers, open_parsed, parse_source
     from .loader import load_questionnaire
     from .safefile import read_regular
-    from .yamlio import MAX_YAML_BYTES, load_text
+    from .yamlio import MAX_YAML_BYTES
 
     name = str(path)
     data = parsed[0] if parsed else read_regular(path, MAX_YAML_BYTES)
@@ -137,16 +137,27 @@ def _validate_one(path: Path, questionnaire_path: Path | None, strict: bool, par
         q = opened.questionnaire
         click.echo(f"{path}: ok (report with answers for {q.id} {q.version})")
         return
-    doc = parsed[1] if parsed and parsed[1] is not None else load_text(data, name, MAX_YAML_BYTES, collect=True)
-    if isinstance(doc.data, dict) and ("answers" in doc.data or "questionnaire" in doc.data):
-        if len(data) > MAX_ASSESSMENT_BYTES:
-            raise too_big(name, len(data))
+    if looks_like_answers(data) or _flow_answers(data, name):
+        doc, _, _ = parse_source(data, name)   # the answers rules: size, no anchors, text keys
         opened = open_parsed(doc, name, questionnaire=questionnaire_path)
         q = opened.questionnaire
         click.echo(f"{path}: ok (answers for {q.id} {q.version}, {len(opened.answers.answers)} answers)")
         return
     q = load_questionnaire(path)
     click.echo(f"{path}: ok ({q.id} {q.version}, {len(q.sections)} sections, {len(q.questions())} questions)")
+
+
+def _flow_answers(data: bytes, name: str) -> bool:
+    """An answers file written as one flow mapping (`{questionnaire: ..., answers: {...}}`): rare, parsed twice."""
+    from .yamlio import MAX_YAML_BYTES, load_text
+
+    if not data.lstrip().startswith(b"{"):
+        return False
+    try:
+        doc = load_text(data, name, MAX_YAML_BYTES, collect=True)
+    except PiaError:
+        return False
+    return isinstance(doc.data, dict) and ("answers" in doc.data or "questionnaire" in doc.data)
 
 
 def _expand(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, Parsed | None]], list[Problem]]:
@@ -158,6 +169,7 @@ def _expand(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, Parsed | None]], 
     refused with one line each, never read. What is parsed here to find the
     modules is handed on, so no file is parsed twice.
     """
+    from .intake import looks_like_answers
     from .safefile import read_regular
     from .yamlio import MAX_YAML_BYTES, load_text
 
@@ -180,6 +192,9 @@ def _expand(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, Parsed | None]], 
             except PiaError as exc:
                 problems += exc.problems   # a pipe, device, dangling link or huge file: never read
                 continue
+            if looks_like_answers(data):
+                files.append((f, (data, None)))   # parsed once, as an answers file, when it is checked
+                continue
             try:
                 doc = load_text(data, str(f), MAX_YAML_BYTES, collect=True)
             except PiaError:
@@ -193,13 +208,27 @@ def _expand(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, Parsed | None]], 
 
 
 @main.command()
-@click.option("--kind", type=click.Choice(["questionnaire", "answers"]), default="questionnaire", show_default=True)
+@click.option("--kind", type=click.Choice(["questionnaire", "answers", "report", "context", "templates-doc"]),
+              default="questionnaire", show_default=True,
+              help="report: the JSON report; context: the variables a Word template may use; templates-doc: "
+                   "those variables as docs/templates.md.")
 @safe
 def schema(kind: str) -> None:
-    """Print the JSON Schema of questionnaire or answers files (for editor completion)."""
-    from .schemas import schema_for
+    """Print the JSON Schema of questionnaire, answers or report files (for editor completion and checks)."""
+    if kind in ("questionnaire", "answers"):
+        from .schemas import schema_for
 
-    click.echo(json.dumps(schema_for(kind), indent=2, sort_keys=True))
+        click.echo(json.dumps(schema_for(kind), indent=2, sort_keys=True))
+        return
+    # Lazy, as in every report command: the report stack is not loaded for the other kinds.
+    from .report.context_model import context_schema, templates_markdown
+    from .report.json_export import report_schema
+
+    if kind == "templates-doc":
+        click.echo(templates_markdown(), nl=False)
+    else:
+        schema_of = report_schema() if kind == "report" else context_schema()
+        click.echo(json.dumps(schema_of, indent=2, sort_keys=True, ensure_ascii=False))
 
 
 @main.command("new-answers")
@@ -280,6 +309,15 @@ def _check_date(_ctx: Any, _param: Any, value: str | None) -> str | None:
         raise click.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}") from exc
 
 
+def _check_output_name(output: Path) -> None:
+    """A line break in -o would split every one-line message that names the file."""
+    import unicodedata
+
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in str(output)):
+        raise PiaError(f"-o {str(output)!r}: the name contains a line break or other control character; "
+                       "choose another name")
+
+
 @main.command()
 @click.argument("answers_paths", metavar="ANSWERS...", nargs=-1, required=True,
                 type=click.Path(path_type=Path, dir_okay=False))
@@ -311,6 +349,7 @@ def report(answers_paths: tuple[Path, ...], output: Path, fmt: str | None, templ
     from .report.batch import plan, run, write_atomic
 
     generated = generated or dt.datetime.now(dt.UTC).date().isoformat()
+    _check_output_name(output)
     if len(answers_paths) > 1 or output.is_dir():
         if str(output) == "-":
             raise PiaError("several answers files need a folder for -o, not '-'")

@@ -14,6 +14,7 @@ never a file lying next to the answers: see pia.loader).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,6 +94,20 @@ def is_docx(data: bytes, name: str) -> bool:
     return data[:4] == ZIP_MAGIC or name.lower().endswith(".docx")
 
 
+# Answers files start with these top-level keys; no questionnaire file has them (see pia.schemas).
+_ANSWERS_KEY = re.compile(rb"^(?:questionnaire|answers)[ \t]*:", re.M)
+
+
+def looks_like_answers(data: bytes) -> bool:
+    """Whether a YAML file is an answers file, judged before parsing it.
+
+    Answers files are parsed in data-only mode (no anchors, text keys), which
+    differs from how questionnaires are parsed, so `pia validate` must know
+    which it has before it parses a file once.
+    """
+    return bool(_ANSWERS_KEY.search(data))
+
+
 def parse_source(data: bytes, name: str) -> tuple[Located, bool, str]:
     """(parsed YAML, came from a .docx, questionnaire digest the report recorded) — not yet validated."""
     if len(data) > MAX_ASSESSMENT_BYTES:
@@ -110,14 +125,14 @@ def parse_source(data: bytes, name: str) -> tuple[Located, bool, str]:
             raise
         except Exception as exc:  # noqa: BLE001 - a damaged or foreign .docx must not crash the caller
             raise _refuse(name, f"cannot read this Word document: {type(exc).__name__}") from exc
-        return load_text(embedded.answers, f"{name}[answers]", MAX_ANSWERS_BYTES, collect=True), True, \
+        return load_text(embedded.answers, f"{name}[answers]", MAX_ANSWERS_BYTES, collect=True, data_only=True), True, \
             embedded.questionnaire_sha256
     suffix = Path(name).suffix.lower()
     if suffix and suffix not in ANSWERS_SUFFIXES:
         raise _refuse(name, f"expected an answers file (.yaml, .yml) or a pia report (.docx), not {suffix}")
     if b"\x00" in data[:8192]:
         raise _refuse(name, "this is a binary file, not an answers file (.yaml)")
-    return load_text(data, name, MAX_ANSWERS_BYTES, collect=True), False, ""
+    return load_text(data, name, MAX_ANSWERS_BYTES, collect=True, data_only=True), False, ""
 
 
 def resolve(answers: AnswerSet, doc: Located, questionnaire: Path | Questionnaire | None = None,

@@ -7,6 +7,7 @@ file in one pass instead of meeting errors one by one.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import re
@@ -25,6 +26,7 @@ from .text import text
 from .yamlio import MAX_YAML_BYTES, Located, load_text, paused_gc
 
 REPO_QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
+MAX_MODULES = 100  # the bundled questionnaire has a handful; more is a mistake or an attack
 
 
 def pydantic_problems(exc: ValidationError, doc: Located, prefix: tuple[Any, ...] = ()) -> list[Problem]:
@@ -86,8 +88,6 @@ def _salvage(data: dict, exc: ValidationError, dropped: set[str], imap: IndexMap
     `imap` records, for each list that lost items, which original index each
     remaining item had, so later messages still point at the right lines.
     """
-    import copy
-
     out = copy.deepcopy(data)
     remove: dict[tuple[str, int], set[int] | None] = {}
     for err in exc.errors(include_url=False):
@@ -203,11 +203,28 @@ def _load_questionnaire(path: Path) -> Questionnaire:
         problems.append(core_doc.problem((), "the core file needs a version (semantic, e.g. 1.0.0)"))
     core_doc.index_map = core_map  # type: ignore[attr-defined]
     parts: list[tuple[ModuleFile, Located]] = [(core, core_doc)]
-    for i, rel in enumerate(core.modules):
-        mod_path = (path.parent / rel).resolve()
+    if len(core.modules) > MAX_MODULES:
+        problems.append(core_doc.problem(
+            ("modules",), f"{len(core.modules):,} modules listed; at most {MAX_MODULES} are allowed"
+        ))
+    listed: dict[Path, int] = {}
+    # Each distinct module is parsed once: a list naming one file thousands of
+    # times must not cost thousands of parses.
+    for i, rel in enumerate(core.modules[:MAX_MODULES]):
+        try:
+            mod_path = (path.parent / rel).resolve()
+        except (OSError, ValueError):  # a NUL byte, a symlink loop
+            problems.append(core_doc.problem(("modules", i), "not a usable file name"))
+            continue
         if not mod_path.is_relative_to(path.parent.resolve()):
             problems.append(core_doc.problem(("modules", i), "a module must live in the questionnaire's folder"))
             continue
+        if mod_path in listed:
+            problems.append(core_doc.problem(
+                ("modules", i), f"module {rel!r} is already listed (entry {listed[mod_path] + 1})"
+            ))
+            continue
+        listed[mod_path] = i
         if not mod_path.is_file():
             problems.append(core_doc.problem(("modules", i), f"module file {rel!r} not found next to {path.name}"))
             continue

@@ -24,6 +24,8 @@ DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # Attribute docstrings become the JSON Schema descriptions authors see in their editor.
 _FROZEN = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+DEFAULT_GROUP_ITEMS = 200
+MAX_GROUP_ITEMS = 10_000
 
 
 class Option(BaseModel):
@@ -259,9 +261,11 @@ class Group(QuestionBase):
     `when` conditions. Test them in conditions with `field:`; a condition holds when any entry matches."""
     min_items: int = Field(0, ge=0)
     """The fewest entries an answer must have; 0 (the default) allows none."""
-    max_items: int | None = Field(None, ge=1)
-    """The most entries an answer may have; the app offers no further "Add" once it is reached.
-    Leave it out to use the default."""
+    # A default bound, so no group answer can hold 150,000 rows unless the author
+    # asks for more; MAX_GROUP_ITEMS is the hard cap either way.
+    max_items: int = Field(DEFAULT_GROUP_ITEMS, ge=1, le=MAX_GROUP_ITEMS)
+    """The most entries an answer may have (200 if left out, at most 10,000); the app offers no further
+    "Add" once it is reached."""
     item_label: Text | None = None
     """What one entry is called in the app and the report, e.g. `Site` (shown as "Add site");
     left out, "Entry"."""
@@ -275,6 +279,8 @@ class Group(QuestionBase):
         for f in self.fields:
             if f.when is not None:
                 raise ValueError(f"field {f.id}: conditions are not supported inside a group")
+        if self.min_items > self.max_items:
+            raise ValueError(f"min_items {self.min_items} is greater than max_items {self.max_items}")
         return self
 
     def field(self, fid: str) -> FieldQuestion | None:
@@ -287,7 +293,7 @@ class Group(QuestionBase):
         out: list[tuple[tuple[Any, ...], str]] = []
         if len(value) < self.min_items:
             out.append(((), f"needs at least {self.min_items} entries"))
-        if self.max_items is not None and len(value) > self.max_items:
+        if len(value) > self.max_items:
             out.append(((), f"at most {self.max_items} entries allowed"))
         for i, row in enumerate(value):
             if not isinstance(row, dict):

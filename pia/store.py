@@ -35,6 +35,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    delete,
     event,
     func,
     select,
@@ -257,8 +258,6 @@ class Store:
 
         Only archived drafts can be deleted, so one click can never destroy live work.
         """
-        from sqlalchemy import delete
-
         with self._session() as s, s.begin():
             row = s.get(DraftRow, draft_id)
             if row is None:

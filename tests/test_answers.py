@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
+import pytest
+
 from pia import answers as A
 from pia.errors import PiaError
 
@@ -133,3 +138,133 @@ def test_skeleton_is_a_valid_answers_file(mini, tmp_path):
     f.write_text(filled)
     answers, doc = A.load(f)
     assert len(answers.answers) == len(mini.questions())
+
+
+# --- hostile answers files (security review F4, F8, F12, F15, F18) ------------------------
+
+HEAD = "questionnaire: mini\nquestionnaire_version: 1.2.0\n"
+
+
+def test_answers_files_refuse_anchors_so_rows_cannot_be_amplified(tmp_path):
+    # One anchored row referenced many times validated with 0 problems and expanded 400-fold (F4).
+    row = "{name: '" + "N" * 80 + "', kind: street, cameras: 1}"
+    text = HEAD + "meta: {}\nanswers:\n  sites: [&r " + row + ", *r" * 150 + "]\n"
+    f = tmp_path / "amp.yaml"
+    f.write_text(text)
+    for load in (lambda: A.load(f), lambda: A.loads(text.encode(), "upload.yaml")):
+        with pytest.raises(PiaError) as exc:
+            load()
+        (p,) = exc.value.problems
+        assert p.line == 5 and "anchors and aliases are not allowed" in p.message
+
+
+def test_group_answers_are_bounded_by_default(mini):
+    row = {"name": "x", "kind": "street", "cameras": 1}
+    sites = mini.question("sites")
+    assert sites.max_items == 200
+    assert A.validate(A.AnswerSet("mini", "1.2.0", {}, {"sites": [row] * 200}), mini) == []
+    (p,) = A.validate(A.AnswerSet("mini", "1.2.0", {}, {"sites": [row] * 201}), mini)
+    assert p.path == "answers.sites" and "at most 200 entries" in p.message
+
+
+@pytest.mark.parametrize("key", ["1", "~", "!!binary aGVsbG8=", "[a]"])
+def test_non_text_meta_keys_are_located_problems(mini, key):
+    # `1:` in meta passed validate, then sorted(meta) raised TypeError in assess/report/diff (F8).
+    text = HEAD + f"meta:\n  title: t\n  {key}: x\nanswers: {{}}\n"
+    with pytest.raises(PiaError) as exc:
+        A.loads(text, "m.yaml")
+    (p,) = exc.value.problems
+    assert (p.file, p.line) == ("m.yaml", 5) and "key must be" in p.message
+
+
+def test_parse_requires_text_keys_whoever_loaded_the_document():
+    from pia.yamlio import load_text
+
+    doc = load_text(HEAD + "meta: {1: one, title: t}\nanswers: {2: x, jurisdiction: eu}\n", "p.yaml")
+    with pytest.raises(PiaError) as exc:
+        A.parse(doc)
+    messages = sorted(p.message for p in exc.value.problems)
+    assert messages == ["meta keys must be text, not 1", "question ids must be text, not 2"]
+
+
+def test_huge_integer_is_a_problem_with_its_line(tmp_path):
+    f = tmp_path / "n.yaml"
+    f.write_text(HEAD + "meta: {}\nanswers:\n  zz: " + "7" * 4301 + "\n")
+    with pytest.raises(PiaError, match="more than 100 digits") as exc:
+        A.load(f)
+    assert (exc.value.problems[0].file, exc.value.problems[0].line) == (str(f), 5)
+
+
+@pytest.mark.parametrize("literal", ["010", "0x48", "0o17", "1:12", "1_000"])
+def test_non_decimal_numbers_are_reported_not_converted(mini, literal):
+    # camera_count: 010 was stored as 8, 0x48 and 1:12 as 72 (F12).
+    answers, doc = A.loads(HEAD + f"meta: {{}}\nanswers:\n  camera_count: {literal}\n  system_name: {literal}\n")
+    assert answers.answers == {"camera_count": literal, "system_name": literal}
+    (p,) = A.validate(answers, mini, doc)
+    assert p.path == "answers.camera_count" and p.line == 5 and "expected a number" in p.message
+
+
+def test_save_never_follows_a_planted_temp_file(mini, fixtures, tmp_path):
+    # `.NAME.tmp` was predictable: a symlink planted there redirected the write (F15).
+    answers, _ = A.load(fixtures / "mini" / "answers_complete.yaml")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("the officer's own file")
+    (tmp_path / ".out.yaml.tmp").symlink_to(victim)
+    A.save(answers, tmp_path / "out.yaml", mini)
+    assert victim.read_text() == "the officer's own file"
+    assert A.load(tmp_path / "out.yaml")[0] == answers
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.yaml.tmp", "out.yaml", "victim.txt"]
+
+
+def test_save_on_a_full_disk_keeps_the_old_file_and_leaves_no_temp(tmp_path):
+    # A real write failure: the file size limit (as on a full disk) makes write() fail with EFBIG.
+    out = tmp_path / "a.yaml"
+    out.write_text("old answers\n")
+    code = (
+        "import resource, sys\n"
+        "from pia import answers as A\n"
+        "from pia.errors import PiaError\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))\n"
+        "s = A.AnswerSet('mini', '1.2.0', {}, {'purpose': 'x' * 20000})\n"
+        "try:\n"
+        "    A.save(s, sys.argv[1])\n"
+        "except PiaError as exc:\n"
+        "    print(exc)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "cannot write: File too large" in r.stdout
+    assert out.read_text() == "old answers\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]
+
+
+HOSTILE_TEXTS = ["x\n  legal_basis: statute\n  # ", "x\r  camera_count: 5\r", "x\x85  system_name: a",
+                 "x\u2028  purpose: b", "x\u2029  start_date: '2026-01-01'", "x\x0b\x1f\x7f\ufffe y"]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_TEXTS)
+def test_skeleton_keeps_questionnaire_text_inside_comments(tmp_path, hostile):
+    # A section title with a line break put a live answer into `pia new-answers` output (F18).
+    from pia.loader import load_questionnaire
+    from pia.yamlio import dump
+
+    q = {
+        "id": "evil", "title": hostile, "version": "1.0.0",
+        "sections": [{"id": "s", "title": hostile, "questions": [
+            {"id": "legal_basis", "type": "single_choice", "label": hostile, "help": hostile,
+             "options": [{"value": "statute", "label": hostile}, {"value": "x\n  camera_count: 7", "label": "L"}]},
+            {"id": "camera_count", "type": "number", "label": hostile, "unit": hostile},
+            {"id": "system_name", "type": "text", "label": hostile},
+            {"id": "purpose", "type": "long_text", "label": hostile},
+            {"id": "start_date", "type": "date", "label": hostile},
+        ]}],
+    }
+    path = tmp_path / "evil.yaml"
+    path.write_text(dump(q))
+    questionnaire = load_questionnaire(path)
+    text = A.skeleton(questionnaire)
+    answers, doc = A.loads(text, "skeleton.yaml")
+    assert answers.answers == {} and A.validate(answers, questionnaire, doc) == []
+    live = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    assert live == ["questionnaire: evil", "questionnaire_version: 1.0.0", "meta:", "  title: ''",
+                    "  organisation: ''", "  prepared_by: ''", "  date: ''", "answers:"]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI_DIR = ROOT / "tests" / "fixtures" / "mini"
@@ -267,3 +270,82 @@ def test_validate_parses_an_answers_file_once(fixtures, monkeypatch):
     r = CliRunner().invoke(main, ["validate", str(fixtures / "mini"), "-q", str(fixtures / "mini" / "mini.yaml")])
     assert "answers_complete.yaml: ok" in r.output
     assert parsed.count(str(answers)) == 1 and parsed.count(str(fixtures / "mini" / "answers_bad.yaml")) == 1
+
+
+# --- hostile inputs through every command (security review F4, F8, F12, F15, F18) ----------
+
+EXAMPLE = ROOT / "questionnaires" / "camera-hria" / "examples" / "school_cctv.yaml"
+HOSTILE_ANSWERS = {
+    "huge_int.yaml": ("answers:\n  zz: " + "1" * 5000 + "\n", "more than 100 digits"),
+    "int_meta_key.yaml": ("meta:\n  1: one\n", "key must be text"),
+    "null_meta_key.yaml": ("meta:\n  ~: one\n", "key must be text"),
+    "binary_meta_key.yaml": ("meta:\n  !!binary aGVsbG8=: x\n", "key must be text"),
+    "anchors.yaml": ("answers:\n  zz: &a [x]\n  zy: *a\n", "anchors and aliases are not allowed"),
+}
+
+
+def _hostile(tmp_path: Path) -> dict[Path, str]:
+    text = EXAMPLE.read_text()
+    out = {}
+    for name, (insert, words) in HOSTILE_ANSWERS.items():
+        key = insert.split("\n", 1)[0] + "\n"
+        path = tmp_path / name
+        path.write_text(text.replace(key, insert, 1))
+        assert path.read_text() != text
+        out[path] = words
+    return out
+
+
+def test_hostile_answers_are_bad_input_for_every_command(tmp_path):
+    # Each of these escaped as exit 3 "internal error" from validate, assess, report or diff (F8).
+    files = _hostile(tmp_path)
+    r = pia("validate", *map(str, files))
+    assert r.returncode == 2 and f"{len(files)} problems found" in r.stderr, r.stderr
+    for path, words in files.items():
+        (line,) = [ln for ln in r.stderr.splitlines() if ln.startswith(f"{path}:")]
+        assert words in line and line.split(":")[1].isdigit()
+    for path, words in files.items():
+        for args in (["assess", str(path)], ["diff", str(path), str(EXAMPLE)],
+                     ["report", str(path), "-o", str(tmp_path / "out.md")]):
+            r = pia(*args)
+            assert r.returncode == 2 and words in r.stderr, (args, r.stderr)
+            assert "internal error" not in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "out.md").exists()
+
+
+def test_octal_hex_and_sexagesimal_numbers_are_reported(tmp_path):
+    # camera_count: 010 was silently 8; 0x48 and 1:12 were 72 (F12).
+    text = EXAMPLE.read_text()
+    assert "  camera_count: " in text
+    for literal in ("010", "0x48", "1:12", "1_000"):
+        path = tmp_path / "n.yaml"
+        path.write_text(re.sub(r"(?m)^  camera_count: .*$", f"  camera_count: {literal}", text))
+        r = pia("validate", str(path))
+        assert r.returncode == 2 and f"answers.camera_count: expected a number, got '{literal}'" in r.stderr
+
+
+@pytest.mark.parametrize("name", ["new\nline.md", "cr\rx.md", "ls\u2028x.md", "nel\x85x.md", "esc\x1b[2Jx.md"])
+def test_report_refuses_an_output_name_with_control_characters(tmp_path, name):
+    # A newline in -o split the one-line messages (F15).
+    r = pia("report", str(EXAMPLE), "-o", str(tmp_path / name))
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 2 and "control character" in r.stderr and "1 problem found" in r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_answers_keeps_a_hostile_title_in_its_comment(tmp_path):
+    # A section title with a line break put a live `legal_basis: specific_law` into the skeleton (F18).
+    src = ROOT / "questionnaires" / "camera-hria"
+    for f in src.glob("*.yaml"):
+        (tmp_path / f.name).write_text(f.read_text())
+    core = tmp_path / "camera_hria.yaml"
+    old = "    title: Screening - what is proposed, by whom and where\n"
+    assert old in core.read_text()
+    core.write_text(core.read_text().replace(old, '    title: "Screening\\n  legal_basis: specific_law\\n  # "\n'))
+    assert pia("validate", str(core)).returncode == 0
+    r = pia("new-answers", str(core))
+    assert r.returncode == 0 and "# == Screening legal_basis: specific_law # ==" in r.stdout
+    skeleton = tmp_path / "skeleton.yaml"
+    skeleton.write_text(r.stdout)
+    r = pia("validate", "-q", str(core), str(skeleton))
+    assert r.returncode == 0 and "0 answers" in r.stdout, r.stdout + r.stderr

@@ -77,3 +77,27 @@ def test_random_answers_file_envelopes(data):
         answers, doc = A.loads(dump(data))
     except PiaError as exc:
         assert all(p.message for p in exc.problems)
+
+
+# Scalars and keys YAML reads in surprising ways: numbers in other bases, keys that are not
+# text, anchors, huge integers (security review F4, F8, F12).
+odd_scalar = st.sampled_from(["010", "0x48", "0o17", "1:12", "1_000", "-.5", "1e3", ".inf", ".nan", "~", "true",
+                              "yes", "!!binary aGVsbG8=", "&a x", "*a", "9" * 4301, "'B & Q'", "-0", "+7", "1.5"])
+
+
+@FUZZ
+@given(st.lists(st.tuples(odd_scalar, odd_scalar), min_size=1, max_size=6), st.booleans())
+def test_odd_scalars_in_answers_files_are_data_or_located_problems(mini, pairs, in_meta):
+    body = "".join(f"  {k}: {v}\n" for k, v in pairs)
+    text = ("questionnaire: mini\nquestionnaire_version: 1.2.0\n"
+            + ("meta:\n" + body + "answers: {}\n" if in_meta else "meta: {}\nanswers:\n" + body))
+    try:
+        answers, doc = A.loads(text, "odd.yaml")
+        A.validate(answers, mini, doc)
+    except PiaError as exc:
+        assert all(p.file == "odd.yaml" and p.line >= 1 and "\n" not in str(p) for p in exc.problems)
+        return
+    # what loads is plain data: every key is text, and it saves and reloads unchanged
+    assert all(isinstance(k, str) for k in list(answers.meta) + list(answers.answers))
+    again, _ = A.loads(A.dumps(answers, mini))
+    assert A.dumps(again, mini) == A.dumps(answers, mini)

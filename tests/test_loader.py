@@ -298,3 +298,52 @@ def test_legality_limbs_and_section_roles_are_checked(tmp_path):
     assert all(p.line > 0 for p in problems), joined
     bad_role = HEAD.replace("  - id: s\n", "  - id: s\n    role: approval\n") + "      - {id: a, type: yes_no, label: A}\n"
     assert "'consultation' or 'signoff'" in _problems(_write(tmp_path, bad_role))[0].message
+
+
+# --- module lists and group bounds (security review F4, F14) -------------------------------
+
+MODULE = "id: m\ntitle: M\nsections:\n  - id: s2\n    title: S2\n    questions:\n      - {id: b, type: yes_no, label: B}\n"
+
+
+def test_a_module_listed_twice_is_refused_and_parsed_once(tmp_path):
+    # 2,000 entries naming one module took 30 s and 2.2 GB: each was parsed again.
+    core = _write(tmp_path, "id: t\ntitle: T\nversion: 1.0.0\nmodules:\n  - m.yaml\n  - ./m.yaml\n  - m.yaml\n"
+                  "sections:\n  - id: s\n    title: S\n    questions:\n      - {id: a, type: yes_no, label: A}\n")
+    _write(tmp_path, MODULE, "m.yaml")
+    problems = _problems(core)  # parsed twice, m.yaml would also give duplicate section and question ids
+    assert [(p.line, p.path) for p in problems] == [(6, "modules.1"), (7, "modules.2")]
+    assert all("is already listed (entry 1)" in p.message for p in problems)
+
+
+def test_the_module_list_is_capped(tmp_path):
+    from pia.loader import MAX_MODULES
+
+    names = "".join(f"  - m{i}.yaml\n" for i in range(MAX_MODULES + 50))
+    core = _write(tmp_path, "id: t\ntitle: T\nversion: 1.0.0\nmodules:\n" + names + HEAD.split("version: 1.0.0\n")[1]
+                  + "      - {id: a, type: yes_no, label: A}\n")
+    problems = _problems(core)
+    assert f"{MAX_MODULES + 50} modules listed; at most {MAX_MODULES}" in problems[0].message
+    assert problems[0].line == 4
+    assert sum("not found" in p.message for p in problems) == MAX_MODULES  # the rest are not even looked at
+
+
+def test_a_module_name_that_is_no_file_name_is_a_problem(tmp_path):
+    core = _write(tmp_path, 'id: t\ntitle: T\nversion: 1.0.0\nmodules: ["a\\0b.yaml"]\n'
+                  + HEAD.split("version: 1.0.0\n")[1] + "      - {id: a, type: yes_no, label: A}\n")
+    (problem,) = _problems(core)
+    assert problem.path == "modules.0" and "not a usable file name" in problem.message
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("max_items: 10001", "less than or equal to 10000"),
+    ("min_items: 300", "min_items 300 is greater than max_items 200"),
+])
+def test_group_size_bounds(tmp_path, extra, message):
+    q = f"      - {{id: g, type: group, label: G, {extra}, fields: [{{id: f, type: text, label: F}}]}}\n"
+    (problem,) = _problems(_write(tmp_path, HEAD + q))
+    assert problem.line == 8 and message in problem.message
+
+
+def test_a_large_explicit_group_bound_is_allowed(tmp_path):
+    q = "      - {id: g, type: group, label: G, max_items: 5000, fields: [{id: f, type: text, label: F}]}\n"
+    assert load_questionnaire(_write(tmp_path, HEAD + q)).question("g").max_items == 5000

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_atomic as _write_atomic
 from ..errors import PiaError, Problem
 from ..intake import open_assessment
+from . import render
 
 
 def load_any(path: Path, questionnaire_path: Path | None = None, strict: bool = False) -> tuple[Any, Any]:
@@ -25,13 +27,8 @@ def load_any(path: Path, questionnaire_path: Path | None = None, strict: bool = 
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Never leave half a report behind: write beside, then rename."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        raise PiaError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    """Never leave half a report behind, nor a temporary file: see pia.atomic."""
+    _write_atomic(path, data)
 
 
 @dataclass(frozen=True)
@@ -59,9 +56,11 @@ class Result:
 
 
 def run_job(job: Job) -> Result:
-    """One report; a PiaError becomes this file's problems instead of stopping the batch."""
-    from . import render
+    """One report; any failure becomes this file's problems instead of stopping the batch.
 
+    Not only PiaError: an input that trips some other error (a bug, a limit we
+    did not foresee) must still not cost the officer the other reports.
+    """
     try:
         opened = open_assessment(job.source, questionnaire=job.questionnaire, require_same_questionnaire=job.strict)
         notes = (opened.note,) if opened.note else ()
@@ -71,6 +70,11 @@ def run_job(job: Job) -> Result:
         return Result(job, len(data), notes=notes)
     except PiaError as exc:
         return Result(job, 0, tuple(exc.problems))
+    except RecursionError:
+        return Result(job, 0, (Problem(str(job.source), 0, 0, "", "nested too deeply to process"),))
+    except Exception as exc:  # noqa: BLE001 - one file's failure is reported, the batch goes on
+        message = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        return Result(job, 0, (Problem(str(job.source), 0, 0, "", f"cannot make this report ({message})"),))
 
 
 def plan(sources: list[Path], out_dir: Path, fmt: str, brief: bool, generated: str,

@@ -84,7 +84,3 @@ def report_schema() -> dict[str, Any]:
     schema = ReportDocument.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
-
-
-if __name__ == "__main__":  # pragma: no cover - `python -m pia.report.json_export > schemas/report.schema.json`
-    print(json.dumps(report_schema(), indent=2, sort_keys=True))

@@ -188,9 +188,9 @@ def test_template_variables_are_documented_and_fresh() -> None:
 
     root = HERE.parent.parent
     assert (root / "docs" / "templates.md").read_text(encoding="utf-8") == templates_markdown(), (
-        "docs/templates.md is stale: python -m pia.report.context_model > docs/templates.md")
+        "docs/templates.md is stale: pia schema --kind templates-doc > docs/templates.md")
     assert json.loads((root / "schemas" / "context.schema.json").read_text(encoding="utf-8")) == context_schema(), (
-        "schemas/context.schema.json is stale: python -m pia.report.context_model --schema > schemas/context.schema.json")
+        "schemas/context.schema.json is stale: pia schema --kind context > schemas/context.schema.json")
 
 
 def test_every_context_matches_its_documented_schema(example: Example) -> None:

@@ -105,7 +105,7 @@ def test_same_input_same_bytes_for_text_formats(example: Example) -> None:
 
 def test_committed_report_schema_is_fresh() -> None:
     committed = json.loads(Path(SCHEMA).read_text(encoding="utf-8"))
-    assert committed == report_schema(), "run: python -m pia.report.json_export > schemas/report.schema.json"
+    assert committed == report_schema(), "run: pia schema --kind report > schemas/report.schema.json"
 
 
 def test_md_escapes_print_no_stray_backslash() -> None:
