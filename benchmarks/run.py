@@ -46,12 +46,14 @@ def report_overhead() -> list[Row]:
     from docxtpl import DocxTemplate, InlineImage
 
     from pia.answers import dumps
+    from pia.intake import open_assessment
     from pia.report import context_for
-    from pia.report.batch import load_any, write_atomic
+    from pia.report.batch import write_atomic
     from pia.report.docx import BRIEF_MATRIX_WIDTH_MM, MATRIX_WIDTH_MM, default_template, make_env, render_docx
     from pia.report.matrix import draw_compact_png, draw_png
 
-    q, answers = load_any(LARGEST)
+    opened = open_assessment(LARGEST)
+    q, answers = opened.questionnaire, opened.answers
     out = Path(tempfile.mkdtemp()) / "report.docx"
     rows: list[Row] = []
     for brief in (False, True):
@@ -70,7 +72,8 @@ def report_overhead() -> list[Row]:
             tpl.save(io.BytesIO())
 
         def pipeline(brief=brief) -> None:
-            qq, aa = load_any(LARGEST)  # questionnaire cached per process, as in the app and batch runs
+            o = open_assessment(LARGEST)  # questionnaire cached per process, as in the app and batch runs
+            qq, aa = o.questionnaire, o.answers
             c = context_for(qq, aa, brief=brief, generated=DATE)
             write_atomic(out, render_docx(c, answers_yaml=dumps(aa, qq)))
 

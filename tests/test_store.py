@@ -18,6 +18,7 @@ from pia.answers import AnswerSet, loads, new_answers
 from pia.errors import PiaError
 from pia.intake import open_assessment
 from pia.loader import load_questionnaire
+from pia.model import MAX_GROUP_ITEMS
 from pia.store import Conflict, Store, StoreError
 
 
@@ -297,13 +298,13 @@ def test_deleted_draft_leaves_no_text_in_postgres_table_files(pg_store, mini):
 
 @pytest.fixture
 def bulk_q(tmp_path):
-    """The mini instrument with a camera-sites group allowing 100,000 rows."""
+    """The mini instrument with a camera-sites group allowing the most rows a questionnaire may allow."""
     folder = tmp_path / "bulk"
     shutil.copytree(Path(__file__).parent / "fixtures" / "mini", folder)
     text_ = (folder / "mini.yaml").read_text()
     assert "        item_label: Site\n" in text_
     (folder / "mini.yaml").write_text(text_.replace("        item_label: Site\n",
-                                                     "        item_label: Site\n        max_items: 100000\n"))
+                                                     f"        item_label: Site\n        max_items: {MAX_GROUP_ITEMS}\n"))
     return load_questionnaire(folder / "mini.yaml")
 
 
@@ -316,31 +317,37 @@ def upload_with_sites(rows_yaml: str) -> bytes:
 
 
 def _long_block_rows(head: int) -> str:
-    row = "  - name: " + "N" * 480 + "\n    kind: street\n    cameras: 1\n"
+    row = "  - name: " + "N" * 498 + "\n    kind: street\n    cameras: 1\n"   # under MAX_GROUP_ITEMS rows
     return "  sites:\n" + row * ((5_230_000 - head) // len(row))
 
 
 def _short_flow_rows(head: int) -> str:
-    row = "{name: " + "s" * 20 + ", kind: street, cameras: 1}"
+    # Flow rows grow by their quotes as JSON: about 5 bytes a row, 50 KB over 10,000 rows.
+    row = "{name: " + "s" * 490 + ", kind: street, cameras: 1}"
     return "  sites: [" + ",".join([row] * ((5_230_000 - head) // (len(row) + 1))) + "]\n"
 
 
 def _aliased_rows(head: int) -> str:
-    return "  sites: [&r {name: '" + "N" * 480 + "', kind: street, cameras: 1}" + ", *r" * 11_999 + "]\n"
+    return "  sites: [&r {name: '" + "N" * 480 + "', kind: street, cameras: 1}" + ", *r" * 9_999 + "]\n"
 
 
-@pytest.mark.parametrize(("rows", "saved"), [
-    (_long_block_rows, True),      # 4.99 MB, thousands of long rows: smaller as compact JSON
-    pytest.param(_short_flow_rows, False, marks=pytest.mark.slow),  # 4.99 MB of short rows: 5.5 MB as JSON
-    (_aliased_rows, False),        # 30 KB that aliases expand to 6 MB
+@pytest.mark.parametrize(("rows", "outcome"), [
+    (_long_block_rows, "saved"),     # 4.99 MB, thousands of long rows: smaller as compact JSON
+    pytest.param(_short_flow_rows, "refused by the store", marks=pytest.mark.slow),  # over 5 MB as JSON
+    (_aliased_rows, "refused at upload"),  # 30 KB that aliases would expand to 6 MB: no anchors in answers
 ])
-def test_accepted_upload_is_saved_and_reopened_or_refused_cleanly(store, bulk_q, mini, rows, saved):
-    """Never saved-but-unopenable: whatever the store takes, it opens again; the rest it refuses up front."""
+def test_accepted_upload_is_saved_and_reopened_or_refused_cleanly(store, bulk_q, mini, rows, outcome):
+    """Never saved-but-unopenable: whatever the store takes, it opens again; the rest is refused up front."""
     data = upload_with_sites(rows(len(upload_with_sites(""))))
     assert len(data) <= 5 * 2**20
+    if outcome == "refused at upload":
+        with pytest.raises(PiaError, match="anchors and aliases are not allowed"):
+            open_assessment(data, "sites.yaml", questionnaire=bulk_q)
+        return
     opened = open_assessment(data, "sites.yaml", questionnaire=bulk_q)  # the upload check accepts it
     a, q = opened.answers, opened.questionnaire
-    if saved:
+    assert len(a.answers["sites"]) <= MAX_GROUP_ITEMS
+    if outcome == "saved":
         d = store.create(a, author="Ana", q=q)
         loaded, rev = store.load(d.id)
         assert loaded == a and rev.number == 1
