@@ -83,9 +83,31 @@ EN: Mapping[str, str] = {
     "score.3": "high",
     "score.4": "very high",
     # Answers.
+    "answer.answered": "Answered",
     "answer.unknown": "Unknown",
     "answer.missing": "Not answered",
+    "answer.not_applicable": "Not applicable to this proposal",
+    "answer.not_stated": "Not stated",
     "level.none": "Not rated",
+    "level.red_flag": "Red flag",
+    # Obligations: why one applies (plain language) and how often to review.
+    "obligation.because_red_flag": "Because a legal red flag applies",
+    "obligation.because_red_flags": "Because legal red flags apply",
+    "obligation.because_level": "Because the highest remaining risk is {level}",
+    "obligation.review_every": "Every {months} months",
+    "obligation.no_review": "Not applicable",
+    # Mitigation plan rows.
+    "mitigation.no_owner": "Not assigned",
+    "mitigation.no_date": "No date",
+    "mitigation.counted": "Yes",
+    "mitigation.not_counted": "Not yet",
+    # Crosswalk.
+    "crosswalk.required": "Required",
+    "crosswalk.optional": "Optional",
+    "crosswalk.not_covered": "Not covered",
+    "crosswalk.applies": "Applies",
+    "crosswalk.for_reference": "For reference",
+    "crosswalk.jurisdiction_unknown": "Jurisdiction not known",
 }
 
 
@@ -134,6 +156,18 @@ def score_word(score: int | None) -> str:
 
 
 SCORES: tuple[int, ...] = (1, 2, 3, 4)
+
+
+def obligation_because(level: str, level_label: str, flags: int) -> str:
+    """Why an obligation applies, without red-flag ids."""
+    if level == "red_flag":
+        return EN["obligation.because_red_flag" if flags <= 1 else "obligation.because_red_flags"]
+    low = level_label[:1].lower() + level_label[1:]
+    return EN["obligation.because_level"].format(level=low)
+
+
+def review_interval(months: int | None) -> str:
+    return EN["obligation.review_every"].format(months=months) if months else EN["obligation.no_review"]
 
 
 def answered_phrase(answered: int, visible: int, unknown: int) -> str:

@@ -153,3 +153,15 @@ def test_app_words_it_the_same(expected, tmp_path, monkeypatch):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(2))
         assert html.unescape(row.group(1)) == name
         assert [html.unescape(c) for c in cells[:2]] == [inherent, residual]
+
+
+def test_outcome_labels_are_written_in_one_place():
+    """No module but pia/wording.py spells an outcome label, so no surface can word the decision its own way."""
+    labels = [wording.outcome_label(o) for o in wording.OUTCOMES]
+    found = []
+    for path in (ROOT / "pia").rglob("*.py"):
+        if path.name == "wording.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        found += [f"{path.relative_to(ROOT)}: {lab!r}" for lab in labels if f'"{lab}"' in source or f"'{lab}'" in source]
+    assert not found, found

@@ -235,7 +235,7 @@ def build_context(
             "decision_requested": wording.decision_requested(outcome),
         },
         "overall_level": levels.get(str(overall)) if overall else None,
-        "overall_level_label": levels[str(overall)]["label"] if overall in levels else "Not rated",
+        "overall_level_label": levels[str(overall)]["label"] if overall in levels else wording.label("level.none"),
         "red_flags": red_flags,
         "red_flags_triggered": [rf for rf in red_flags if rf["status"] == "triggered"],
         "rights": rights,
@@ -293,7 +293,7 @@ def _levels(q: Questionnaire, lang: str) -> dict[str, dict[str, Any]]:
 
 def _level(levels: dict[str, dict[str, Any]], lid: Any) -> dict[str, Any]:
     if lid is None:
-        return {"id": "", "label": "Not rated", "color": "#ffffff", "tint": "FFFFFF", "rank": -1}
+        return {"id": "", "label": wording.label("level.none"), "color": "#ffffff", "tint": "FFFFFF", "rank": -1}
     return levels.get(str(lid), {"id": str(lid), "label": str(lid), "color": "#888888", "tint": "DDDDDD", "rank": -1})
 
 
@@ -404,13 +404,13 @@ def _mitigation(m: MitigationResult, q: Questionnaire, lang: str) -> dict[str, A
         "title": title,
         "state": state,
         "state_label": state_label(state),
-        "owner": m.owner or "Not assigned",
-        "due": m.due or "No date",
+        "owner": m.owner or wording.label("mitigation.no_owner"),
+        "due": m.due or wording.label("mitigation.no_date"),
         "evidence": m.evidence or "",
         "evidence_needed": evidence_needed,
         "rights": ", ".join(right_names.get(x, x) for x in rights),
         "counted": m.counted,
-        "counted_label": ("Yes" if m.counted else "Not yet")
+        "counted_label": wording.label("mitigation.counted" if m.counted else "mitigation.not_counted")
         + (f": {issues}" if issues else ""),
         "issues": issues,
         "still_needed": "; ".join(x for x in (plain_issues[:1].upper() + plain_issues[1:], evidence_needed) if x),
@@ -433,16 +433,16 @@ def _gap(g: EvidenceGap, fmt: Formatter, q: Questionnaire, lang: str) -> dict[st
 def _obligation(o: ObligationResult, levels: dict[str, dict[str, Any]], lang: str, flags: int = 0) -> dict[str, Any]:
     lvl = o.level
     months = o.review_interval_months
-    level_label = levels[lvl]["label"] if lvl in levels else lvl.replace("_", " ").capitalize()
+    level_label = levels[lvl]["label"] if lvl in levels else wording.label(f"level.{lvl}")
     return {
         "level": lvl,
         "level_label": level_label,
-        "because": plain.obligation_because(lvl, level_label, flags),
+        "because": wording.obligation_because(lvl, level_label, flags),
         "approver": _t(o.approver, lang),
         "consultation": _t(o.consultation, lang),
         "independent_review": _t(o.independent_review, lang),
         "publication": _t(o.publication, lang),
-        "review": f"Every {months} months" if months else "Not applicable",
+        "review": wording.review_interval(months),
         "reason": o.reason,
     }
 
@@ -503,8 +503,8 @@ def _proposal(ctx: dict[str, Any]) -> list[dict[str, str]]:
     meta = ctx["meta"]
     rows = [
         {"question": "Proposal", "answer": ctx["title"]},
-        {"question": "Organisation", "answer": meta["organisation"] or "Not stated"},
-        {"question": "Prepared by", "answer": meta["prepared_by"] or "Not stated"},
+        {"question": "Organisation", "answer": meta["organisation"] or wording.label("answer.not_stated")},
+        {"question": "Prepared by", "answer": meta["prepared_by"] or wording.label("answer.not_stated")},
     ]
     for s in ctx["screening"]:
         rows += [{"question": x["question"], "answer": x["answer"]} for x in s["questions"]]
@@ -574,12 +574,7 @@ def _legality(
     return {"limbs": limbs, "rights": per_right}
 
 
-CROSSWALK_STATUS = {
-    "answered": "Answered",
-    "unknown": wording.label("answer.unknown"),
-    "missing": wording.label("answer.missing"),
-    "not_applicable": "Not applicable to this proposal",
-}
+CROSSWALK_STATUS = {s: wording.label(f"answer.{s}") for s in ("answered", "unknown", "missing", "not_applicable")}
 
 
 def _crosswalk(q: Questionnaire, answers: AnswerSet, lang: str) -> list[dict[str, Any]]:
@@ -601,17 +596,18 @@ def _crosswalk(q: Questionnaire, answers: AnswerSet, lang: str) -> list[dict[str
             rows.append({
                 "id": e.id,
                 "title": e.title,
-                "required": "Required" if e.required else "Optional",
+                "required": wording.label("crosswalk.required" if e.required else "crosswalk.optional"),
                 "where": "\n".join(where) or "No question covers this element",
-                "status": "Not covered" if not e.questions else CROSSWALK_STATUS.get(e.status or "", e.status or ""),
+                "status": (wording.label("crosswalk.not_covered") if not e.questions
+                           else CROSSWALK_STATUS.get(e.status or "", e.status or "")),
             })
         applies = fw.applies is not False
         out.append({
             "id": fw.id,
             "name": fw.name,
             "applies": applies,
-            "applies_label": "Applies" if fw.applies else ("For reference" if fw.applies is False else
-                                                           "Jurisdiction not known"),
+            "applies_label": wording.label("crosswalk.applies" if fw.applies else (
+                "crosswalk.for_reference" if fw.applies is False else "crosswalk.jurisdiction_unknown")),
             "summary": f"{answered} of {len(required)} required elements answered",
             "elements": rows if applies else [],
         })

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..wording import label
+
 _PUNCT = re.compile(r"([\\`*_\[\]#|~])")
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.M)
 
@@ -54,9 +56,9 @@ def render_markdown(ctx: dict[str, Any]) -> str:
     add(f"# {md(ctx['title'])}")
     add(f"*{md(ctx['subtitle'])}*")
     add(_table(["Item", "Detail"], [
-        ["Organisation", meta["organisation"] or "Not stated"],
-        ["Prepared by", meta["prepared_by"] or "Not stated"],
-        ["Date of the answers", meta["date"] or "Not stated"],
+        ["Organisation", meta["organisation"] or label("answer.not_stated")],
+        ["Prepared by", meta["prepared_by"] or label("answer.not_stated")],
+        ["Date of the answers", meta["date"] or label("answer.not_stated")],
         ["Report generated", ctx["generated"]],
         ["Questionnaire", f"{ctx['questionnaire']['title']} ({ctx['questionnaire']['id']} "
                           f"{ctx['questionnaire']['version']})"],

@@ -159,10 +159,3 @@ def outcome_reasons(
             out.append("The safeguards now planned would not lower this risk; further safeguards or changes to the "
                        "proposal are needed.")
     return out
-
-
-def obligation_because(level: str, level_label: str, flags: int) -> str:
-    """Why an obligation applies, without red-flag ids."""
-    if level == "red_flag":
-        return "Because a legal red flag applies" if flags <= 1 else "Because legal red flags apply"
-    return f"Because the highest remaining risk is {_lower(level_label)}"
