@@ -105,6 +105,8 @@ def _pick(side: str) -> tuple[AnswerSet, Questionnaire, str] | None:
     if not checked.ok:
         st.error(f"**{md(up.name)} cannot be used.**\n\n" + uploads.problems_markdown(checked, 10))
         return None
+    if checked.note:
+        st.warning(md(checked.note.split(": note: ", 1)[-1].capitalize()), icon=":material/info:")
     return checked.answers, checked.q, up.name
 
 

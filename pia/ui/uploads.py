@@ -32,19 +32,20 @@ class Checked:
     q: Any = None
     problems: list[Problem] = field(default_factory=list)
     internal: bool = False
+    note: str | None = None   # e.g. a report made with other questionnaire files (pia.intake.Opened.note)
 
     @property
     def ok(self) -> bool:
         return self.answers is not None and not self.problems and not self.internal
 
 
-def opened(up: Any) -> tuple[Any, Any]:
-    """Answers and questionnaire of an uploaded answers file or .docx report, through pia's one opener."""
+def opened(up: Any) -> tuple[Any, Any, str | None]:
+    """Answers, questionnaire and note of an uploaded answers file or .docx report, through pia's one opener."""
     o = open_assessment(up.getvalue(), up.name)
-    return o.answers, o.questionnaire
+    return o.answers, o.questionnaire, o.note
 
 
-def check(key: str, up: Any, parse: Callable[[], tuple[Any, Any]] | None) -> Checked | None:
+def check(key: str, up: Any, parse: Callable[[], tuple[Any, Any, str | None]] | None) -> Checked | None:
     """The checked result for the file now in uploader `key`; `parse` runs only for a new file_id."""
     memo = f"_checked_{key}"
     if up is None:
@@ -56,8 +57,8 @@ def check(key: str, up: Any, parse: Callable[[], tuple[Any, Any]] | None) -> Che
     if parse is None:
         return None
     try:
-        answers, q = parse()
-        result = Checked(answers, q)
+        answers, q, note = parse()
+        result = Checked(answers, q, note=note)
     except PiaError as exc:
         result = Checked(problems=list(exc.problems))
     except Exception:   # a defect must not replace the page with a crash box; the log keeps the details

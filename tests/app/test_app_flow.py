@@ -418,3 +418,25 @@ def test_hostile_upload_gives_one_clear_error_and_saves_nothing(env, name):
     assert not at.session_state["draft_id"] if "draft_id" in at.session_state else True
     assert at.title[0].value == "Camera impact assessment"      # still on the start page, which still works
     assert [b for b in at.button if b.label == "Start the assessment"]
+
+
+def test_report_made_with_other_questionnaire_files_is_flagged_on_upload(env, mini):
+    """A returned report whose questionnaire digest differs from the one installed says so (review F3)."""
+    import docx as python_docx
+
+    from pia.embedded import embed
+    from pia.report import render
+
+    answers = AnswerSet("mini", "1.2.0", {"title": "Old rules"}, {"jurisdiction": "uk"})
+    document = python_docx.Document(io.BytesIO(render(mini, answers, "docx", generated="2026-11-26")))
+    embed(document, dumps(answers, mini), "0" * 64)   # as if made with other questionnaire files
+    buf = io.BytesIO()
+    document.save(buf)
+    at = ok(new_app())
+    at.file_uploader(key="upload").upload("old.docx", buf.getvalue(), "application/octet-stream").run()
+    notes = [w.value for w in ok(at).warning]
+    assert any("different questionnaire files" in n and "outcome may differ" in n for n in notes), notes
+    # The same report with the installed questionnaire's digest shows no such note.
+    at.file_uploader(key="upload").upload("same.docx", render(mini, answers, "docx", generated="2026-11-26"),
+                                          "application/octet-stream").run()
+    assert not [w.value for w in ok(at).warning if "questionnaire files" in w.value]
