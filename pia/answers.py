@@ -31,6 +31,7 @@ from .yamlio import MAX_ANSWERS_BYTES, Located, dump, load_file, load_text
 TOP_KEYS = ("questionnaire", "questionnaire_version", "meta", "answers")
 META_KEYS = ("title", "organisation", "prepared_by", "date", "reference", "contact")
 MAX_META_LENGTH = 500
+MAX_META_KEYS = 100        # title, organisation, reference ... and a municipality's own few
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,10 @@ def parse(doc: Located) -> AnswerSet:
     meta = data.get("meta") or {}
     if not isinstance(meta, dict):
         problems.append(doc.problem(("meta",), "meta must be a mapping"))
+        meta = {}
+    if len(meta) > MAX_META_KEYS:
+        # Every meta entry is shown on the report's cover and in every draft list row.
+        problems.append(doc.problem(("meta",), f"{len(meta):,} meta entries; at most {MAX_META_KEYS} are allowed"))
         meta = {}
     for k, v in meta.items():
         if not isinstance(k, str):

@@ -18,7 +18,8 @@ class Problem:
     def __str__(self) -> str:
         """Always one line: a newline in a key or message must not split a report."""
         where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
-        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        parts = [x for x in (where, self.path, self.message) if x]   # no leading ": " when nothing is located
+        text = ": ".join(parts)
         return text.replace("\r", "\\r").replace("\n", "\\n")
 
 

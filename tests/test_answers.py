@@ -268,3 +268,19 @@ def test_skeleton_keeps_questionnaire_text_inside_comments(tmp_path, hostile):
     live = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
     assert live == ["questionnaire: evil", "questionnaire_version: 1.0.0", "meta:", "  title: ''",
                     "  organisation: ''", "  prepared_by: ''", "  date: ''", "answers:"]
+
+
+def test_meta_entries_are_bounded(mini):
+    """200,000 meta keys were accepted and copied onto every report cover (review, noticed under F8)."""
+    from pia.answers import MAX_META_KEYS, parse
+    from pia.yamlio import load_text
+
+    many = "".join(f"  k{i}: v\n" for i in range(MAX_META_KEYS + 1))
+    doc = load_text(f"questionnaire: mini\nquestionnaire_version: 1.2.0\nmeta:\n{many}answers: {{}}\n", "m.yaml",
+                    collect=True, data_only=True)
+    with pytest.raises(PiaError, match=f"{MAX_META_KEYS + 1} meta entries; at most {MAX_META_KEYS}") as exc:
+        parse(doc)
+    assert exc.value.problems[0].line == 3
+    ok = "".join(f"  k{i}: v\n" for i in range(MAX_META_KEYS))
+    assert len(parse(load_text(f"questionnaire: mini\nquestionnaire_version: 1.2.0\nmeta:\n{ok}", "m.yaml",
+                               collect=True, data_only=True)).meta) == MAX_META_KEYS

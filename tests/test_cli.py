@@ -349,3 +349,13 @@ def test_new_answers_keeps_a_hostile_title_in_its_comment(tmp_path):
     skeleton.write_text(r.stdout)
     r = pia("validate", "-q", str(core), str(skeleton))
     assert r.returncode == 0 and "0 answers" in r.stdout, r.stdout + r.stderr
+
+
+def test_unlocated_problems_print_without_a_leading_colon():
+    from pia.errors import PiaError, Problem
+
+    assert str(PiaError("several answers files need a folder for -o, not '-'")) == (
+        "several answers files need a folder for -o, not '-'")
+    assert str(Problem("f.yaml", 0, 0, "", "no such file")) == "f.yaml: no such file"
+    assert str(Problem("", 0, 0, "meta", "bad")) == "meta: bad"
+    assert str(Problem("f.yaml", 3, 1, "meta", "bad")) == "f.yaml:3:1: meta: bad"

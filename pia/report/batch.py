@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,4 +101,15 @@ def run(jobs: list[Job], workers: int = 1) -> list[Result]:
     if workers == 1 or len(jobs) <= 1:
         return [run_job(j) for j in jobs]
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        return list(pool.map(run_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+        futures = [pool.submit(run_job, j) for j in jobs]
+        results = []
+        for job, future in zip(jobs, futures, strict=True):
+            try:
+                results.append(future.result())
+            except BrokenProcessPool:
+                # A worker died (killed, or out of memory): every report not finished by then is reported
+                # as not written, one problem per file; the ones already written stand.
+                results.append(Result(job, 0, (Problem(str(job.source), 0, 0, "",
+                               "the process making this report stopped unexpectedly (out of memory?); "
+                               "no report was written"),)))
+        return results

@@ -82,6 +82,31 @@ def test_any_exception_for_one_job_becomes_that_files_problem(tmp_path):
     assert problem.file == "bad\0name.yaml" and "cannot make this report" in problem.message
 
 
+def _dies_on_second(job):  # noqa: ANN001, ANN202 - stands in for run_job inside the worker processes
+    """The worker making the second report dies as if killed by the kernel for memory."""
+    from pia.report import batch
+
+    if "second" in job.source.name:
+        os._exit(137)
+    return batch.__dict__["_real_run_job"](job)
+
+
+def test_a_dead_worker_is_that_files_problem_not_a_crash(tmp_path, monkeypatch):
+    """A worker killed mid-batch (-j) used to raise BrokenProcessPool through the CLI as an internal error."""
+    from pia.report import batch
+
+    src = _mk(tmp_path / "src")
+    for name in ("first", "second"):
+        (src / f"{name}.yaml").write_bytes(EXAMPLES[0].read_bytes())
+    monkeypatch.setattr(batch, "_real_run_job", batch.run_job, raising=False)
+    monkeypatch.setattr(batch, "run_job", _dies_on_second)
+    jobs = plan([src / "first.yaml", src / "second.yaml"], _mk(tmp_path / "out"), "md", False, "2026-11-26")
+    results = run(jobs, workers=2)
+    assert len(results) == 2 and not results[1].ok
+    assert "stopped unexpectedly" in results[1].problems[0].message
+    assert not results[1].job.target.exists()
+
+
 def test_report_never_writes_through_a_planted_temp_file(tmp_path):
     # `.council.md.tmp` was predictable: a symlink planted there overwrote victim.txt (F15).
     shared = _mk(tmp_path / "shared")
