@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -400,7 +401,9 @@ def _private_sqlite_file(url: str) -> None:
     SQLite itself would create the file with the umask's mode (typically 0644,
     readable by every local user), and its -wal and -shm files copy the
     database file's mode, so the mode is set here, before SQLite opens it,
-    independent of the umask. Existing files and folders are left as they are.
+    independent of the umask. An existing database file of this user that
+    others can read (pia 0.1.0 made them 0644) is made private too, with its
+    -wal and -shm files; folders pia did not create are left as they are.
     """
     try:
         parsed = make_url(url)
@@ -420,11 +423,23 @@ def _private_sqlite_file(url: str) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     except FileExistsError:
+        _tighten(path)
         return
     try:
         os.fchmod(fd, 0o600)
     finally:
         os.close(fd)
+
+
+def _tighten(path: Path) -> None:
+    """Take group and other access away from this user's existing database files (not through links)."""
+    for f in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            st = f.lstat()
+        except FileNotFoundError:
+            continue
+        if stat.S_ISREG(st.st_mode) and st.st_uid == os.getuid() and st.st_mode & 0o077:
+            f.chmod(stat.S_IMODE(st.st_mode) & 0o700)
 
 
 def _make_engine(url: str) -> Engine:

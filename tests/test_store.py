@@ -259,6 +259,24 @@ def test_sqlite_file_is_private_whatever_the_umask(tmp_path, mini, umask):
     assert stat.S_IMODE(tmp_path.stat().st_mode) == before    # a folder pia did not create is left alone
 
 
+def test_a_readable_database_from_an_older_pia_is_made_private(tmp_path, mini):
+    """pia 0.1.0 left drafts.db 0644 (readable by every local user); opening it now takes that away."""
+    folder = tmp_path / "old"
+    folder.mkdir(mode=0o755)
+    db = folder / "drafts.db"
+    s = Store(f"sqlite:///{db}")
+    s.create(answers(mini), q=mini)
+    s.dispose()
+    for f in folder.iterdir():
+        f.chmod(0o644)
+    s = Store(f"sqlite:///{db}")
+    assert s.drafts()                                            # the old drafts are all still there
+    s.dispose()
+    assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in folder.iterdir()} == {
+        f.name: 0o600 for f in folder.iterdir()}
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o755          # a folder pia did not create is left alone
+
+
 def test_deleted_draft_leaves_no_text_in_postgres_table_files(pg_store, mini):
     """After delete, neither table (nor the TOAST table holding long answers) has the text in its files.
 
