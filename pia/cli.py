@@ -6,12 +6,10 @@ one line per problem, never a traceback).
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 import os
 import sys
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,18 +17,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .answers import skeleton
-from .assess import assess
-from .assess.summary import render_summary
-from .crosswalk import crosswalk as build
-from .crosswalk import has_findings, render_text, to_dict
-from .diff import compare, format_text
 from .errors import PiaError, Problem
-from .intake import is_docx, looks_like_answers, open_assessment, open_parsed, parse_source
-from .loader import ambiguity, find_questionnaire, load_cached, load_questionnaire, scan_search_path
-from .safefile import read_regular
-from .schemas import schema_for
-from .yamlio import MAX_YAML_BYTES, load_text
 
 EXIT_OK, EXIT_FINDING, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -76,6 +63,8 @@ def main() -> None:
 
 def resolve_questionnaire(ref: str) -> Any:
     """A questionnaire given as a file path or as an id on the search path."""
+    # Lazy: `pia --help` and `pia --version` start without YAML, pydantic or engine code.
+    from .loader import find_questionnaire, load_cached
 
     p = Path(ref)
     if p.exists():
@@ -134,6 +123,11 @@ Parsed = tuple[bytes, Any]   # a file's bytes and its parsed YAML (pia.yamlio.Lo
 
 def _validate_one(path: Path, questionnaire_path: Path | None, strict: bool, parsed: Parsed | None = None) -> None:
     """Read the file once, parse it once (or use what _expand parsed), then check it as what it is."""
+    # Lazy: `pia --help` and `pia --version` start without YAML, pydantic or engine code.
+    from .intake import is_docx, looks_like_answers, open_parsed, parse_source
+    from .loader import load_questionnaire
+    from .safefile import read_regular
+    from .yamlio import MAX_YAML_BYTES
 
     name = str(path)
     data = parsed[0] if parsed else read_regular(path, MAX_YAML_BYTES)
@@ -157,6 +151,8 @@ def _validate_one(path: Path, questionnaire_path: Path | None, strict: bool, par
 
 def _flow_answers(data: bytes, name: str) -> bool:
     """An answers file written as one flow mapping (`{questionnaire: ..., answers: {...}}`): rare, parsed twice."""
+    # Lazy: `pia --help` and `pia --version` start without YAML, pydantic or engine code.
+    from .yamlio import MAX_YAML_BYTES, load_text
 
     if not data.lstrip().startswith(b"{"):
         return False
@@ -176,6 +172,10 @@ def _expand(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, Parsed | None]], 
     refused with one line each, never read. What is parsed here to find the
     modules is handed on, so no file is parsed twice.
     """
+    # Lazy: `pia --help` and `pia --version` start without YAML, pydantic or engine code.
+    from .intake import looks_like_answers
+    from .safefile import read_regular
+    from .yamlio import MAX_YAML_BYTES, load_text
 
     out: list[tuple[Path, Parsed | None]] = []
     problems: list[Problem] = []
@@ -220,12 +220,14 @@ def _expand(paths: tuple[Path, ...]) -> tuple[list[tuple[Path, Parsed | None]], 
 def schema(kind: str) -> None:
     """Print the JSON Schema of questionnaire, answers or report files (for editor completion and checks)."""
     if kind in ("questionnaire", "answers"):
+        from .schemas import schema_for
 
         click.echo(json.dumps(schema_for(kind), indent=2, sort_keys=True))
         return
     # Lazy, as in every report command: the report stack is not loaded for the other kinds.
+    # Lazy: the report stack (docxtpl, python-docx, lxml, Pillow) loads only for report commands.
     from .report.context_model import context_schema, templates_markdown
-    from .report.json_export import report_schema  # (same reason)
+    from .report.json_export import report_schema
 
     if kind == "templates-doc":
         click.echo(templates_markdown(), nl=False)
@@ -240,6 +242,8 @@ def schema(kind: str) -> None:
 @safe
 def new_answers(questionnaire: str, lang: str) -> None:
     """Print a commented answers skeleton for QUESTIONNAIRE (a file or an id)."""
+    # Lazy: `pia --help` and `pia --version` start without YAML, pydantic or engine code.
+    from .answers import skeleton
 
     click.echo(skeleton(resolve_questionnaire(questionnaire), lang), nl=False)
 
@@ -248,6 +252,8 @@ def new_answers(questionnaire: str, lang: str) -> None:
 @safe
 def list_cmd() -> None:
     """List the questionnaires pia can find (PIA_PATH, then the bundled ones)."""
+    # Lazy: `pia --help` and `pia --version` start without YAML, pydantic or engine code.
+    from .loader import ambiguity, scan_search_path
 
     scan = scan_search_path()
     for qid, paths in sorted(scan.found.items()):
@@ -271,6 +277,9 @@ def diff_cmd(a: Path, b: Path, questionnaire_path: Path | None, strict: bool, as
 
     Exit 0 when they are the same, 1 when they differ, 2 on bad input.
     """
+    # Lazy: `pia --help` and `pia --version` start without YAML, pydantic or engine code.
+    from .diff import compare, format_text
+    from .intake import open_assessment
 
     problems: list[Problem] = []
     opened = []
@@ -298,6 +307,8 @@ def diff_cmd(a: Path, b: Path, questionnaire_path: Path | None, strict: bool, as
 
 
 def _check_date(_ctx: Any, _param: Any, value: str | None) -> str | None:
+    # Lazy: `pia --help` and `pia --version` start without YAML, pydantic or engine code.
+    import datetime as dt
 
     if value is None:
         return None
@@ -309,6 +320,8 @@ def _check_date(_ctx: Any, _param: Any, value: str | None) -> str | None:
 
 def _check_output_name(output: Path) -> None:
     """A line break in -o would split every one-line message that names the file."""
+    # Lazy: `pia --help` and `pia --version` start without YAML, pydantic or engine code.
+    import unicodedata
 
     if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in str(output)):
         raise PiaError(f"-o {str(output)!r}: the name contains a line break or other control character; "
@@ -339,7 +352,10 @@ def report(answers_paths: tuple[Path, ...], output: Path, fmt: str | None, templ
     With several ANSWERS, -o names a folder and each report is named after its
     answers file; a bad file is reported and the others are still written.
     """
-    # Lazy: the report stack (docxtpl, python-docx, lxml, Pillow) loads only for report commands.
+    # Lazy: `pia --help` and `pia --version` start without YAML, pydantic or engine code.
+    import datetime as dt
+
+    from .intake import open_assessment
     from .report import SUFFIXES, render
     from .report.batch import plan, run, write_atomic
 
@@ -385,7 +401,8 @@ def report(answers_paths: tuple[Path, ...], output: Path, fmt: str | None, templ
 @safe
 def lint_template_cmd(template: Path, answer_files: tuple[Path, ...], questionnaire_path: Path | None) -> None:
     """Check a Word template: Jinja errors, unknown variables, unsafe access, a render per example."""
-    from .report.lint import default_examples, example_contexts, lint_template  # lazy: the report stack
+    # Lazy: the report stack (docxtpl, python-docx, lxml, Pillow) loads only for report commands.
+    from .report.lint import default_examples, example_contexts, lint_template
 
     files = list(answer_files) or default_examples()
     contexts = example_contexts(files, questionnaire_path)
@@ -417,6 +434,10 @@ def crosswalk(questionnaire_ref: str | None, frameworks: tuple[str, ...], answer
     Exit code 1 when a required element has no question, or (with --answers) when a
     required element of an applicable framework is still missing or unknown.
     """
+    # Lazy: `pia --help` and `pia --version` start without YAML, pydantic or engine code.
+    from .crosswalk import crosswalk as build
+    from .crosswalk import has_findings, render_text, to_dict
+    from .intake import open_assessment
 
     if answers_path is not None:
         opened = open_assessment(answers_path, questionnaire=resolve_questionnaire(questionnaire_ref)
@@ -451,6 +472,10 @@ def assess_cmd(answers_path: Path, as_json: bool, lang: str, questionnaire_path:
 
     Exit 0 when the assessment ran (whatever its outcome), 2 on bad input.
     """
+    # Lazy: `pia --help` and `pia --version` start without YAML, pydantic or engine code.
+    from .assess import assess
+    from .assess.summary import render_summary
+    from .intake import open_assessment
 
     opened = open_assessment(answers_path, questionnaire=questionnaire_path)
     _note(opened)

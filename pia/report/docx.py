@@ -29,7 +29,7 @@ from ..embedded import embed
 from ..errors import PiaError, Problem
 from .limits import DEFAULT_TIMEOUT, limited
 from .matrix import draw_compact_png, draw_png
-from .ooxml_safety import check_docx
+from .ooxml_safety import check_docx, check_template
 from .sandbox import check_plain, make_env
 from .template_parts import refuse_unsafe
 
@@ -103,7 +103,7 @@ def render_docx(
 
 def _render_docx(ctx: dict[str, Any], template: tuple[bytes, str] | None, answers_yaml: str | None) -> bytes:
     data, name = template if template is not None else read_template(None, bool(ctx.get("brief")))
-    check_docx(data, name, "template")
+    check_template(data, name)
     try:
         tpl = DocxTemplate(io.BytesIO(data))
         tpl.init_docx()

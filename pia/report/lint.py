@@ -34,7 +34,7 @@ from .context_model import ReportContext
 from .docx import read_template, render_into, template_error
 from .limits import limited
 from .matrix import draw_png
-from .ooxml_safety import check_docx
+from .ooxml_safety import check_docx, check_template
 from .sandbox import PICTURE_NAMES, make_env
 from .template_parts import lines_with, parts, problem_at, refuse_unsafe
 
@@ -125,7 +125,7 @@ def lint_template(
 
 def _lint(data: bytes, name: str, contexts: list[tuple[str, dict[str, Any]]]) -> list[Problem]:
     known = set(ReportContext.model_fields) | EXTRA_NAMES   # the documented variables (docs/templates.md)
-    check_docx(data, name, "template")
+    check_template(data, name)
     try:
         problems = static_problems(data, name, known)
     except PiaError:
