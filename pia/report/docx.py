@@ -139,8 +139,7 @@ def render_into(tpl: Any, ctx: dict[str, Any], png: bytes, width_mm: float) -> N
     """
     check_plain(ctx)
     token = f"PIAMATRIXIMAGE{secrets.token_hex(12)}"
-    context = dict(ctx, matrix_image=token)
-    check_plain(context)
+    context = dict(ctx, matrix_image=token)   # a str added to checked data: nothing to check again
     tpl.render(context, jinja_env=make_env(), autoescape=True)
     _insert_pictures(tpl.docx, token, png, width_mm)
 
