@@ -40,8 +40,8 @@ def check_regular(path: Path, max_bytes: int) -> int:
     return st.st_size
 
 
-def read_regular(path: Path, max_bytes: int) -> bytes:
-    """At most max_bytes from a regular file; never blocks on a pipe, never reads a device."""
+def _open_regular(path: Path, max_bytes: int) -> int:
+    """A descriptor on a regular file no larger than max_bytes; never blocks on a pipe, never a device."""
     check_regular(path, max_bytes)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
@@ -51,6 +51,16 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped between the check and the open
             raise _refuse(path, "not a regular file (a pipe, device or socket); refused")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_regular(path: Path, max_bytes: int) -> bytes:
+    """At most max_bytes from a regular file; never blocks on a pipe, never reads a device."""
+    fd = _open_regular(path, max_bytes)
+    try:
         chunks, total = [], 0
         while True:
             chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
@@ -69,15 +79,8 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
 
 def read_head(path: Path, max_bytes: int, head: int = HEAD_BYTES) -> bytes:
     """The first `head` bytes of a regular file no larger than max_bytes (for finding its `id:`)."""
-    check_regular(path, max_bytes)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = _open_regular(path, max_bytes)
     try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise _refuse(path, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise _refuse(path, "not a regular file (a pipe, device or socket); refused")
         return os.read(fd, head)
     except OSError as exc:
         raise _refuse(path, f"cannot read: {exc.strerror or exc}") from None
