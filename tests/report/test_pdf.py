@@ -185,6 +185,31 @@ def test_libreoffice_runs_without_network(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_libreoffice_sees_no_local_file_outside_its_work_folder(tmp_path: Path, monkeypatch) -> None:
+    """F10, local files: a file:// picture that got past the check stays out of the PDF inside the sandbox,
+    and the same document converted without it does embed the picture (so the check below can fail)."""
+    import shutil
+
+    exe = soffice_or_skip()
+    if shutil.which("bwrap") is None:
+        pytest.skip("bubblewrap not installed: apt-get install bubblewrap (.ci/run installs it)")
+    from pia.report import pdf
+
+    from .ooxmlkit import PNG
+
+    assert pdf.isolation().startswith("sandbox"), pdf.isolation()
+    local = tmp_path / "private" / "photo.png"
+    local.parent.mkdir()
+    local.write_bytes(PNG)
+    document = _linked(local.as_uri())
+    confined = pdf._convert(exe, document, 120)
+    assert confined.startswith(b"%PDF-") and _pdf_images(confined, tmp_path) == 0
+    monkeypatch.setattr(pdf, "sandbox", lambda work, program=None: [])
+    monkeypatch.setattr(pdf, "network_isolation", lambda: [])
+    assert _pdf_images(pdf._convert(exe, document, 120), tmp_path) >= 1   # unconfined, LibreOffice reads it
+
+
+@pytest.mark.slow
 def test_cli_pdf_with_linked_picture_template_fetches_nothing(tmp_path: Path) -> None:
     """F10 (a08b through the CLI): `pia report -o x.pdf --template linked.docx` is refused, nothing fetched."""
     soffice_or_skip()
