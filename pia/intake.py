@@ -58,18 +58,24 @@ class Opened:
                     and self.claimed_sha256 != self.questionnaire_sha256)
 
     @property
-    def note(self) -> str | None:
-        """One line for the user when the report's questionnaire cannot be confirmed, else None."""
+    def questionnaire_note(self) -> str | None:
+        """Why the report's questionnaire cannot be confirmed, or None (the app shows this alone)."""
         if not self.from_docx:
             return None
         q = self.questionnaire
         if self.questionnaire_changed:
-            return (f"{self.source}: note: made with different questionnaire files than {q.id} {q.version} found now "
+            return (f"made with different questionnaire files than {q.id} {q.version} found now "
                     f"(report {self.claimed_sha256[:12]}, now {self.questionnaire_sha256[:12]}); "
                     "its outcome may differ from this one")
         if not self.claimed_sha256:
-            return f"{self.source}: note: this report does not record which questionnaire files produced it"
+            return "this report does not record which questionnaire files produced it"
         return None
+
+    @property
+    def note(self) -> str | None:
+        """The same as one line naming the file, for the command line."""
+        text = self.questionnaire_note
+        return f"{self.source}: note: {text}" if text else None
 
 
 def _refuse(name: str, message: str) -> PiaError:
@@ -159,8 +165,8 @@ def open_parsed(doc: Located, name: str, *, questionnaire: Path | Questionnaire 
     if problems:
         raise PiaError(problems)
     opened = Opened(answers, q, qpath, name, from_docx, claimed_sha256)
-    if require_same_questionnaire and opened.note:
-        raise _refuse(name, opened.note.removeprefix(f"{name}: note: "))
+    if require_same_questionnaire and opened.questionnaire_note:
+        raise _refuse(name, opened.questionnaire_note)
     return opened
 
 

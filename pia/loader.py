@@ -171,7 +171,7 @@ def _load_hashed(path: Path) -> Located:
     """
     raw = read_regular(path, MAX_YAML_BYTES)
     doc = load_text(raw, str(path), MAX_YAML_BYTES, collect=True)
-    doc.sha256 = hashlib.sha256(raw).hexdigest()  # type: ignore[attr-defined]
+    doc.sha256 = hashlib.sha256(raw).hexdigest()
     return doc
 
 
@@ -182,7 +182,7 @@ def _source_hashes(docs: list[Located]) -> dict[str, str]:
     for doc in docs:
         p = Path(doc.source).resolve()
         name = p.relative_to(root).as_posix() if p.is_relative_to(root) else p.name
-        out[name] = getattr(doc, "sha256", "")
+        out[name] = doc.sha256
     return out
 
 

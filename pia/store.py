@@ -211,7 +211,6 @@ class Store:
         otherwise flood the history). A stale `base` raises Conflict.
         """
         sha = answers.sha256(q)
-        content = _serialise(answers, q)   # refuses an oversize draft before anything is written
         now = self.clock()
         with self._session() as s, s.begin():
             head = s.execute(
@@ -224,6 +223,7 @@ class Store:
                 raise Conflict(draft_id, base, _rev_info(head))
             if head.sha256 == sha and not note:
                 return base
+            content = _serialise(answers, q)   # an oversize draft is refused before anything is written
             # The guarded UPDATE is the lock: of two concurrent saves on the same
             # base, only one matches `head == base`; the other sees rowcount 0.
             done = s.execute(

@@ -161,6 +161,7 @@ class Located:
         self.node = node
         self.source = source
         self.problems: list[Problem] = problems or []  # non-fatal findings, e.g. duplicate keys
+        self.sha256 = ""  # of the bytes parsed, where the caller keeps it (questionnaire files)
 
     def locate(self, path: Sequence[Any]) -> tuple[int, int]:
         """Line and column (1-based) of the deepest node reachable along `path`."""
@@ -201,7 +202,7 @@ def format_path(path: Iterable[Any]) -> str:
     return ".".join(str(p) for p in path)
 
 
-def _too_deep(source: str, node: yaml.Node) -> PiaError:
+def _too_deep(source: str, node: yaml.Node | yaml.Event) -> PiaError:
     line = node.start_mark.line + 1
     return PiaError(Problem(source, line, 1, "", f"nesting deeper than {MAX_DEPTH} levels"))
 
@@ -288,57 +289,48 @@ def _deepest(node: yaml.Node, sizes: dict[int, tuple[int, int, int]]) -> yaml.No
     return node
 
 
-def _refuse_anchors(text: str, source: str) -> None:
-    """Answers files never need anchors or aliases, and an alias is how a small
-    file expands into a huge one: name the first one with its line."""
-    loader = _Base(text)
-    try:
-        while loader.check_event():
-            event = loader.get_event()
-            name = getattr(event, "anchor", None)
-            if name is not None:
-                kind = "alias *" if isinstance(event, yaml.AliasEvent) else "anchor &"
-                mark = event.start_mark
-                raise PiaError(Problem(
-                    source, mark.line + 1, mark.column + 1, "",
-                    f"{kind}{_clip(name)}: anchors and aliases are not allowed in an answers file "
-                    "(they can hide an alias bomb); write the value out",
-                ))
-    except yaml.YAMLError:
-        return  # the real parse reports syntax and character errors with their location
-    finally:
-        loader.dispose()
-
-
 def _raise_if_too_deep(exc: yaml.MarkedYAMLError, source: str) -> None:
     """Newer libyaml builds refuse deep nesting themselves; say it the same way we do."""
     if "nesting depth" in str(exc.problem or ""):
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        raise PiaError(Problem(source, line, 1, "", f"nesting deeper than {MAX_DEPTH} levels")) from None
+        raise PiaError(Problem(source, mark.line + 1 if mark else 0, 1, "",
+                               f"nesting deeper than {MAX_DEPTH} levels")) from None
 
 
-def _check_flow_depth(text: str, source: str) -> None:
-    """Refuse deep nesting before composing: libyaml's composer recurses in C and a
-    few hundred kilobytes of `[[[[` crash the process. The event parser does not
-    recurse, so walking its events is safe; only files with many brackets pay."""
-    depth = 0
+def _prescan(text: str, source: str, depth: bool, anchors: bool) -> None:
+    """One walk over the parser's events, before composing, for what composing cannot survive or hide.
+
+    - depth: libyaml's composer recurses in C, and a few hundred kilobytes of
+      `[[[[` crash the process; the event parser does not recurse.
+    - anchors: answers files never need anchors or aliases, and an alias is how
+      a small file expands into a huge one; the first one is named with its line.
+    Syntax and character errors are left to the real parse, which locates them.
+    """
+    level = 0
     loader = _Base(text)
     try:
         while loader.check_event():
             event = loader.get_event()
+            if anchors and getattr(event, "anchor", None) is not None:
+                kind = "alias *" if isinstance(event, yaml.AliasEvent) else "anchor &"
+                mark = event.start_mark
+                raise PiaError(Problem(
+                    source, mark.line + 1, mark.column + 1, "",
+                    f"{kind}{_clip(event.anchor)}: anchors and aliases are not allowed in an answers file "
+                    "(they can hide an alias bomb); write the value out",
+                ))
+            if not depth:
+                continue
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    line = event.start_mark.line + 1
-                    raise PiaError(Problem(source, line, 1, "", f"nesting deeper than {MAX_DEPTH} levels"))
+                level += 1
+                if level > MAX_DEPTH:
+                    raise _too_deep(source, event)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
+                level -= 1
     except yaml.MarkedYAMLError as exc:
         _raise_if_too_deep(exc, source)
-        return  # the real parse reports syntax errors with their location
     except yaml.YAMLError:
-        return  # e.g. a control character: the real parse reports it
+        return
     finally:
         loader.dispose()
 
@@ -369,10 +361,10 @@ def load_text(
             raise PiaError(Problem(source, 0, 0, "", f"not UTF-8 text (byte {exc.start})")) from None
     if "\x00" in text:
         raise PiaError(Problem(source, 0, 0, "", "binary content (NUL byte); expected a YAML text file"))
-    if text.count("[") > MAX_DEPTH or text.count("{") > MAX_DEPTH:
-        _check_flow_depth(text, source)
-    if data_only and ("&" in text or "*" in text):
-        _refuse_anchors(text, source)
+    deep = text.count("[") > MAX_DEPTH or text.count("{") > MAX_DEPTH
+    marks = data_only and ("&" in text or "*" in text)
+    if deep or marks:
+        _prescan(text, source, depth=deep, anchors=marks)
     with paused_gc():
         loader = StrictLoader(text, text_keys=data_only)
         try:

@@ -36,7 +36,7 @@ from .limits import limited
 from .matrix import draw_png
 from .ooxml_safety import check_docx, check_template
 from .sandbox import PICTURE_NAMES, make_env
-from .template_parts import lines_with, parts, problem_at, refuse_unsafe
+from .template_parts import lines_with, parse_parts, parts, problem_at, refuse_unsafe
 
 EXTRA_NAMES = set(PICTURE_NAMES)
 
@@ -45,17 +45,15 @@ def static_problems(template: bytes, name: str, known: set[str]) -> list[Problem
     """Syntax errors and unknown variables, without rendering (unsafe access is refused first)."""
     tpl = DocxTemplate(io.BytesIO(template))
     tpl.init_docx()
-    refuse_unsafe(tpl, name)
-    env = make_env()
+    parsed = parse_parts(tpl)
+    refuse_unsafe(tpl, name, parsed)
+    known = known | set(make_env().globals)
     problems: list[Problem] = []
-    for part, xml in parts(tpl):
-        lines = xml.split("\n")
-        try:
-            ast = env.parse(xml)
-        except TemplateSyntaxError as exc:
-            problems.append(problem_at(name, part, lines, exc.lineno, f"template syntax error: {exc.message}"))
+    for part, lines, ast in parsed:
+        if isinstance(ast, TemplateSyntaxError):
+            problems.append(problem_at(name, part, lines, ast.lineno, f"template syntax error: {ast.message}"))
             continue
-        unknown = sorted(jinja_meta.find_undeclared_variables(ast) - known - set(env.globals))
+        unknown = sorted(jinja_meta.find_undeclared_variables(ast) - known)
         for var in unknown:
             at = lines_with(lines, var)
             problems.append(problem_at(name, part, lines, at[0] if at else None,

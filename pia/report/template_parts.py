@@ -51,16 +51,28 @@ def lines_with(lines: list[str], word: str) -> list[int]:
     return [i for i, line in enumerate(lines, 1) if ("{" in line and pat.search(TAG_TEXT.sub("", line)))]
 
 
-def refuse_unsafe(tpl: Any, name: str) -> None:
-    """PiaError for each reach for internals or into the picture placeholder, found without rendering."""
+Parsed = tuple[str, list[str], Any]   # part name, its lines, the Jinja AST or the TemplateSyntaxError
+
+
+def parse_parts(tpl: Any) -> list[Parsed]:
+    """Each part of the template parsed once, for both the safety check and the lint."""
     env = make_env()
-    problems: list[Problem] = []
+    out: list[Parsed] = []
     for part, xml in parts(tpl):
-        lines = xml.split("\n")
         try:
-            ast = env.parse(xml)
-        except TemplateSyntaxError:
-            continue  # reported by static_problems; the render refuses it too
+            ast: Any = env.parse(xml)
+        except TemplateSyntaxError as exc:
+            ast = exc
+        out.append((part, xml.split("\n"), ast))
+    return out
+
+
+def refuse_unsafe(tpl: Any, name: str, parsed: list[Parsed] | None = None) -> None:
+    """PiaError for each reach for internals or into the picture placeholder, found without rendering."""
+    problems: list[Problem] = []
+    for part, lines, ast in parsed if parsed is not None else parse_parts(tpl):
+        if isinstance(ast, TemplateSyntaxError):
+            continue  # reported by the lint's static pass; the render refuses it too
         seen: set[int] = set()
         for lineno, what in sorted(unsafe_access(ast)):
             if lineno not in seen:  # one line per paragraph, the outermost reach first

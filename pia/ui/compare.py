@@ -106,7 +106,7 @@ def _pick(side: str) -> tuple[AnswerSet, Questionnaire, str] | None:
         st.error(f"**{md(up.name)} cannot be used.**\n\n" + uploads.problems_markdown(checked, 10))
         return None
     if checked.note:
-        st.warning(md(checked.note.split(": note: ", 1)[-1].capitalize()), icon=":material/info:")
+        st.warning(md(checked.note.capitalize()), icon=":material/info:")
     return checked.answers, checked.q, up.name
 
 

@@ -169,7 +169,7 @@ def _upload() -> None:
     st.success(f"**{name}** is a valid answers file for {md(text(q.title))} {md(answers.questionnaire_version)}: "
                f"{len(answers.answers)} answers, title “{md(answers.meta.get('title', '(none)'))}”.")
     if checked.note:
-        st.warning(md(checked.note.split(": note: ", 1)[-1].capitalize()), icon=":material/info:")
+        st.warning(md(checked.note.capitalize()), icon=":material/info:")
     st.button("Open it as a new draft", key="upload_open", type="primary", on_click=_open_upload)
 
 

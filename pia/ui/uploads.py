@@ -32,7 +32,7 @@ class Checked:
     q: Any = None
     problems: list[Problem] = field(default_factory=list)
     internal: bool = False
-    note: str | None = None   # e.g. a report made with other questionnaire files (pia.intake.Opened.note)
+    note: str | None = None   # e.g. a report made with other questionnaire files (Opened.questionnaire_note)
 
     @property
     def ok(self) -> bool:
@@ -42,7 +42,7 @@ class Checked:
 def opened(up: Any) -> tuple[Any, Any, str | None]:
     """Answers, questionnaire and note of an uploaded answers file or .docx report, through pia's one opener."""
     o = open_assessment(up.getvalue(), up.name)
-    return o.answers, o.questionnaire, o.note
+    return o.answers, o.questionnaire, o.questionnaire_note
 
 
 def check(key: str, up: Any, parse: Callable[[], tuple[Any, Any, str | None]] | None) -> Checked | None:
