@@ -5,6 +5,8 @@ questionnaire: <id>
 questionnaire_version: <semver>
 meta: {title, organisation, prepared_by, date, ...}
 answers: {<question id>: <value>}      # "unknown" is a first-class value
+evidence:                               # only for answers that clear a legal stop
+  <question id>: {document: <citation or document>, confirmed_by: <who>, date: YYYY-MM-DD}
 ```
 
 Answers to hidden questions are kept (a user who toggles a question off and on
@@ -18,6 +20,7 @@ import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +31,8 @@ from .model import Group, Questionnaire
 from .text import text
 from .yamlio import MAX_ANSWERS_BYTES, Located, dump, load_file, load_text
 
-TOP_KEYS = ("questionnaire", "questionnaire_version", "meta", "answers")
+TOP_KEYS = ("questionnaire", "questionnaire_version", "meta", "answers", "evidence")
+EVIDENCE_KEYS = ("document", "confirmed_by", "date")
 META_KEYS = ("title", "organisation", "prepared_by", "date", "reference", "contact")
 MAX_META_LENGTH = 500
 MAX_META_KEYS = 100        # title, organisation, reference ... and a municipality's own few
@@ -42,6 +46,8 @@ class AnswerSet:
     questionnaire_version: str
     meta: dict[str, str] = field(default_factory=dict)
     answers: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per question id, the record that backs an answer which clears a legal stop (`EVIDENCE_KEYS`)."""
 
     def with_answer(self, qid: str, value: Any) -> AnswerSet:
         """A copy with one answer set (None removes it)."""
@@ -50,7 +56,18 @@ class AnswerSet:
             new.pop(qid, None)
         else:
             new[qid] = value
-        return AnswerSet(self.questionnaire, self.questionnaire_version, dict(self.meta), new)
+        return AnswerSet(self.questionnaire, self.questionnaire_version, dict(self.meta), new,
+                         {k: dict(v) for k, v in self.evidence.items()})
+
+    def with_evidence(self, qid: str, record: dict[str, str] | None) -> AnswerSet:
+        """A copy with one evidence record set (None or an empty record removes it)."""
+        new = {k: dict(v) for k, v in self.evidence.items()}
+        kept = {k: str(v).strip() for k, v in (record or {}).items() if k in EVIDENCE_KEYS and str(v or "").strip()}
+        if kept:
+            new[qid] = kept
+        else:
+            new.pop(qid, None)
+        return AnswerSet(self.questionnaire, self.questionnaire_version, dict(self.meta), dict(self.answers), new)
 
     def to_dict(self, q: Questionnaire | None = None) -> dict[str, Any]:
         """Canonical order: top keys fixed, meta known keys first, answers in questionnaire order."""
@@ -62,12 +79,19 @@ class AnswerSet:
         else:
             keys = list(self.answers)
         answers = {k: _canonical_value(self.answers[k], q.question(k) if q else None) for k in keys}
-        return {
+        out = {
             "questionnaire": self.questionnaire,
             "questionnaire_version": self.questionnaire_version,
             "meta": meta,
             "answers": answers,
         }
+        if self.evidence:
+            # Left out when empty, so files (and their hashes) without evidence are as before.
+            ekeys = sorted(self.evidence, key=lambda k: (order.get(k, len(order)), k)) if q is not None \
+                else list(self.evidence)
+            out["evidence"] = {k: {f: self.evidence[k][f] for f in EVIDENCE_KEYS if f in self.evidence[k]}
+                               for k in ekeys}
+        return out
 
     def sha256(self, q: Questionnaire | None = None) -> str:
         """Hash of the canonical JSON form: the reproducibility stamp in every report."""
@@ -141,9 +165,47 @@ def parse(doc: Located) -> AnswerSet:
     for k in answers:
         if not isinstance(k, str):
             problems.append(doc.problem(("answers",), f"question ids must be text, not {_short(k)}"))
+    evidence = data.get("evidence") or {}
+    records: dict[str, dict[str, str]] = {}
+    if not isinstance(evidence, dict):
+        problems.append(doc.problem(("evidence",), "evidence must be a mapping of question id: "
+                                                   "{document, confirmed_by, date}"))
+        evidence = {}
+    for k, rec in evidence.items():
+        if not isinstance(k, str):
+            problems.append(doc.problem(("evidence",), f"question ids must be text, not {_short(k)}"))
+            continue
+        if not isinstance(rec, dict):
+            problems.append(doc.problem(("evidence", k), "an evidence record is a mapping with document, "
+                                                          "confirmed_by and date"))
+            continue
+        for f, v in rec.items():
+            if f not in EVIDENCE_KEYS:
+                problems.append(doc.problem(("evidence", k, f) if isinstance(f, str) else ("evidence", k),
+                                            f"unknown field {_short(f)}; an evidence record has "
+                                            f"{', '.join(EVIDENCE_KEYS)}"))
+            elif not isinstance(v, str):
+                problems.append(doc.problem(("evidence", k, f), "must be text (quote dates)"))
+            elif len(v) > MAX_META_LENGTH:
+                problems.append(doc.problem(("evidence", k, f), f"longer than {MAX_META_LENGTH} characters"))
+        records[k] = {f: v for f, v in rec.items() if f in EVIDENCE_KEYS and isinstance(v, str)}
     if problems:
         raise PiaError(problems)
-    return AnswerSet(data["questionnaire"], data["questionnaire_version"], dict(meta), dict(answers))
+    return AnswerSet(data["questionnaire"], data["questionnaire_version"], dict(meta), dict(answers), records)
+
+
+def evidence_problem(record: dict[str, str] | None) -> str | None:
+    """Why an evidence record does not count (None when it does): all three parts, a real date."""
+    if not record:
+        return "no evidence recorded"
+    missing = [f for f in EVIDENCE_KEYS if not (record.get(f) or "").strip()]
+    if missing:
+        return f"evidence record lacks {', '.join(missing)}"
+    try:
+        date.fromisoformat(record["date"].strip())
+    except ValueError:
+        return f"evidence date {record['date']!r} is not a YYYY-MM-DD date"
+    return None
 
 
 def _short(value: Any) -> str:
@@ -218,6 +280,25 @@ def validate(answers: AnswerSet, q: Questionnaire, doc: Located | None = None) -
         msg = question.check_value(value)
         if msg:
             problems.append(prob((qid,), msg))
+    for qid, record in answers.evidence.items():
+        path: tuple[Any, ...] = ("evidence", qid)
+
+        def eprob(msg: str, path: tuple[Any, ...] = path) -> Problem:
+            if doc is not None:
+                return doc.problem(path, msg)
+            return Problem("<answers>", 0, 0, ".".join(map(str, path)), msg)
+
+        question = q.question(qid)
+        if question is None:
+            problems.append(eprob(f"no question {qid!r} in {q.id} {q.version}"))
+        elif not question.needs_evidence:
+            asks = [x.id for x in q.questions() if x.needs_evidence]
+            problems.append(eprob(f"{qid} takes no evidence record; questions that do: {', '.join(asks) or 'none'}"))
+        elif record.get("date"):
+            try:
+                date.fromisoformat(record["date"].strip())
+            except ValueError:
+                problems.append(eprob(f"{record['date']!r} is not a YYYY-MM-DD date", path + ("date",)))
     return sorted(problems, key=lambda p: (p.file, p.line, p.col))
 
 

@@ -223,3 +223,31 @@ def is_visible(cond: Condition | None, answers: Mapping[str, Any]) -> bool:
 def driving_answers(cond: Condition | None, answers: Mapping[str, Any]) -> dict[str, Any]:
     """The answers a condition read, for the trace (absent ones shown as None)."""
     return {qid: answers.get(qid) for qid in sorted(referenced(cond))}
+
+
+def decisive(cond: Condition | None, answers: Mapping[str, Any], missing: bool | None = False) -> list[Leaf]:
+    """The leaves that settle a condition's value: the branch that fired, not every answer it mentions.
+
+    `all` that holds needs every part; `all` that fails is settled by its first failing part; `any` the
+    other way round; `not` is settled by whatever settles its inner condition. When the value is unknown,
+    the parts still unknown are what it depends on. An auditor reads these as "the answers that made the
+    rule apply" (a negated answer that played no part is left out).
+    """
+    if cond is None:
+        return []
+    value = evaluate(cond, answers, missing)
+    if isinstance(cond, Leaf):
+        return [cond]
+    if isinstance(cond, NotOf):
+        return decisive(cond.not_, answers, missing)
+    parts = cond.all if isinstance(cond, AllOf) else cond.any
+    settle = not isinstance(cond, AllOf)   # what settles an `all` is a False part; an `any`, a True one
+    out: list[Leaf] = []
+    if value is settle:
+        first = next(c for c in parts if evaluate(c, answers, missing) is settle)
+        return decisive(first, answers, missing)
+    for c in parts:
+        if value is None and evaluate(c, answers, missing) is not None:
+            continue
+        out += [x for x in decisive(c, answers, missing) if x not in out]
+    return out

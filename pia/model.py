@@ -78,10 +78,32 @@ class QuestionBase(BaseModel):
     when: Condition | None = None
     """Show the question only when this condition holds; it may only test questions asked earlier. Left out,
     the question is always shown. An unknown answer keeps the question shown."""
+    needs_evidence: list[str] = []
+    """Answers that are claims which clear a legal stop (e.g. `["yes"]` for "a national law allows it"): such
+    an answer counts only with an evidence record in the answers file's `evidence:` (document or citation, who
+    confirmed it, when). Without one the assessment reads the answer as unknown. Yes/no and single-choice
+    questions only."""
 
     def check_value(self, value: Any) -> str | None:
         """Why a (non-unknown) answer is not acceptable, or None when it is."""
         raise NotImplementedError
+
+    def claim_values(self) -> list[str] | None:
+        """The answers `needs_evidence` may name; None where the type cannot carry evidence."""
+        return None
+
+    @model_validator(mode="after")
+    def _evidence_on_claims(self) -> QuestionBase:
+        if not self.needs_evidence:
+            return self
+        allowed = self.claim_values()
+        if allowed is None:
+            raise ValueError("needs_evidence is only for yes_no and single_choice questions")
+        wrong = [v for v in self.needs_evidence if v not in allowed]
+        if wrong:
+            raise ValueError(f"needs_evidence names {', '.join(map(repr, wrong))}, not an answer of this "
+                             f"question; answers are {', '.join(allowed)}")
+        return self
 
 
 class YesNo(QuestionBase):
@@ -89,6 +111,9 @@ class YesNo(QuestionBase):
 
     type: Literal["yes_no"]
     """`yes_no`: answered `yes` or `no`."""
+
+    def claim_values(self) -> list[str] | None:
+        return ["yes", "no"]
 
     def check_value(self, value: Any) -> str | None:
         if value in ("yes", "no"):
@@ -118,6 +143,9 @@ class SingleChoice(QuestionBase):
 
     def values(self) -> list[str]:
         return [o.value for o in self.options]
+
+    def claim_values(self) -> list[str] | None:
+        return self.values()
 
     def check_value(self, value: Any) -> str | None:
         if value in self.values():

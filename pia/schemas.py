@@ -19,6 +19,15 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 AnswerValue = str | float | list[str] | list[dict[str, str | float | list[str]]]
 
 
+class EvidenceRecord(BaseModel):
+    """What backs a claim that clears a legal stop: the source, who confirmed it, and when."""
+
+    model_config = ConfigDict(extra="forbid")
+    document: str = Field("", description="The law, decision or document cited, e.g. `Police Act s. 27c`.")
+    confirmed_by: str = Field("", description="Who confirmed it (a legal reviewer, by name and role).")
+    date: str = Field("", description="When it was confirmed, YYYY-MM-DD.")
+
+
 class AnswersFile(BaseModel):
     """An answers file: the questionnaire it is for and the answers; `pia validate FILE` checks them all."""
 
@@ -42,6 +51,13 @@ class AnswersFile(BaseModel):
         description="Question id: answer, e.g. `camera_count: 120`. Write `unknown` where the answer is not known "
         "yet; yes/no as words, multiple choice as a list, a group as a list of `field id: value` mappings. "
         "A question left out is not answered yet.",
+    )
+
+    evidence: dict[str, EvidenceRecord] = Field(
+        default_factory=dict,
+        description="Question id: the record backing an answer that clears a legal stop (questions with "
+        "`needs_evidence`). Without a complete record (document, confirmed_by, date) the answer reads as "
+        "unknown.",
     )
 
 

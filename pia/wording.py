@@ -108,6 +108,12 @@ EN: Mapping[str, str] = {
     "crosswalk.applies": "Applies",
     "crosswalk.for_reference": "For reference",
     "crosswalk.jurisdiction_unknown": "Jurisdiction not known",
+    # Decided or open (method v2).
+    "outcome.open.label": "Open between {worst} and {best}",
+    "outcome.open.short": "Open",
+    "basis.established": "established",
+    "basis.assumed": "assumed (rests on unknown answers)",
+    "basis.assumed.short": "assumed",
 }
 
 
@@ -118,6 +124,17 @@ def label(key: str) -> str:
 
 def outcome_label(outcome: str) -> str:
     return EN.get(f"outcome.{outcome}.label", outcome.replace("_", " "))
+
+
+def headline(outcome: str, worst: str = "", best: str = "") -> str:
+    """The outcome as every surface heads it: a decided outcome's label, or the open range."""
+    if outcome == "incomplete" and worst and best and worst != best:
+        return EN["outcome.open.label"].format(worst=outcome_label(worst), best=outcome_label(best))
+    return outcome_label(outcome)
+
+
+def basis_label(basis: str, *, short: bool = False) -> str:
+    return EN.get(f"basis.{basis}" + (".short" if short and basis == "assumed" else ""), basis)
 
 
 def outcome_sentence(outcome: str, *, by_red_flag: bool) -> str:

@@ -40,7 +40,7 @@ class Expected:
         self.q = load_cached(find_questionnaire(self.answers.questionnaire))
         self.a = assess(self.q, self.answers)
         levels = {lv.id: text(lv.label) for lv in self.a.matrix.levels}
-        self.label = wording.outcome_label(self.a.outcome)
+        self.label = self.a.headline
         self.rights = [(text(r.name), levels[r.inherent], levels[r.residual]) for r in self.a.rights]
         c = self.a.completeness
         self.answered = wording.answered_phrase(c.answered, c.visible, c.unknown)

@@ -35,13 +35,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import ENGINE_VERSION
-from ..answers import AnswerSet, completeness, effective_answers, visible_questions
-from ..conditions import UNKNOWN, Condition, evaluate, leaves
+from ..answers import AnswerSet, completeness, evidence_problem
+from ..conditions import UNKNOWN, Condition, decisive, evaluate
 from ..fingerprint import questionnaire_digest
 from ..model import Group, Questionnaire
 from ..rules_model import DIMENSIONS, MITIGATION_STATES, OUTCOMES, Matrix, Mitigation, Rulebook
 from ..text import text
-from ..wording import outcome_label
+from ..wording import headline, outcome_label
 from .models import (
     AppliedMitigation,
     Assessment,
@@ -109,22 +109,42 @@ def _and3(a: bool | None, b: bool | None) -> bool | None:
 
 
 class _Answers:
-    """Effective answers, with required visible questions left blank read as unknown."""
+    """The answers the engine reads, built in questionnaire order.
 
-    def __init__(self, q: Questionnaire, answers: Mapping[str, Any]):
-        effective = effective_answers(q, dict(answers))
+    - A visible question left blank reads as unknown when it is required.
+    - A follow-up whose visibility hangs on an unknown (or blank required)
+      answer is itself unknown, never "not applicable": hiding it would let a
+      blank parent switch a red flag off.
+    - An answer that clears a legal stop (`needs_evidence`) without a complete
+      evidence record reads as unknown; `unevidenced` says why.
+    """
+
+    def __init__(self, q: Questionnaire, answers: AnswerSet):
+        raw = answers.answers
         working: dict[str, Any] = {}
         self.missing: set[str] = set()
-        for qid in visible_questions(q, dict(answers)):
-            question = q.question(qid)
-            if qid in effective:
-                value = effective[qid]
-                if isinstance(question, Group) and isinstance(value, list):
-                    value = [_fill_row(question, row) for row in value]
-                working[qid] = value
-            elif question is not None and question.required:
-                working[qid] = UNKNOWN
-                self.missing.add(qid)
+        self.unevidenced: dict[str, tuple[Any, str]] = {}
+        for section in q.sections:
+            shown = evaluate(section.when, working, missing=False)
+            if shown is False:
+                continue
+            for question in section.questions:
+                vis = evaluate(question.when, working, missing=False)
+                if vis is False:
+                    continue
+                value = raw.get(question.id)
+                if value is not None and value != "" and value != []:
+                    if isinstance(question, Group) and isinstance(value, list):
+                        value = [_fill_row(question, row) for row in value]
+                    if question.needs_evidence and value in question.needs_evidence:
+                        why = evidence_problem(answers.evidence.get(question.id))
+                        if why:
+                            self.unevidenced[question.id] = (value, why)
+                            value = UNKNOWN
+                    working[question.id] = value
+                elif question.required or vis is None or shown is None:
+                    working[question.id] = UNKNOWN
+                    self.missing.add(question.id)
         self.values = working
 
     def shown(self, qid: str) -> Any:
@@ -139,7 +159,8 @@ class _Answers:
     def unknown_inputs(self, cond: Condition | None) -> list[str]:
         """Question ids a condition reads whose answer is unknown (or missing)."""
         out: list[str] = []
-        for leaf, _ in leaves(cond) if cond is not None else []:
+        # Only the unknowns the value hangs on: an unknown inside a branch already settled is no gap.
+        for leaf in decisive(cond, self.values, missing=False):
             if leaf.question in out:
                 continue
             value = self.values.get(leaf.question)
@@ -152,13 +173,13 @@ class _Answers:
         return out
 
     def trace(self, cond: Condition | None) -> dict[str, Any]:
-        """question id -> answer for every question a condition reads.
+        """question id -> answer for the answers that settled the condition (the branch that fired).
 
         For a group, only the fields the condition looks at, one entry per row.
         """
         out: dict[str, Any] = {}
         fields: dict[str, list[str]] = {}
-        for leaf, _ in leaves(cond) if cond is not None else []:
+        for leaf in decisive(cond, self.values, missing=False):
             if leaf.field is None:
                 out[leaf.question] = self.shown(leaf.question)
             else:
@@ -194,13 +215,21 @@ def _fill_row(group: Group, row: Any) -> Any:
 class _Run:
     """State of one assessment run; assess() is the public face."""
 
-    def __init__(self, q: Questionnaire, answers: AnswerSet):
+    def __init__(self, q: Questionnaire, answers: AnswerSet, view: _Answers | None = None,
+                 best: bool = False, favourable: frozenset[str] = frozenset(),
+                 unfavourable: frozenset[str] = frozenset()):
+        """`best`: every unknown at its most favourable value (a condition that depends on one does not
+        hold), except those in `unfavourable`; otherwise at its least favourable (the condition applies,
+        as a potential finding), except when every unknown it depends on is in `favourable`."""
         self.q = q
         self.answers = answers
         self.rb: Rulebook = q.rules
         self.matrix = self.rb.matrix or DEFAULT_MATRIX
         self.cap = self.rb.reduction_cap or DEFAULT_REDUCTION_CAP
-        self.a = _Answers(q, answers.answers)
+        self.a = view or _Answers(q, answers)
+        self.best = best
+        self.favourable = favourable
+        self.unfavourable = unfavourable
         self.gaps: dict[str, list[str]] = {}
         self.material_gaps: set[str] = set()
         self._jurisdiction()
@@ -230,10 +259,18 @@ class _Run:
         return self.profile in scoped
 
     def status(self, cond: Condition, scoped: list[str]) -> bool | None:
+        """True, False, or None (applied at its worst, as a potential finding) under this run's policy."""
         applies = self.applies(scoped)
         if applies is False:
             return False
-        return _and3(applies, self.a.evaluate(cond))
+        st = _and3(applies, self.a.evaluate(cond))
+        if st is not None:
+            return st
+        if self.best:
+            return None if self.unfavourable and self.unfavourable & set(self.gap_inputs(cond, scoped)) else False
+        if self.favourable and set(self.gap_inputs(cond, scoped)) <= self.favourable:
+            return False
+        return None
 
     def gap_inputs(self, cond: Condition, scoped: list[str]) -> list[str]:
         qids = self.a.unknown_inputs(cond)
@@ -531,41 +568,101 @@ class _Run:
             return seen
         return [f.id for f in self.rb.frameworks]
 
+    def _with_evidence(self, f: RedFlagResult) -> RedFlagResult:
+        """A potential flag names the clearing answers it still needs evidence for."""
+        missing = {q: self.a.unevidenced[q][1] for q in f.gap_questions if q in self.a.unevidenced}
+        if not missing:
+            return f
+        claimed = {q: self.a.unevidenced[q][0] for q in missing}
+        return f.model_copy(update={"evidence_missing": missing, "answers": {**f.answers, **claimed}})
+
     # outcome -------------------------------------------------------------------------
+    def findings(self) -> tuple[list[RedFlagResult], list[RightResult]]:
+        """Red flags and rated rights under this run's policy (no outcome yet)."""
+        red_flags, _clear = self.red_flags()
+        _rows, plan = self.plan()
+        return red_flags, [self.right(r, red_flags, plan) for r in self.rb.rights]
+
+    def extreme(self, red_flags: list[RedFlagResult], rights: list[RightResult]) -> str:
+        """The outcome if every finding of this run held: the worst flag, else the worst residual's rung.
+
+        Potential findings count as holding: in the default policy that is the least favourable reading of
+        every unknown; in the best policy only `unfavourable` unknowns leave potential findings.
+        """
+        ranks = [r.residual_rank for r in rights]
+        out = outcome_for_rank(max(ranks)) if ranks else "proceed"
+        for f in red_flags:
+            if outcome_index(f.outcome) < outcome_index(out):
+                out = f.outcome
+        return out
+
+    def outcome_only(self) -> str:
+        return self.extreme(*self.findings())
+
+    def decisive_gaps(self, worst: str, best: str) -> list[str]:
+        """Unknown answers whose resolution alone changes an end of the range.
+
+        A gap is decisive when answering it favourably (the others still at their worst) betters the worst
+        outcome, or answering it unfavourably (the others at their best) worsens the best outcome.
+        """
+        out: list[str] = []
+        for qid in self.gaps:
+            one = frozenset({qid})
+            w = _Run(self.q, self.answers, view=self.a, favourable=one).outcome_only()
+            if w != worst or _Run(self.q, self.answers, view=self.a, best=True,
+                                  unfavourable=one).outcome_only() != best:
+                out.append(qid)
+        return out
+
     def reasons(
         self,
         rights: list[RightResult],
         triggered: list[RedFlagResult],
         potential: list[RedFlagResult],
         overall_rank: int | None,
+        worst: str | None = None,
+        best: str | None = None,
+        established: OutcomeReason | None = None,
+        decisive_gaps: list[str] | None = None,
+        best_rights: dict[str, RightResult] | None = None,
     ) -> list[OutcomeReason]:
         """What decides the outcome, in order; the first reason's outcome is the outcome.
 
-        This is the only place the decision is made: red flags first (no
-        mitigation lifts them), then gaps that could change the decision, then
-        the ladder on the worst residual level.
+        This is the only place the decision is made. Decided (both readings of the unknowns agree): red
+        flags first (no mitigation lifts them), then the ladder on the worst residual level. Open: the
+        range, the potential flags and assumed ratings that make its worse end, and what the known
+        answers already establish (a gap never hides that).
         """
+        if worst is not None and best is not None and worst != best:
+            out = [OutcomeReason(kind="open", outcome="incomplete", questions=list(decisive_gaps or []))]
+            out += [OutcomeReason(kind="possible_red_flag", outcome=f.outcome, flags=[f.id],
+                                  questions=list(f.gap_questions), rules=[f.id])
+                    for f in sorted(potential, key=lambda f: (outcome_index(f.outcome), f.id))
+                    if outcome_index(f.outcome) < outcome_index(best)]
+            known = best_rights or {}
+            for r in rights:
+                rung = outcome_for_rank(r.residual_rank)
+                b = known.get(r.id)
+                if outcome_index(rung) < outcome_index(best) and (b is None or b.residual_rank < r.residual_rank):
+                    out.append(OutcomeReason(kind="evidence_gap", outcome=rung, rights=[r.id],
+                                             questions=list(r.evidence_gaps),
+                                             rules=[h.id for h in r.rule_hits if h.status == "potential"]))
+            if established is not None:
+                out.append(established)
+            return out
         if triggered:
             ordered = sorted(triggered, key=lambda f: (outcome_index(f.outcome), f.id))
             return [OutcomeReason(kind="red_flag", outcome=f.outcome, flags=[f.id], rules=[f.id]) for f in ordered]
-        gap_rights = [r for r in rights if r.material_gap and r.inherent_rank >= HIGH_RANK]
-        if potential or gap_rights:
-            out = [OutcomeReason(kind="possible_red_flag", outcome="incomplete", flags=[f.id],
-                                 questions=list(f.gap_questions), rules=[f.id]) for f in potential]
-            out += [OutcomeReason(kind="evidence_gap", outcome="incomplete", rights=[r.id],
-                                  questions=list(r.evidence_gaps),
-                                  rules=[h.id for h in r.rule_hits if h.status == "potential"])
-                    for r in gap_rights]
-            return out
         outcome = outcome_for_rank(overall_rank) if overall_rank is not None else "proceed"
         if overall_rank is None:
             return [OutcomeReason(kind="no_rights", outcome=outcome)]
-        out: list[OutcomeReason] = []
-        worst = [r for r in rights if r.residual_rank == overall_rank]
-        if overall_rank == 0 and len(worst) == len(rights) and len(rights) > 1:
+        out = []
+        worst_rights = [r for r in rights if r.residual_rank == overall_rank]
+        if overall_rank == 0 and len(worst_rights) == len(rights) and len(rights) > 1:
             out.append(OutcomeReason(kind="all_low", outcome=outcome, rights=[r.id for r in rights]))
-            worst = [r for r in worst if _drivers(r)]
-        out += [OutcomeReason(kind="residual", outcome=outcome, rights=[r.id], rules=_drivers(r)) for r in worst]
+            worst_rights = [r for r in worst_rights if _drivers(r)]
+        out += [OutcomeReason(kind="residual", outcome=outcome, rights=[r.id], rules=_drivers(r))
+                for r in worst_rights]
         out.append(OutcomeReason(kind="ladder", outcome=outcome))
         return out
 
@@ -581,10 +678,26 @@ class _Run:
             return (f"Red flag {flag.id} ({text(flag.title)}) may apply: it depends on {_qlist(qs)}, which "
                     f"{'is' if len(qs) == 1 else 'are'} not known. Answer it to clear or confirm the flag.")
         if reason.kind == "evidence_gap" and right is not None:
-            return (f"The risk to {text(right.name).lower()} is rated {text(self._label(right.inherent)).lower()} "
-                    f"only because of unknown answers ({_qlist(reason.questions)}; rules "
-                    f"{', '.join(reason.rules)}); with the known answers alone it would be "
-                    f"{text(self._label(right.known_only or right.inherent)).lower()}.")
+            return (f"The residual risk to {text(right.name).lower()} is rated "
+                    f"{text(self._label(right.residual)).lower()} only because of unknown answers "
+                    f"({_qlist(reason.questions)}; rules {', '.join(reason.rules) or 'none'}), which would mean "
+                    f"'{outcome_label(reason.outcome)}'; with the known answers alone it would be "
+                    f"{text(self._label(right.residual_known_only or right.residual)).lower()}.")
+        if reason.kind == "open":
+            return (f"{headline(reason.outcome, self.worst, self.best)}: "
+                    + (f"it turns on {_qlist(reason.questions)}, not yet known (or claimed without evidence). "
+                       if reason.questions else
+                       "several unknown answers together decide it; none settles it alone. ")
+                    + f"Answer {'it' if len(reason.questions) == 1 else 'them'} to decide it.")
+        if reason.kind == "established":
+            why = ""
+            if flag is not None:
+                why = f": red flag {flag.id} ({text(flag.title)}) holds on the known answers"
+            elif right is not None:
+                why = f": the residual risk to {text(right.name).lower()} is already " \
+                      f"{text(self._label(right.residual_known_only or right.residual)).lower()}"
+            return (f"The known answers alone already establish '{outcome_label(reason.outcome)}'{why}; "
+                    "no answer still open can make it better.")
         if reason.kind == "no_rights":
             return "The instrument rates no rights and no red flag applies."
         if reason.kind == "all_low":
@@ -612,12 +725,29 @@ class _Run:
             self.record_gap([self.jq], "frameworks", material=False)
             self.record_gap([self.jq], "obligations", material=False)
 
+        # Decided or open: every unknown at its least favourable value (this run) and at its most
+        # favourable (a second run on the same answers).
+        best_run = _Run(self.q, self.answers, view=self.a, best=True)
+        b_flags, b_rights = best_run.findings()
+        self.worst = self.extreme(red_flags, rights)
+        self.best = best_run.extreme(b_flags, b_rights)
+        known = {r.id: r for r in b_rights}
+        rights = [_with_basis(r, known.get(r.id)) for r in rights]
+        red_flags = [self._with_evidence(f) for f in red_flags]
+        triggered = [f for f in red_flags if f.status == "triggered"]
+        potential = [f for f in red_flags if f.status == "potential"]
+        b_rank = max((r.residual_rank for r in b_rights), default=None)
+        b_reasons = best_run.reasons(b_rights, [f for f in b_flags if f.status == "triggered"], [], b_rank)
+        established = b_reasons[0].model_copy(update={"kind": "established"}) if b_reasons else None
+        decisive_gaps = [] if self.worst == self.best else self.decisive_gaps(self.worst, self.best)
+
         overall_rank = max((r.residual_rank for r in rights), default=None)
         overall = self.matrix.levels[overall_rank].id if overall_rank is not None else None
         proj_rank = max((r.projected_rank for r in rights), default=None)
         inh_rank = max((r.inherent_rank for r in rights), default=None)
 
-        decided = self.reasons(rights, triggered, potential, overall_rank)
+        decided = self.reasons(rights, triggered, potential, overall_rank, self.worst, self.best,
+                               established, decisive_gaps, known)
         outcome = decided[0].outcome if decided else "proceed"
         reasons = [self.word(r, rights, red_flags) for r in decided]
         o_rules: list[str] = []
@@ -665,6 +795,11 @@ class _Run:
             jurisdiction=self.profile,
             jurisdiction_known=self.jurisdiction_known,
             outcome=outcome,
+            decided=self.worst == self.best,
+            outcome_worst=self.worst,
+            outcome_best=self.best,
+            decisive_gaps=decisive_gaps,
+            unevidenced={k: why for k, (_v, why) in self.a.unevidenced.items()},
             outcome_reasons=reasons,
             reasons=decided,
             outcome_rules=o_rules,
@@ -700,6 +835,17 @@ class _PlanEntry:
 
     def __init__(self, m: Mitigation, state: str, counted: bool, projected: bool, index: int):
         self.m, self.state, self.counted, self.projected, self.index = m, state, counted, projected, index
+
+
+def _with_basis(r: RightResult, known: RightResult | None) -> RightResult:
+    """Mark a right's ratings established (the known answers alone give them) or assumed."""
+    if known is None:
+        return r
+    return r.model_copy(update={
+        "inherent_basis": "established" if known.inherent_rank == r.inherent_rank else "assumed",
+        "residual_basis": "established" if known.residual_rank == r.residual_rank else "assumed",
+        "residual_known_only": known.residual,
+    })
 
 
 def _given(value: Any) -> str | None:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..rules_model import Matrix
 from ..text import Text
+from ..wording import headline
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
@@ -106,6 +107,12 @@ class RightResult(BaseModel):
     evidence_gaps: list[str] = []
     material_gap: bool = False
     known_only: str | None = None
+    inherent_basis: Literal["established", "assumed"] = "established"
+    """`assumed` when the inherent level rests on unknown answers read at their worst."""
+    residual_basis: Literal["established", "assumed"] = "established"
+    """`assumed` when the residual level rests on unknown answers read at their worst."""
+    residual_known_only: str | None = None
+    """The residual level the known answers alone give (every unknown at its most favourable)."""
 
 
 class RedFlagResult(BaseModel):
@@ -123,6 +130,8 @@ class RedFlagResult(BaseModel):
     jurisdictions: list[str] = []
     answers: dict[str, Any] = {}
     gap_questions: list[str] = []
+    evidence_missing: dict[str, str] = {}
+    """Answers that would clear this flag but lack their evidence record, with why (they read as unknown)."""
 
 
 class MitigationResult(BaseModel):
@@ -185,8 +194,8 @@ class OutcomeReason(BaseModel):
     JSON) words these same records and never re-derives which flags, rights or
     gaps decided. `kind` says what decided:
     - `red_flag`: a triggered red flag (`flags`), forcing `outcome`;
-    - `possible_red_flag`: a red flag that depends on unknown `questions`;
-    - `evidence_gap`: a right (`rights`) rated high only because of unknown `questions`;
+    - `possible_red_flag`: a red flag that depends on unknown `questions`; `outcome` is what it would force;
+    - `evidence_gap`: a right (`rights`) whose residual level, and so `outcome`, rests on unknown `questions`;
     - `residual`: a right whose residual level sets the outcome on the ladder;
     - `all_low`: every right's residual risk is at the lowest level;
     - `no_rights`: the instrument rates no right and no red flag applies;
@@ -194,7 +203,8 @@ class OutcomeReason(BaseModel):
     """
 
     model_config = _FROZEN
-    kind: Literal["red_flag", "possible_red_flag", "evidence_gap", "residual", "all_low", "no_rights", "ladder"]
+    kind: Literal["open", "established", "red_flag", "possible_red_flag", "evidence_gap", "residual", "all_low",
+                  "no_rights", "ladder"]
     outcome: str
     flags: list[str] = []
     rights: list[str] = []
@@ -229,6 +239,16 @@ class Assessment(BaseModel):
     jurisdiction: str | None
     jurisdiction_known: bool
     outcome: str
+    decided: bool = True
+    """False when the unknown answers leave the outcome open (`outcome` is then `incomplete`)."""
+    outcome_worst: str = ""
+    """The outcome with every unknown answer at its least favourable value."""
+    outcome_best: str = ""
+    """The outcome with every unknown answer at its most favourable value: what the known answers establish."""
+    decisive_gaps: list[str] = []
+    """Unknown answers whose resolution alone changes an end of the open range."""
+    unevidenced: dict[str, str] = {}
+    """Answers that clear a legal stop but lack their evidence record (read as unknown), with why."""
     outcome_reasons: list[str]
     reasons: list[OutcomeReason] = []
     outcome_rules: list[str] = []
@@ -251,6 +271,11 @@ class Assessment(BaseModel):
     def to_json(self) -> str:
         """Canonical JSON: sorted keys, two-space indent, UTF-8 text, final newline."""
         return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+
+    @property
+    def headline(self) -> str:
+        """The outcome as every surface heads it ("Open between X and Y" when the unknowns leave it open)."""
+        return headline(self.outcome, self.outcome_worst, self.outcome_best)
 
     def right(self, rid: str) -> RightResult | None:
         return next((r for r in self.rights if r.id == rid), None)

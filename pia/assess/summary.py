@@ -49,7 +49,7 @@ def render_summary(a: Assessment, q: Questionnaire | None = None, lang: str = "e
     out.append(f"Answered {answered_phrase(c.answered, c.visible, c.unknown)}; "
                f"{len(c.missing_required)} required still missing")
     out.append("")
-    out.append(f"OUTCOME: {outcome_label(a.outcome).upper()}")
+    out.append(f"OUTCOME: {a.headline.upper()}")
     for r in a.outcome_reasons:
         out.append(f"  - {r}")
     out.append(f"Overall residual risk: {_label(a, a.overall_level, lang)}"
@@ -66,6 +66,8 @@ def render_summary(a: Assessment, q: Questionnaire | None = None, lang: str = "e
         out.append(f"      answers: {explain_answers(f.answers)}")
         if f.status == "potential":
             out.append(f"      depends on: {', '.join(f.gap_questions)}")
+        for qid, why in f.evidence_missing.items():
+            out.append(f"      evidence needed for {qid}: {why}")
         if f.clears:
             out.append(f"      clears when: {text(f.clears, lang)}")
     out.append("")

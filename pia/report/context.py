@@ -227,7 +227,13 @@ def build_context(
         },
         "outcome": {
             "id": outcome,
-            "label": wording.outcome_label(outcome),
+            "label": a.headline,
+            "decided": a.decided,
+            "worst": a.outcome_worst,
+            "worst_label": wording.outcome_label(a.outcome_worst or outcome),
+            "best": a.outcome_best,
+            "best_label": wording.outcome_label(a.outcome_best or outcome),
+            "decisive_gaps": [fmt.label(x) for x in a.decisive_gaps],
             "sentence": _outcome_sentence(outcome, red_flags),
             "reasons": list(a.outcome_reasons),
             # The same conclusions for the council brief, without rule ids (see plain.py).

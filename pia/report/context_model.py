@@ -130,7 +130,20 @@ class Outcome(BaseModel):
     id: str
     """Outcome id: prohibited, do_not_proceed, incomplete, revise, proceed_with_conditions or proceed."""
     label: str
-    """The outcome in the words every surface uses (app, CLI, reports)."""
+    """The outcome in the words every surface uses (app, CLI, reports); "Open between X and Y" when the unknown
+    answers leave it open."""
+    decided: bool
+    """False when the unknown answers leave the outcome open between `worst` and `best`."""
+    worst: str
+    """Outcome id with every unknown answer at its least favourable value."""
+    worst_label: str
+    """That outcome in words."""
+    best: str
+    """Outcome id with every unknown answer at its most favourable value: what the known answers establish."""
+    best_label: str
+    """That outcome in words."""
+    decisive_gaps: list[str]
+    """The questions (as worded) whose answer alone would move an end of the open range."""
     sentence: str
     """The outcome as one sentence for the reader."""
     reasons: list[str]

@@ -64,8 +64,7 @@ def _jump_buttons(q: Questionnaire, qids: list[str], ctx: str) -> None:
 
 
 def outcome_box(a: Any) -> None:
-    label = outcome_label(a.outcome)
-    body = f"**Outcome: {label}**"
+    body = f"**Outcome: {a.headline}**"  # built from the wording table only, never from answers
     if a.outcome in BAD:
         st.error(body, icon=":material/block:")
     elif a.outcome in WARN:

@@ -10,7 +10,6 @@ from streamlit.testing.v1 import AppTest
 from pia.answers import load
 from pia.assess import assess
 from pia.loader import find_questionnaire, load_cached
-from pia.wording import outcome_label
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "questionnaires" / "camera-hria" / "examples"
@@ -23,7 +22,7 @@ def test_walk_every_step_of_an_example(tmp_path, monkeypatch, name):
     path = EXAMPLES / name
     answers, _ = load(path)
     q = load_cached(find_questionnaire(answers.questionnaire))
-    expected = outcome_label(assess(q, answers).outcome)
+    expected = assess(q, answers).headline
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.file_uploader(key="upload").upload(name, path.read_bytes(), "application/x-yaml").run()

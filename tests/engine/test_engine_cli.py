@@ -42,7 +42,7 @@ def test_summary_lists_gaps_mitigations_and_obligations():
     p = run(ANSWERS / "busy.yaml")
     assert p.returncode == 0, p.stderr
     out = p.stdout
-    assert "OUTCOME: INCOMPLETE" in out
+    assert "OUTCOME: OPEN BETWEEN LEGALLY PROHIBITED AND REVISE" in out
     assert "POTENTIAL RF-02" in out
     assert "scraping (unknown) [material]" in out
     assert "M-DELETE (planned, projected only): IT, 2027-01-01" in out

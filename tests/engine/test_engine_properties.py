@@ -26,12 +26,19 @@ SETTINGS = settings(max_examples=int(os.environ.get('PIA_HYPOTHESIS_EXAMPLES', '
 def _check_invariants(q, answers: AnswerSet) -> None:
     a = assess(q, answers)
     assert a.outcome in OUTCOMES
-    # Never better than any triggered red flag's outcome.
+    # Decided means both readings of the unknowns agree; open means the outcome is "incomplete".
+    assert a.decided == (a.outcome_worst == a.outcome_best)
+    assert a.outcome == (a.outcome_best if a.decided else "incomplete")
+    assert outcome_index(a.outcome_worst) <= outcome_index(a.outcome_best)
+    # Neither end is better than a triggered red flag: a gap never softens what the known answers establish.
     for f in a.triggered:
-        assert outcome_index(a.outcome) <= outcome_index(f.outcome), (a.outcome, f.id, f.outcome)
-    # Potential flags make it at least incomplete.
-    if a.potential:
-        assert outcome_index(a.outcome) <= outcome_index("incomplete")
+        assert outcome_index(a.outcome_best) <= outcome_index(f.outcome), (a.outcome_best, f.id, f.outcome)
+    # A potential flag can only make the worse end worse.
+    for f in a.potential:
+        assert outcome_index(a.outcome_worst) <= outcome_index(f.outcome)
+    # Decisive gaps are named only when the outcome is open, and each is an unknown the engine lists.
+    assert a.decided == (not a.decisive_gaps) or not a.decided
+    assert set(a.decisive_gaps) <= {g.question for g in a.evidence_gaps}
     for r in a.rights:
         assert r.residual_rank <= r.inherent_rank
         assert r.projected_rank <= r.residual_rank

@@ -39,10 +39,11 @@ def test_rf01_live_face_recognition_without_authorisation_is_prohibited(engine_q
 
 
 def test_rf01_cleared_by_authorisation(engine_q):
-    a = assess(engine_q, answers(
-        engine_q, technologies=["live_fr"], law_enforcement="yes", rbi_authorised="yes",
-        scraping="no", bias_tested="yes",
-    ))
+    claimed = answers(engine_q, technologies=["live_fr"], law_enforcement="yes", rbi_authorised="yes",
+                      scraping="no", bias_tested="yes")
+    # The clearing answer counts only with its evidence record (method v2).
+    a = assess(engine_q, claimed.with_evidence("rbi_authorised", {
+        "document": "Court order 4 Ks 12/26", "confirmed_by": "Legal adviser", "date": "2026-10-01"}))
     assert "RF-01" in a.red_flags_clear
     assert a.outcome == "proceed_with_conditions"  # privacy: live face recognition sets scale 3 -> medium
 
@@ -102,7 +103,8 @@ def test_triggered_flag_beats_potential_one(engine_q):
         engine_q, legal_basis="none", technologies=["retro_fr"], scraping="unknown", bias_tested="yes",
     ))
     assert flags(a) == {"RF-02": "potential", "RF-11": "triggered"}
-    assert a.outcome == "do_not_proceed"
+    # The triggered flag sets the better end; the potential prohibition the worse one.
+    assert (a.outcome_best, a.outcome_worst) == ("do_not_proceed", "prohibited")
 
 
 def test_no_mitigation_lifts_a_red_flag(engine_q):

@@ -57,11 +57,13 @@ def test_gap_that_does_not_change_a_rating_is_not_material(engine_q):
     assert a.outcome == "do_not_proceed"      # decided by the very high residual, not by the gap
 
 
-def test_material_gap_on_a_medium_right_does_not_block(engine_q):
+def test_material_gap_on_a_medium_right_leaves_the_outcome_open(engine_q):
     a = assess(engine_q, answers(engine_q, children_present="unknown"))
     c = a.right("children")
     assert c.inherent == "medium" and c.known_only == "low" and c.material_gap
-    assert a.outcome == "proceed_with_conditions"  # only rights rated high or worse block
+    # Method v2: the unknown decides between two rungs, so the outcome is open between them (not blocked,
+    # not silently decided at either end).
+    assert (a.outcome, a.outcome_worst, a.outcome_best) == ("incomplete", "proceed_with_conditions", "proceed")
 
 
 def test_potential_red_flag_makes_the_outcome_incomplete(engine_q):

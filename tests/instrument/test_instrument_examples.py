@@ -21,7 +21,7 @@ GOLDEN = {
     "town_centre_cctv_large": ("revise", "high", [], [], {
         "privacy": "high", "assembly": "high", "expression": "high", "press_freedom": "medium",
         "religion": "high", "health": "high"}),
-    "citywide_plate_readers_police": ("incomplete", "very_high", [], ["RF-11"], {
+    "citywide_plate_readers_police": ("do_not_proceed", "very_high", [], ["RF-11"], {
         "privacy": "very_high", "assembly": "medium", "non_discrimination": "high", "due_process_remedy": "very_high",
         "movement": "very_high", "press_freedom": "high", "health": "high"}),
     "retrospective_fr_central_square": ("do_not_proceed", "very_high", ["RF-10", "RF-13", "RF-16"], [], {
@@ -38,7 +38,8 @@ GOLDEN = {
 
 def test_every_example_has_a_golden_and_there_are_enough():
     assert sorted(p.stem for p in EXAMPLES) == sorted(GOLDEN)
-    assert len({g[0] for g in GOLDEN.values()}) == 6, "the examples cover every outcome"
+    decisions = {"prohibited", "do_not_proceed", "revise", "proceed_with_conditions", "proceed"}
+    assert decisions <= {g[0] for g in GOLDEN.values()}, "the examples show every decision"
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)

@@ -13,7 +13,6 @@ import pytest
 
 from pia.errors import PiaError
 from pia.report.pdf import docx_to_pdf
-from pia.wording import outcome_label
 
 from .ooxmlkit import IMAGE_RT, canary, docx_with, external_rel, linked_picture_xml
 from .reportkit import (
@@ -44,7 +43,7 @@ def _pdf_text(pdf: bytes) -> str:
 def example_outcome(example: Example) -> str:
     from pia.assess import assess
 
-    return assess(example.q, example.answers).outcome
+    return assess(example.q, example.answers).headline
 
 
 @pytest.mark.slow
@@ -56,7 +55,7 @@ def test_pdf_has_outcome_and_every_rating(example: Example) -> None:
     assert pdf.startswith(b"%PDF-")
     text = _pdf_text(pdf)
     a = assess(example.q, example.answers)
-    assert outcome_label(a.outcome) in text
+    assert a.headline in text
     from pia.report import context_for
 
     ctx = context_for(example.q, example.answers, generated="2026-11-26")
@@ -81,7 +80,7 @@ def test_brief_pdf_is_at_most_three_pages_and_complete(path: Path) -> None:
     from pia.report import context_for
 
     ctx = context_for(example.q, example.answers, brief=True, generated=GENERATED)
-    assert outcome_label(example_outcome(example)) in text
+    assert example_outcome(example) in text
     for wanted in (ctx["outcome"]["sentence"], ctx["outcome"]["decision_requested"], "Decision requested",
                    "What is proposed", "Red flags", "Risk to each right", "Conditions and safeguards"):
         assert wanted in text, wanted
