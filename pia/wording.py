@@ -117,6 +117,9 @@ EN: Mapping[str, str] = {
     "anchor.applied_since": "applies since {date}",
     "anchor.applies_until": "applies until {date}",
     "anchor.applied_until": "ceased to apply after {date}",
+    "dated.heading": "Duties that apply from a later date",
+    "dated.intro": "Assessment date: {date}. The law behind these duties does not yet apply on that date, so "
+    "they do not stop the proposal now; each must be met by the date shown.",
     "timing.later": "Due by {date}",
     "timing.after_period": "Applies from {date}, after the planned end of operation",
     "timing.unknown": "Applies from {date}; the assessment has no date, so it is also treated as applying now",
