@@ -322,3 +322,14 @@ obligations:
     assert [o.approver for o in on.obligations] == [
         "Council, after the fundamental rights impact assessment is notified"]
     assert on.dated_obligations == []
+
+
+def test_the_terminal_summary_lists_the_dated_duty(camera):
+    from pia.assess.summary import render_summary
+
+    out = render_summary(assess(camera, _case(*RFR_INTERNAL, "2026-11-05")), camera)
+    assert "Duties that apply from a later date (assessment date: 5 Nov 2026)" in out
+    assert "RF-17: Retrospective face recognition by the police without independent authorisation -> " \
+           "Due by 2 Dec 2027" in out
+    later = render_summary(assess(camera, _case(*RFR_INTERNAL, "2028-01-10")), camera)
+    assert "Duties that apply from a later date" not in later and "TRIGGERED RF-17" in later
