@@ -8,6 +8,7 @@ file in one pass instead of meeting errors one by one.
 from __future__ import annotations
 
 import copy
+import difflib
 import hashlib
 import os
 import re
@@ -374,7 +375,7 @@ def _merge_rules(
             for i, item in enumerate(getattr(mod, key)):
                 merged[key].append(item)
                 placed_items[key].append((item, _Placed(doc, (key, _orig(_imap(doc), (key,), i)))))
-        for key in ("jurisdiction_question", "matrix", "reduction_cap", "mitigation_question"):
+        for key in ("jurisdiction_question", "matrix", "reduction_cap", "mitigation_question", "operating_period"):
             value = getattr(mod, key)
             if value is None:
                 continue
@@ -384,7 +385,8 @@ def _merge_rules(
     rb = Rulebook(**merged, **{k: v for k, (v, _) in singles.items()})
 
     # Unique ids within each catalogue.
-    for key in ("rights", "jurisdictions", "red_flags", "risk_rules", "mitigations", "frameworks", "legality_limbs"):
+    for key in ("rights", "jurisdictions", "red_flags", "risk_rules", "mitigations", "frameworks", "legality_limbs",
+                "anchors"):
         seen: dict[str, _Placed] = {}
         for item, placed in placed_items[key]:
             if item.id in seen:
@@ -432,7 +434,18 @@ def _merge_rules(
             asm.add(placed, ("level",), f"unknown level {ob.level!r}; use a matrix level or red_flag")
         check_profiles(placed, ob.jurisdictions)
 
+    for a, placed in placed_items["anchors"]:
+        check_profiles(placed, a.jurisdictions)
+    rb = _resolve_anchors(asm, rb, placed_items)
+
     # Settings that point at questions.
+    op = rb.operating_period
+    if op is not None:
+        _, placed = singles["operating_period"]
+        for key in ("start", "end"):
+            qid = getattr(op, key)
+            if qid is not None and getattr(questions.get(qid), "type", None) != "date":
+                asm.add(placed, ("operating_period", key), f"{qid!r} must be a date question")
     jq = rb.jurisdiction_question
     if jq is not None:
         _, placed = singles["jurisdiction_question"]
@@ -471,6 +484,44 @@ def _merge_rules(
                     if el not in known:
                         asm.add(_qplaced(splaced, qi), ("elements", j), f"unknown framework element {el!r}")
     return rb
+
+
+# Lists whose items cite legal anchors; with a catalogue, every citation must resolve to it.
+_CITING = ("rights", "red_flags", "risk_rules", "mitigations", "obligations")
+
+
+def _resolve_anchors(asm: _Assembly, rb: Rulebook, placed_items: dict[str, list[tuple[Any, _Placed]]]) -> Rulebook:
+    """Check every `anchors:` entry names a catalogue anchor, and write each as its citation.
+
+    An entry may be a catalogue id (`AIA-26-10`) or the exact citation (`AI Act Art. 26(10)`);
+    the assembled rulebook always holds the citation, so reports show the same words either
+    way and the engine looks dates up by one key. Without a catalogue nothing is checked.
+    """
+    if not rb.anchors:
+        return rb
+    cite_of = {a.id: a.cite for a in rb.anchors}
+    seen: dict[str, _Placed] = {}
+    for a, placed in placed_items["anchors"]:
+        if a.cite in seen:
+            asm.add(placed, ("cite",), f"citation {a.cite!r} is already in {_where(seen[a.cite], ('cite',))}")
+        seen[a.cite] = placed
+    known = set(cite_of.values())
+    names = sorted(known | set(cite_of))
+    update: dict[str, list[Any]] = {}
+    for key in _CITING:
+        items = []
+        for item, placed in placed_items[key]:
+            cites = []
+            for j, ref in enumerate(item.anchors):
+                if ref in known or ref in cite_of:
+                    cites.append(cite_of.get(ref, ref))
+                    continue
+                near = difflib.get_close_matches(ref, names, n=1, cutoff=0.6)
+                hint = f"; did you mean {near[0]!r}?" if near else "; add it to the anchor catalogue (anchors:)"
+                asm.add(placed, ("anchors", j), f"unknown anchor {ref!r}{hint}")
+            items.append(item.model_copy(update={"anchors": cites}) if cites != item.anchors else item)
+        update[key] = items
+    return rb.model_copy(update=update)
 
 
 def _mitigation_question_problems(q: Any, qid: str, catalogue: set[str]) -> list[str]:

@@ -9,6 +9,7 @@ same rules the engine ran. See scoring-methodology.md section 6.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -31,6 +32,8 @@ OUTCOMES: tuple[str, ...] = (
     "proceed",
 )
 RedFlagOutcome = Literal["prohibited", "do_not_proceed", "incomplete"]
+AnchorStatus = Literal["binding", "soft_law", "local_policy"]
+ANCHOR_STATUSES: tuple[str, ...] = ("binding", "soft_law", "local_policy")
 MITIGATION_STATES: tuple[str, ...] = ("proposed", "planned", "implemented", "verified")
 
 # Attribute docstrings become the JSON Schema descriptions authors see in their editor.
@@ -92,6 +95,52 @@ class RedFlag(BaseModel):
     """Ids of the rights the flag concerns, e.g. `[privacy, assembly]`."""
     jurisdictions: list[str] = []
     """Jurisdiction profile ids the flag is limited to, e.g. `[eu]`; left out, it applies everywhere."""
+
+
+class Anchor(BaseModel):
+    """One legal source in the anchor catalogue: what it says where, how binding it is, and from when.
+
+    Red flags, risk rules, obligations, safeguards and rights name catalogue entries in their `anchors:` (by
+    id or by the exact citation), so every citation the report shows carries a status and the dates it
+    applies between. A red flag whose binding anchors all apply only from a later date is not a stop yet:
+    the assessment lists it as a dated obligation (see pia/assess/timeline.py).
+    """
+
+    model_config = _FROZEN
+    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.()/-]*$", max_length=80)
+    """Stable id of the anchor, e.g. `AIA-26-10` (letters, digits and `_ . ( ) / -`)."""
+    cite: str = Field(min_length=1, max_length=300)
+    """The citation exactly as the report shows it, e.g. `AI Act Art. 26(10)`; `anchors:` lists may name it."""
+    status: AnchorStatus
+    """`binding` (law that binds the municipality), `soft_law` (guidelines, recommendations, case law of
+    another system) or `local_policy` (the council's own decision). Only binding anchors decide when a red
+    flag becomes a current stop."""
+    applies_from: date | None = None
+    """First day the source applies, YYYY-MM-DD, e.g. `2027-12-02`; left out, it applied before any
+    assessment this instrument is for."""
+    applies_until: date | None = None
+    """Last day the source applies, YYYY-MM-DD; left out, it applies until further notice."""
+    jurisdictions: list[str] = []
+    """Jurisdiction profile ids where the source applies, e.g. `[eu]`; left out, everywhere."""
+    note: Text | None = None
+    """For the auditor: where the status or date comes from and what to re-check, e.g. the amending act."""
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Anchor:
+        if self.applies_from and self.applies_until and self.applies_until < self.applies_from:
+            raise ValueError("applies_until is before applies_from")
+        return self
+
+
+class OperatingPeriod(BaseModel):
+    """Which date questions give the planned operating period, so a later duty can be shown as due in it."""
+
+    model_config = _FROZEN
+    start: str | None = None
+    """Id of the date question with the planned start of operation, e.g. `start_date`."""
+    end: str | None = None
+    """Id of the date question with the planned end of operation, e.g. `sunset_date`; left unanswered, the
+    operation is open-ended."""
 
 
 class RiskRule(BaseModel):
@@ -229,6 +278,9 @@ class Obligation(BaseModel):
     """What must be published, e.g. the full assessment or a summary."""
     review_interval_months: int | None = Field(None, ge=1, le=120)
     """Months until the assessment must be reviewed (1 to 120); left out, no fixed interval."""
+    anchors: list[str] = []
+    """Legal sources of the entry (catalogue ids or citations); an entry whose binding anchors apply only
+    from a later date is listed as a dated obligation instead."""
     jurisdictions: list[str] = []
     """Jurisdiction profile ids this entry is for; where a profile has its own entries for a level they replace
     the unscoped ones. Left out, it applies everywhere."""
@@ -316,4 +368,11 @@ class Rulebook(BaseModel):
     legality_limbs: list[LegalityLimb] = []
     """The limbs of the legality test (law, aim, necessity, proportionality) and which sections, framework
     elements and questions evidence each; the full report's legality table is built from them."""
+    anchors: list[Anchor] = []
+    """The anchor catalogue: every legal source with its status (binding, soft law, local policy) and the
+    dates it applies between. Once any file declares it, every `anchors:` entry of rights, red flags, risk
+    rules, safeguards and obligations must name one of its entries (by id or exact citation)."""
+    operating_period: OperatingPeriod | None = None
+    """Which date questions give the planned operating period (`start`, `end`). Set in one file only; a duty
+    that applies later is then shown as due within it, or as applying only after the planned end."""
 

@@ -12,6 +12,7 @@ risk matrix, which may rename them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 OUTCOMES: tuple[str, ...] = (
     "prohibited", "do_not_proceed", "incomplete", "revise", "proceed_with_conditions", "proceed",
@@ -114,7 +115,57 @@ EN: Mapping[str, str] = {
     "basis.established": "established",
     "basis.assumed": "assumed (rests on unknown answers)",
     "basis.assumed.short": "assumed",
+    # Law in time: the status of a legal anchor and when a duty binds.
+    "anchor_status.binding": "Binding",
+    "anchor_status.soft_law": "Soft law",
+    "anchor_status.local_policy": "Local policy",
+    "anchor.applies_from": "applies from {date}",
+    "anchor.applied_since": "applies since {date}",
+    "anchor.applies_until": "applies until {date}",
+    "anchor.applied_until": "ceased to apply after {date}",
+    "dated.heading": "Duties that apply from a later date",
+    "dated.intro": "Assessment date: {date}. The law behind these duties does not yet apply on that date, so "
+    "they do not stop the proposal now; each must be met by the date shown.",
+    "timing.later": "Due by {date}",
+    "timing.after_period": "Applies from {date}, after the planned end of operation",
+    "timing.unknown": "Applies from {date}; the assessment has no date, so it is also treated as applying now",
+    "timing.lapsed": "No longer applies",
+    "timing.no_date": "Not dated",
+    "timing.what.flag": "Red flag {id} ({title}) would force '{outcome}'",
+    "timing.what.obligation": "The obligation '{title}' ({because})",
+    "timing.reason.later": "{what}, but its binding basis ({basis}) applies only from {from}, after the assessment "
+    "date of {on}. It is not a stop now: it is an obligation due by {from}, within the planned operation.",
+    "timing.reason.before_start": "{what}, but its binding basis ({basis}) applies only from {from}, after the "
+    "assessment date of {on}. Operation is planned to start on {start}, when it already applies: it must be met "
+    "before the start.",
+    "timing.reason.after_period": "{what}, but its binding basis ({basis}) applies only from {from}, after the "
+    "planned end of operation on {end}. It binds only if operation is extended beyond that date.",
+    "timing.reason.unknown": "{what}. Its binding basis ({basis}) applies from {from}, and the answers give no "
+    "assessment date (meta.date): it is kept as a current stop, and it would be an obligation due by {from} "
+    "instead if the assessment is dated before then.",
+    "timing.reason.unknown_until": "{what}. Its basis ({basis}) applies only for a limited time, and the answers "
+    "give no assessment date (meta.date): it is kept as a current stop.",
+    "timing.reason.lapsed": "{what}, but its basis ({basis}) ceased to apply after {until}, before the assessment "
+    "date of {on}. It is not a stop.",
 }
+
+MONTHS: tuple[str, ...] = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def long_date(value: date | str | None) -> str:
+    """A date as the reports write it, e.g. `2 Dec 2027` (an ISO text is accepted); None as 'Not dated'."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    if value is None:
+        return EN["timing.no_date"]
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def anchor_status_label(status: str) -> str:
+    return EN.get(f"anchor_status.{status}", status)
 
 
 def label(key: str) -> str:

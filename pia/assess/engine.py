@@ -55,6 +55,7 @@ from .models import (
     RightResult,
     RuleHit,
 )
+from .timeline import Timeline
 
 # The methodology's 4x4 severity-weighted matrix, used when an instrument declares none.
 DEFAULT_MATRIX = Matrix(
@@ -233,6 +234,7 @@ class _Run:
         self.gaps: dict[str, list[str]] = {}
         self.material_gaps: set[str] = set()
         self._jurisdiction()
+        self.law = Timeline(self.rb, answers.meta, self.a.values, self.profile)
 
     # jurisdiction ------------------------------------------------------------------
     def _jurisdiction(self) -> None:
@@ -303,6 +305,9 @@ class _Run:
                     clear.append(rf.id)
                 continue
             gap_q = self.gap_inputs(rf.when, rf.jurisdictions) if st is None else []
+            if self.law.defer_flag(rf, st, gap_q, self.trace(rf.when, rf.jurisdictions)):
+                self.record_gap(gap_q, rf.id, material=False)  # a dated duty, not a stop today
+                continue
             if st is None:
                 self.record_gap(gap_q, rf.id, material=True)
             found.append(RedFlagResult(
@@ -552,7 +557,9 @@ class _Run:
                 scoped = [o for o in obs if self.profile in o.jurisdictions]
                 obs = scoped or [o for o in obs if not o.jurisdictions]
             for o in obs:
-                out.append(ObligationResult(**o.model_dump(), reason=reason))
+                if self.law.defer_obligation(o, reason):
+                    continue
+                out.append(ObligationResult(**o.model_dump(exclude={"anchors"}), reason=reason))
         return out
 
     def _label(self, level: str) -> Any:
@@ -825,7 +832,18 @@ class _Run:
                 required_answered=comp.required_answered,
                 missing_required=list(comp.missing_required),
             ),
+            **self._law(),
         )
+
+    def _law(self) -> dict[str, Any]:
+        """The Assessment's law-in-time fields (pia/assess/timeline.py)."""
+        return {
+            "assessment_date": self.law.on.isoformat() if self.law.on else None,
+            "operation_start": self.law.start.isoformat() if self.law.start else None,
+            "operation_end": self.law.end.isoformat() if self.law.end else None,
+            "dated_obligations": list(self.law.dated),
+            "law": self.law.states(),
+        }
 
 
 class _PlanEntry:

@@ -212,6 +212,58 @@ class OutcomeReason(BaseModel):
     rules: list[str] = []
 
 
+class AnchorState(BaseModel):
+    """A catalogue anchor a finding cites: its status, the dates it applies between and whether it is in force.
+
+    `in_force` is on the assessment date; None when the answers give no date and
+    the anchor is dated (it cannot be known).
+    """
+
+    model_config = _FROZEN
+    id: str
+    cite: str
+    status: Literal["binding", "soft_law", "local_policy"]
+    applies_from: str | None = None
+    applies_until: str | None = None
+    jurisdictions: list[str] = []
+    in_force: bool | None = None
+
+
+class DatedObligation(BaseModel):
+    """A red flag (or obligation entry) whose binding basis does not apply on the assessment date.
+
+    It is not a current stop: the duty is listed with the date it applies from.
+    `timing` says why:
+    - `later`: its binding basis applies only from `applies_from`, after the assessment date; `due` is that
+      date when it falls within the planned operation (`within_period` true or unknown end), else None and
+      `within_period` false (it binds only if operation runs past the planned end);
+    - `unknown`: the answers give no assessment date (`meta.date`); the flag is *also* kept as a current stop
+      among `red_flags` (the worst reading), and this entry says when it would be a dated obligation instead;
+    - `lapsed`: every source of its basis ceased to apply (`applies_until`) before the assessment date.
+    `status` is the flag's own status (its condition holds, or depends on an unknown answer); `outcome` the
+    outcome it forces once it applies; `anchors` all its citations, `basis` those that decided the timing.
+    """
+
+    model_config = _FROZEN
+    id: str
+    source: Literal["red_flag", "obligation"]
+    title: Text
+    outcome: str | None = None
+    status: Status
+    timing: Literal["later", "unknown", "lapsed"]
+    applies_from: str | None = None
+    applies_until: str | None = None
+    due: str | None = None
+    within_period: bool | None = None
+    assessment_date: str | None = None
+    anchors: list[str] = []
+    basis: list[str] = []
+    clears: Text | None = None
+    answers: dict[str, Any] = {}
+    gap_questions: list[str] = []
+    reason: str
+
+
 class CompletenessResult(BaseModel):
     model_config = _FROZEN
     visible: int
@@ -267,6 +319,21 @@ class Assessment(BaseModel):
     matrix: Matrix
     reduction_cap: int
     completeness: CompletenessResult
+    assessment_date: str | None = Field(
+        default=None, description="The assessment date (ISO) from the answers' meta.date; None when missing or not "
+                                  "a YYYY-MM-DD date, and then the timing of dated duties is unknown")
+    operation_start: str | None = Field(
+        default=None, description="Planned start of operation (ISO), from the instrument's operating_period.start "
+                                  "question; None when not answered")
+    operation_end: str | None = Field(
+        default=None, description="Planned end of operation (ISO), from operating_period.end; None: open-ended or "
+                                  "not answered")
+    dated_obligations: list[DatedObligation] = Field(
+        default=[], description="Red flags and obligation entries whose binding basis does not apply on the "
+                                "assessment date: duties with the date they apply from, not current stops")
+    law: list[AnchorState] = Field(
+        default=[], description="Every catalogue anchor the red flags and dated obligations cite, with status, "
+                                "dates and whether it is in force on the assessment date")
 
     def to_json(self) -> str:
         """Canonical JSON: sorted keys, two-space indent, UTF-8 text, final newline."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..model import Questionnaire
 from ..text import text
-from ..wording import answered_phrase, label, outcome_label
+from ..wording import answered_phrase, label, long_date, outcome_label
 from .models import Assessment
 
 
@@ -71,6 +71,14 @@ def render_summary(a: Assessment, q: Questionnaire | None = None, lang: str = "e
         if f.clears:
             out.append(f"      clears when: {text(f.clears, lang)}")
     out.append("")
+    if a.dated_obligations:
+        out.append(f"{label('dated.heading')} (assessment date: {long_date(a.assessment_date)})")
+        for d in a.dated_obligations:
+            when = (label("timing.later") if d.timing == "later" and d.within_period is not False
+                    else label("timing.after_period") if d.timing == "later" else label(f"timing.{d.timing}"))
+            out.append(f"  {d.id}: {text(d.title, lang)} -> {when.format(date=long_date(d.applies_from))}")
+            out.append(f"      {d.reason}")
+        out.append("")
 
     if a.rights:
         out.append("Risk per right (S/S/I/L = scale/scope/irremediability/likelihood, 1-4)")

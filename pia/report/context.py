@@ -17,7 +17,9 @@ from typing import Any
 from .. import wording
 from ..answers import AnswerSet, completeness, effective_answers
 from ..assess.models import (
+    AnchorState,
     Assessment,
+    DatedObligation,
     EvidenceGap,
     MitigationResult,
     ObligationResult,
@@ -178,7 +180,8 @@ def build_context(
     title = meta["title"] or q_title
     outcome = a.outcome
 
-    red_flags = [_red_flag(rf, fmt, lang) for rf in a.red_flags]
+    law = {st.cite: st for st in a.law}
+    red_flags = [_red_flag(rf, fmt, lang, law) for rf in a.red_flags]
     rights = [_right(r, fmt, levels, rule_harm, lang) for r in a.rights]
     for i, r in enumerate(rights, 1):
         r["number"] = i
@@ -244,6 +247,8 @@ def build_context(
         "overall_level_label": levels[str(overall)]["label"] if overall in levels else wording.label("level.none"),
         "red_flags": red_flags,
         "red_flags_triggered": [rf for rf in red_flags if rf["status"] == "triggered"],
+        "dated_obligations": [_dated(d, fmt, law, lang) for d in a.dated_obligations],
+        "assessment_date": wording.long_date(a.assessment_date),
         "rights": rights,
         "mitigations": mitigations,
         "conditions": [m for m in mitigations if not m["counted"]],
@@ -303,7 +308,41 @@ def _level(levels: dict[str, dict[str, Any]], lid: Any) -> dict[str, Any]:
     return levels.get(str(lid), {"id": str(lid), "label": str(lid), "color": "#888888", "tint": "DDDDDD", "rank": -1})
 
 
-def _red_flag(rf: RedFlagResult, fmt: Formatter, lang: str) -> dict[str, Any]:
+def _cited(cites: list[str], law: dict[str, AnchorState]) -> str:
+    """Citations, comma-separated; one that is not in force on the assessment date says when it applies."""
+    out = []
+    for c in cites:
+        st = law.get(c)
+        if st is not None and st.in_force is not True and st.applies_from:
+            c += f" ({wording.label('anchor.applies_from').format(date=wording.long_date(st.applies_from))})"
+        elif st is not None and st.in_force is False and st.applies_until:
+            c += f" ({wording.label('anchor.applied_until').format(date=wording.long_date(st.applies_until))})"
+        out.append(c)
+    return ", ".join(out)
+
+
+def _dated(d: DatedObligation, fmt: Formatter, law: dict[str, AnchorState], lang: str) -> dict[str, Any]:
+    if d.timing == "later":
+        when = wording.label("timing.later" if d.within_period is not False else "timing.after_period")
+    else:
+        when = wording.label(f"timing.{d.timing}")
+    return {
+        "id": d.id,
+        "title": _t(d.title, lang),
+        "outcome_label": wording.outcome_label(d.outcome) if d.outcome else "",
+        "timing": d.timing,
+        "applies_from": d.applies_from or "",
+        "due": d.due or "",
+        "when": when.format(date=wording.long_date(d.applies_from or d.applies_until)),
+        "anchors": _cited(d.anchors, law),
+        "clears": _t(d.clears, lang),
+        "reason": d.reason,
+        "answers": fmt.traced(d.answers),
+    }
+
+
+def _red_flag(rf: RedFlagResult, fmt: Formatter, lang: str, law: dict[str, AnchorState] | None = None
+              ) -> dict[str, Any]:
     outcome, status = rf.outcome, rf.status
     return {
         "id": rf.id,
@@ -315,7 +354,7 @@ def _red_flag(rf: RedFlagResult, fmt: Formatter, lang: str) -> dict[str, Any]:
         "status_short": status_label(status, short=True),
         "explanation": _t(rf.explanation, lang),
         "clears": _t(rf.clears, lang),
-        "anchors": ", ".join(rf.anchors),
+        "anchors": _cited(rf.anchors, law or {}),
         "rights": list(rf.rights),
         "answers": fmt.traced(rf.answers),
     }

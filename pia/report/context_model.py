@@ -189,11 +189,40 @@ class RedFlag(BaseModel):
     clears: str
     """What would clear the flag (may be empty)."""
     anchors: str
-    """Legal anchors, comma-separated."""
+    """Legal anchors, comma-separated; one not in force on the assessment date says when it applies."""
     rights: list[str]
     """Ids of the rights the flag concerns (empty: all)."""
     answers: list[TracedAnswer]
     """The answers that trigger it."""
+
+
+class DatedObligationRow(BaseModel):
+    """A red flag (or obligation) whose binding basis applies only from a later date: a duty with a date."""
+
+    model_config = _DATA
+    id: str
+    """Red flag id (e.g. `RF-21`), or the obligation's level."""
+    title: str
+    """What the duty is."""
+    outcome_label: str
+    """The outcome the flag forces once it applies, in words (empty for an obligation)."""
+    timing: str
+    """`later` (applies after the assessment date), `unknown` (the assessment has no date; the flag is also
+    listed as applying now) or `lapsed` (its basis no longer applies)."""
+    applies_from: str
+    """The date its binding basis applies from (YYYY-MM-DD), or empty."""
+    due: str
+    """The date it is due by (YYYY-MM-DD); empty when it falls after the planned end of operation."""
+    when: str
+    """When it applies, in words, e.g. "Due by 2 Dec 2027"."""
+    anchors: str
+    """Legal anchors, comma-separated, each not yet in force with the date it applies from."""
+    clears: str
+    """What meets the duty (may be empty)."""
+    reason: str
+    """Why it is not a stop now, for the auditor."""
+    answers: list[TracedAnswer]
+    """The answers that raise it."""
 
 
 class Position(BaseModel):
@@ -634,6 +663,11 @@ class ReportContext(BaseModel):
     """Red flags that apply or may apply."""
     red_flags_triggered: list[RedFlag]
     """Only those that apply."""
+    dated_obligations: list[DatedObligationRow]
+    """Red flags and obligations whose binding basis applies only from a later date: duties with a due date,
+    not current stops."""
+    assessment_date: str
+    """The assessment date (the answers' meta date) as words, e.g. "20 Nov 2026", or "Not dated"."""
     rights: list[Right]
     """The risk to each right."""
     mitigations: list[Mitigation]

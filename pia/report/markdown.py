@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .. import wording
 from ..wording import label
 
 _PUNCT = re.compile(r"([\\`*_\[\]#|~])")
@@ -99,6 +100,18 @@ def _red_flags(ctx: dict[str, Any], add: Any, detail: bool) -> None:
                 add(md(f["explanation"]))
             if f["answers"]:
                 add("\n".join(f"- {md(x['question'])}: {md(x['answer'])}" for x in f["answers"]))
+
+
+def _dated(ctx: dict[str, Any], add: Any) -> None:
+    """Duties whose legal basis applies only from a later date: listed with their date, not as stops."""
+    rows = ctx["dated_obligations"]
+    if not rows:
+        return
+    add(f"### {wording.label('dated.heading')}")
+    add(md(wording.label("dated.intro").format(date=ctx["assessment_date"])))
+    add(_table(["Duty", "When", "Once it applies", "Legal basis", "What meets it"],
+               [[f"{d['id']}: {d['title']}", d["when"], d["outcome_label"], d["anchors"], d["clears"]] for d in rows]))
+    add("\n".join(f"- {md(d['reason'])}" for d in rows))
 
 
 def _rights(ctx: dict[str, Any], add: Any) -> None:
@@ -222,6 +235,7 @@ def _full(ctx: dict[str, Any], add: Any) -> None:
         add(_table(["Question", "Answer"], [[x["question"], x["answer"]] for x in s["questions"]]))
     add("### Red flags")
     _red_flags(ctx, add, detail=True)
+    _dated(ctx, add)
 
     add(f"## {c[2]}")
     add("Every question shown for this proposal, with the answer given (screening answers are in section 2).")

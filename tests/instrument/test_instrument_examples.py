@@ -24,7 +24,7 @@ GOLDEN = {
     "citywide_plate_readers_police": ("do_not_proceed", "very_high", [], ["RF-11"], {
         "privacy": "very_high", "assembly": "medium", "non_discrimination": "high", "due_process_remedy": "very_high",
         "movement": "very_high", "press_freedom": "high", "health": "high"}),
-    "retrospective_fr_central_square": ("do_not_proceed", "very_high", ["RF-10", "RF-13", "RF-16"], [], {
+    "retrospective_fr_central_square": ("do_not_proceed", "very_high", ["RF-10", "RF-13"], [], {
         "privacy": "very_high", "assembly": "very_high", "expression": "very_high", "non_discrimination": "very_high",
         "due_process_remedy": "very_high", "press_freedom": "very_high", "children": "high"}),
     "live_fr_missing_child_authorised": ("revise", "high", [], [], {
@@ -174,11 +174,14 @@ def test_canonical_scenario_triggers_the_red_flag(camera, examples, answer_set, 
 
 
 def test_fria_flag_clears_once_notified_and_registered(camera, examples, answer_set):
+    # Dated on the day the Annex III duties apply, so RF-21 is a current stop (tests/engine/test_engine_law_in_time.py
+    # covers the days before).
+    on = {"date": "2027-12-02"}
     retro = examples["retrospective_fr_central_square"].answers
-    done = assess(camera, answer_set(retro | {"fria_status": "notified", "eu_database_registration": "yes"}))
-    assert "RF-16" not in {f.id for f in done.red_flags}
-    missing = assess(camera, answer_set(retro | {"fria_status": "notified", "eu_database_registration": "no"}))
-    assert "RF-16" in {f.id for f in missing.red_flags if f.status == "triggered"}
+    done = assess(camera, answer_set(retro | {"fria_status": "notified", "eu_database_registration": "yes"}, on))
+    assert "RF-21" not in {f.id for f in done.red_flags} | {d.id for d in done.dated_obligations}
+    missing = assess(camera, answer_set(retro | {"fria_status": "notified", "eu_database_registration": "no"}, on))
+    assert "RF-21" in {f.id for f in missing.red_flags if f.status == "triggered"}
 
 
 def test_ai_act_prohibition_does_not_apply_outside_the_eu(camera, examples, answer_set):

@@ -38,7 +38,7 @@ def test_loads_without_problems_and_is_versioned(camera):
     assert camera.id == "camera_hria"
     assert camera.version == "1.0.0"
     assert len(camera.questions()) >= 150
-    assert len(camera.source_files) == 10
+    assert len(camera.source_files) == 11
 
 
 def test_only_the_core_file_has_a_version():
@@ -106,7 +106,7 @@ def test_methodology_red_flags_present_with_outcome_anchor_and_clearing_text(cam
 
 def test_ai_act_prohibitions_are_scoped_to_the_eu(camera):
     flags = {f.id: f for f in camera.rules.red_flags}
-    for rid in ("RF-01", "RF-02", "RF-03", "RF-04", "RF-05", "RF-07", "RF-16", "RF-17"):
+    for rid in ("RF-01", "RF-02", "RF-03", "RF-04", "RF-05", "RF-07", "RF-16", "RF-17", "RF-21"):
         assert flags[rid].jurisdictions == ["eu"], rid
     assert set(flags["RF-15"].jurisdictions) == {"eu", "uk"}
     assert set(flags["RF-18"].jurisdictions) == {"eu", "uk"}
