@@ -12,10 +12,17 @@ obligations. The steps follow scoring-methodology.md section 6:
    floor wins, floors never add up. Vulnerability uplifts then raise it by the
    largest uplift (they do not stack), capped at 4. severity =
    max(scale, scope, irremediability); inherent = matrix[severity][likelihood].
-3. Mitigations. Only verified rows (with evidence recorded) lower the
+3. Mitigations, per harm. Each rule names the harm it rates; a safeguard
+   lowers only the harms it names. Only verified rows with an evidence record
+   (evidence, a verifier other than the owner, a date) and governance answers
+   that act as safeguards (known, where the plan is silent) lower the
    residual; planned (with owner and due date), implemented and verified rows
-   lower the projected residual, shown apart. The reduction per dimension is
-   capped and never goes below 1.
+   lower the projected residual, shown apart. The reduction per harm and
+   dimension is capped and never goes below 1, nor below the floors of rules
+   that declare themselves irreducible, nor below the likelihood of an
+   interference (certain by design). A right's residual dimension is the
+   highest residual of its harms, plus any vulnerability uplift the targeted
+   safeguards leave.
 4. Outcome, from worst to best: a triggered red flag decides; else potential
    red flags or a material evidence gap on a right rated high or worse give
    "incomplete"; else the worst verified residual level decides (never an
@@ -386,6 +393,9 @@ class _Run:
                     rationale=rule.rationale,
                     anchors=list(rule.anchors),
                     answers=answers_of[rule.id],
+                    harm_id=rule.harm_key,
+                    kind=rule.kind,
+                    irreducible=rule.irreducible,
                 )
                 for rule, st in hits
             ],

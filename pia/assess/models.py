@@ -36,6 +36,12 @@ class RuleHit(BaseModel):
     rationale: Text | None = None
     anchors: list[str] = []
     answers: dict[str, Any] = {}
+    harm_id: str | None = None
+    """The harm the rule rates (its `harm_id`, or its own id)."""
+    kind: str = "misuse"
+    """`interference` (certain by design) or `misuse` (likelihood of misuse or error)."""
+    irreducible: Text | None = None
+    """The legal reason no safeguard lowers this rule, if it declares one."""
 
 
 class DimensionResult(BaseModel):
@@ -289,7 +295,13 @@ class CompletenessResult(BaseModel):
 
 
 class Assessment(BaseModel):
-    """The whole result of `assess()`: outcome, findings, ratings and their trace."""
+    """The whole result of `assess()`: outcome, findings, ratings and their trace.
+
+    `answer_safeguards` lists the governance answers that act as safeguards
+    (from the instrument's `answer_safeguards:`), whether each holds on known
+    answers and whether it lowered any harm; each right's `harm_ratings` shows
+    what every safeguard took off which harm.
+    """
 
     model_config = _FROZEN
     questionnaire_id: str
