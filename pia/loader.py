@@ -428,6 +428,9 @@ def _merge_rules(
     harm_right: dict[str, str] = {}
     interference: set[str] = set()
     for rule, placed in placed_items["risk_rules"]:
+        for qid in rule.lowered_by or {}:
+            if qid not in questions:
+                asm.add(placed, ("lowered_by", qid), f"unknown question {qid!r}")
         if rule.kind == "interference":
             interference.add(rule.harm_key)
         other = harm_right.setdefault(rule.harm_key, rule.right)

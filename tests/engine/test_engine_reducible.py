@@ -199,3 +199,15 @@ def test_stopped_examples_stay_as_severe_whatever_is_verified(camera, name):
     assert assess(camera, answers).outcome == STOPPED[name]
     verified = assess(camera, answers.with_answer("mitigation_plan", all_verified(camera)))
     assert verified.outcome == STOPPED[name]
+
+
+def test_the_loader_refuses_lowered_by_an_unknown_question(tmp_path):
+    scratch = tmp_path / "camera-hria"
+    shutil.copytree(INSTRUMENT, scratch, ignore=shutil.ignore_patterns("examples"))
+    rules = scratch / "rules.yaml"
+    source = rules.read_text(encoding="utf-8")
+    assert source.count("lowered_by: {audit_logging: full}") == 1
+    rules.write_text(source.replace("lowered_by: {audit_logging: full}", "lowered_by: {audit_logs: full}"),
+                     encoding="utf-8")
+    with pytest.raises(PiaError, match="rules.yaml.*lowered_by.*unknown question 'audit_logs'"):
+        load_questionnaire(scratch / "camera_hria.yaml")
