@@ -385,8 +385,8 @@ def _merge_rules(
     rb = Rulebook(**merged, **{k: v for k, (v, _) in singles.items()})
 
     # Unique ids within each catalogue.
-    for key in ("rights", "jurisdictions", "red_flags", "risk_rules", "mitigations", "frameworks", "legality_limbs",
-                "anchors"):
+    for key in ("rights", "jurisdictions", "red_flags", "risk_rules", "mitigations", "answer_safeguards", "frameworks",
+                "legality_limbs", "anchors"):
         seen: dict[str, _Placed] = {}
         for item, placed in placed_items[key]:
             if item.id in seen:
@@ -424,10 +424,40 @@ def _merge_rules(
         if rule.right not in rights:
             asm.add(placed, ("right",), f"unknown right {rule.right!r}")
         check_profiles(placed, rule.jurisdictions)
-    for m, placed in placed_items["mitigations"]:
-        for j, red in enumerate(m.reduces):
-            if red.right not in rights:
+    # Harms: each harm id belongs to one right; safeguards name harms that exist, and never the likelihood of an
+    # interference (what the design does to everyone in view is certain; only a change of design lowers it).
+    harm_right: dict[str, str] = {}
+    interference: set[str] = set()
+    for rule, placed in placed_items["risk_rules"]:
+        for qid in rule.lowered_by or {}:
+            if qid not in questions:
+                asm.add(placed, ("lowered_by", qid), f"unknown question {qid!r}")
+        if rule.kind == "interference":
+            interference.add(rule.harm_key)
+        other = harm_right.setdefault(rule.harm_key, rule.right)
+        if other != rule.right:
+            asm.add(placed, ("harm_id",), f"harm {rule.harm_key!r} is already rated for right {other!r}; "
+                                          "a harm belongs to one right")
+
+    def check_reductions(placed: _Placed, reduces: list[Any]) -> None:
+        for j, red in enumerate(reduces):
+            if red.right is not None and red.right not in rights:
                 asm.add(placed, ("reduces", j, "right"), f"unknown right {red.right!r}")
+            if red.harm is not None:
+                if red.harm not in harm_right:
+                    asm.add(placed, ("reduces", j, "harm"), f"unknown harm {red.harm!r}; name a risk rule's harm_id")
+                elif red.harm in interference and red.dimension == "likelihood":
+                    asm.add(placed, ("reduces", j, "dimension"),
+                            f"harm {red.harm!r} is an interference: no safeguard lowers its likelihood")
+
+    for m, placed in placed_items["mitigations"]:
+        check_reductions(placed, m.reduces)
+    catalogue_ids = {m.id for m in rb.mitigations}
+    for sg, placed in placed_items["answer_safeguards"]:
+        _check_condition(asm, sg.when, placed, ("when",), questions, None, 0, "answer safeguard")
+        check_reductions(placed, sg.reduces)
+        if sg.counts_as is not None and sg.counts_as not in catalogue_ids:
+            asm.add(placed, ("counts_as",), f"unknown safeguard {sg.counts_as!r}")
     levels = {lv.id for lv in rb.matrix.levels} if rb.matrix else set()
     for ob, placed in placed_items["obligations"]:
         if ob.level not in levels | {"red_flag"}:
@@ -526,7 +556,8 @@ def _resolve_anchors(asm: _Assembly, rb: Rulebook, placed_items: dict[str, list[
 
 def _mitigation_question_problems(q: Any, qid: str, catalogue: set[str]) -> list[str]:
     if not isinstance(q, Group):
-        return [f"{qid!r} must be a group question with fields mitigation, state, owner, due, evidence"]
+        return [f"{qid!r} must be a group question with fields mitigation, state, owner, due, evidence, "
+                "verified_by, verified_on"]
     out = []
     mit = q.field("mitigation")
     if mit is None or mit.type != "single_choice":
@@ -538,12 +569,13 @@ def _mitigation_question_problems(q: Any, qid: str, catalogue: set[str]) -> list
     state = q.field("state")
     if state is None or state.type != "single_choice" or set(state.values()) != set(MITIGATION_STATES):
         out.append(f"group {qid} needs a single-choice field 'state' with {', '.join(MITIGATION_STATES)}")
-    for name in ("owner", "evidence"):
+    for name in ("owner", "evidence", "verified_by"):
         if q.field(name) is None:
             out.append(f"group {qid} needs a field {name!r}")
-    due = q.field("due")
-    if due is None or due.type != "date":
-        out.append(f"group {qid} needs a date field 'due'")
+    for name in ("due", "verified_on"):
+        field = q.field(name)
+        if field is None or field.type != "date":
+            out.append(f"group {qid} needs a date field {name!r}")
     return out
 
 

@@ -10,7 +10,7 @@ same rules the engine ran. See scoring-methodology.md section 6.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -18,6 +18,7 @@ from .conditions import Condition
 from .text import Text
 
 Dimension = Literal["scale", "scope", "irremediability", "likelihood"]
+HarmKind = Literal["interference", "misuse"]
 DIMENSIONS: tuple[str, ...] = ("scale", "scope", "irremediability", "likelihood")
 RuleId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$", max_length=80)]
 Score = Annotated[int, Field(ge=1, le=4)]
@@ -168,6 +169,25 @@ class RiskRule(BaseModel):
     """Sources behind the rule, cited in the report, e.g. `["GDPR Art. 35(3)(c)"]`."""
     jurisdictions: list[str] = []
     """Jurisdiction profile ids the rule is limited to, e.g. `[uk]`; left out, it applies everywhere."""
+    harm_id: RuleId | None = None
+    """Stable id of the harm the rule rates, e.g. `H-PRIV-RETENTION`; several rules of one right may rate the
+    same harm (the highest floor wins within it). Safeguards name harm ids in their `reduces`. Left out, the
+    rule's own id."""
+    kind: HarmKind = "misuse"
+    """`interference` when the rule rates what the design does to everyone in view, with certainty (no
+    organisational safeguard lowers its likelihood; only a change of the design does); `misuse` (the default)
+    when it rates the likelihood of misuse or error, which safeguards can lower."""
+    irreducible: Text | None = None
+    """The legal reason no safeguard can lower this rule's floors, e.g. that the law bans the practice; set, its
+    floors hold in the residual whatever is verified. Left out, some safeguard must be able to lower its harm."""
+    lowered_by: dict[str, Any] | None = None
+    """Answers (question id -> value) that describe a change of the design under which the rule no longer
+    applies, e.g. `{retention_days: 30}`; shown to the council as the way out, and checked by the tests."""
+
+    @property
+    def harm_key(self) -> str:
+        """The harm id, defaulting to the rule id."""
+        return self.harm_id or self.id
 
     @model_validator(mode="after")
     def _sets_something(self) -> RiskRule:
@@ -231,13 +251,29 @@ class Matrix(BaseModel):
 
 
 class Reduction(BaseModel):
-    """One rating a safeguard may lower: a right and one of its dimensions."""
+    """One rating a safeguard may lower: a harm (or, in older instruments, every harm of a right) and a dimension.
+
+    Naming the harm keeps a safeguard from lowering ratings it does not treat:
+    signs do not make face scanning less certain, audit logs do not shorten
+    retention.
+    """
 
     model_config = _FROZEN
-    right: str
-    """Id of the right, e.g. `privacy`."""
+    harm: RuleId | None = None
+    """Id of the harm lowered (a risk rule's `harm_id`, or its id), e.g. `H-PRIV-RETENTION`."""
+    right: str | None = None
+    """Id of a right, e.g. `privacy`, when the safeguard lowers every harm of that right; give `harm` instead
+    wherever you can."""
     dimension: Dimension
     """The dimension lowered: `scale`, `scope`, `irremediability` or `likelihood`."""
+    by: Annotated[int, Field(ge=1, le=3)] | None = None
+    """Steps (1 to 3) for this harm and dimension, overriding the safeguard's `max_reduction`."""
+
+    @model_validator(mode="after")
+    def _names_one_target(self) -> Reduction:
+        if (self.harm is None) == (self.right is None):
+            raise ValueError("a reduction names either a harm or a right")
+        return self
 
 
 class Mitigation(BaseModel):
@@ -257,9 +293,42 @@ class Mitigation(BaseModel):
     """How many steps (1 to 3; 1 if left out) it may lower each of those dimensions, within the `reduction_cap`."""
     evidence: Text
     """The evidence that shows it is in place, e.g. a signed policy or a configuration export. Only plan rows
-    marked verified with evidence lower the residual rating."""
+    marked verified with an evidence record (document, verifier other than the owner, date) lower the residual
+    rating."""
     anchors: list[str] = []
     """Sources recommending the safeguard, cited in the report."""
+
+
+class AnswerSafeguard(BaseModel):
+    """A governance answer that is a safeguard in substance, e.g. prior judicial authorisation of every use.
+
+    It lowers the harms it treats when its condition holds on known answers;
+    an unknown answer never counts. With `counts_as` it stands for a catalogue
+    safeguard (so the two never count twice); otherwise it names its own
+    `reduces`.
+    """
+
+    model_config = _FROZEN
+    id: RuleId
+    """Stable id, e.g. `A-PRIOR-AUTHORISATION`."""
+    title: Text
+    """The safeguard in a few words, as the report lists it."""
+    when: Condition
+    """The answers that make it a safeguard, e.g. `{question: audit_logging, op: equals, value: full}`."""
+    counts_as: RuleId | None = None
+    """Id of the catalogue safeguard these answers establish; it then lowers what that safeguard lowers."""
+    reduces: list[Reduction] = []
+    """What it lowers, when it stands for no catalogue safeguard."""
+    max_reduction: Annotated[int, Field(ge=1, le=3)] = 1
+    """How many steps it may lower each of those dimensions (with `reduces` only)."""
+    anchors: list[str] = []
+    """Sources behind it, cited in the report."""
+
+    @model_validator(mode="after")
+    def _lowers_something(self) -> AnswerSafeguard:
+        if (self.counts_as is None) == (not self.reduces):
+            raise ValueError("an answer safeguard needs either counts_as or reduces, not both")
+        return self
 
 
 class Obligation(BaseModel):
@@ -356,10 +425,14 @@ class Rulebook(BaseModel):
     """The most steps (1 to 3) all safeguards together may lower one dimension. Set in one file only; 2 if left
     out."""
     mitigation_question: str | None = None
-    """Id of the group question holding the mitigation plan, with fields `mitigation`, `state`, `owner`, `due`
-    and `evidence`. Set in one file only; left out, no safeguard lowers a rating."""
+    """Id of the group question holding the mitigation plan, with fields `mitigation`, `state`, `owner`, `due`,
+    `evidence`, `verified_by` and `verified_on` (a row counts as verified only with evidence, a verifier other
+    than the owner and a date). Set in one file only; left out, no safeguard lowers a rating."""
     mitigations: list[Mitigation] = []
     """The safeguards catalogue: what each may lower and on what evidence."""
+    answer_safeguards: list[AnswerSafeguard] = []
+    """Governance answers that act as safeguards (e.g. two-person confirmation of every match) and what they
+    lower when the answers are known."""
     obligations: list[Obligation] = []
     """What follows from each overall level and from a triggered red flag: approver, consultation, review,
     publication."""

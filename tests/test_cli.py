@@ -107,13 +107,17 @@ BUNDLED = ROOT / "questionnaires" / "camera-hria"
 
 
 def _gutted_copy(folder: Path) -> Path:
-    """A copy of the bundled questionnaire, same id and version, with every red flag and risk rule removed."""
+    """A copy of the bundled questionnaire, same id and version, with every red flag removed.
+
+    The risk rules stay: the safeguards catalogue names the harms they rate.
+    """
     import shutil
 
     shutil.copytree(BUNDLED, folder, ignore=shutil.ignore_patterns("examples"))
     rules = folder / "rules.yaml"
     text = rules.read_text(encoding="utf-8")
-    rules.write_text(text[:text.index("\nred_flags:\n")] + "\nred_flags: []\nrisk_rules: []\n", encoding="utf-8")
+    rules.write_text(text[:text.index("\nred_flags:\n")] + "\nred_flags: []\n" + text[text.index("\nrisk_rules:\n"):],
+                     encoding="utf-8")
     return folder / "camera_hria.yaml"
 
 

@@ -12,10 +12,17 @@ obligations. The steps follow scoring-methodology.md section 6:
    floor wins, floors never add up. Vulnerability uplifts then raise it by the
    largest uplift (they do not stack), capped at 4. severity =
    max(scale, scope, irremediability); inherent = matrix[severity][likelihood].
-3. Mitigations. Only verified rows (with evidence recorded) lower the
+3. Mitigations, per harm. Each rule names the harm it rates; a safeguard
+   lowers only the harms it names. Only verified rows with an evidence record
+   (evidence, a verifier other than the owner, a date) and governance answers
+   that act as safeguards (known, where the plan is silent) lower the
    residual; planned (with owner and due date), implemented and verified rows
-   lower the projected residual, shown apart. The reduction per dimension is
-   capped and never goes below 1.
+   lower the projected residual, shown apart. The reduction per harm and
+   dimension is capped and never goes below 1, nor below the floors of rules
+   that declare themselves irreducible, nor below the likelihood of an
+   interference (certain by design). A right's residual dimension is the
+   highest residual of its harms, plus any vulnerability uplift the targeted
+   safeguards leave.
 4. Outcome, from worst to best: a triggered red flag decides; else potential
    red flags or a material evidence gap on a right rated high or worse give
    "incomplete"; else the worst verified residual level decides (never an
@@ -43,11 +50,14 @@ from ..rules_model import DIMENSIONS, MITIGATION_STATES, OUTCOMES, Matrix, Mitig
 from ..text import text
 from ..wording import headline, outcome_label
 from .models import (
+    AnswerSafeguardResult,
     AppliedMitigation,
     Assessment,
     CompletenessResult,
     DimensionResult,
     EvidenceGap,
+    HarmRating,
+    HarmReduction,
     MitigationResult,
     ObligationResult,
     OutcomeReason,
@@ -339,10 +349,12 @@ class _Run:
 
         dims: dict[str, DimensionResult] = {}
         known: dict[str, int] = {}
+        # An uplift weighs a harm for a vulnerable group; with no harm rated there is nothing to weigh (M-08).
+        harmed = any(rule.floors for rule, _ in hits)
         for d in DIMENSIONS:
             base = right.baseline.get(d, 1)
             floors = [(rule.floors[d], rule, st) for rule, st in hits if d in rule.floors]
-            ups = [(rule.uplift[d], rule, st) for rule, st in hits if d in rule.uplift]
+            ups = [(rule.uplift[d], rule, st) for rule, st in hits if d in rule.uplift] if harmed else []
             floor = max([base] + [f for f, _, _ in floors])
             floor_known = max([base] + [f for f, _, st in floors if st])
             up = max([0] + [u for u, _, _ in ups])
@@ -370,6 +382,7 @@ class _Run:
                 answers=trace,
                 evidence_gap=gap,
                 gap_questions=gap_q,
+                harms=list(dict.fromkeys(r.harm_key for f, r, _ in floors if f == floor)),
             )
 
         values = {d: dims[d].value for d in DIMENSIONS}
@@ -381,7 +394,7 @@ class _Run:
             if st is None:
                 self.record_gap(gap_of[rule.id], rule.id, material=material)
 
-        applied, residual, projected = self.mitigate(right.id, values, plan)
+        applied, residual, projected, harm_ratings = self.mitigate(right, hits, self._safeguards(plan))
         r_sev, p_sev = _severity(residual), _severity(projected)
         residual_level = self._not_above(self.matrix.level(r_sev, residual["likelihood"]), inherent)
         projected_level = self._not_above(self.matrix.level(p_sev, projected["likelihood"]), residual_level)
@@ -422,6 +435,9 @@ class _Run:
                     rationale=rule.rationale,
                     anchors=list(rule.anchors),
                     answers=answers_of[rule.id],
+                    harm_id=rule.harm_key,
+                    kind=rule.kind,
+                    irreducible=rule.irreducible,
                 )
                 for rule, st in hits
             ],
@@ -430,6 +446,8 @@ class _Run:
             evidence_gaps=gaps,
             material_gap=material,
             known_only=known_level,
+            harm_ratings=harm_ratings,
+            irreducible_rules=[rule.id for rule, _ in hits if rule.irreducible is not None],
         )
 
     def _not_above(self, level: str, ceiling: str) -> str:
@@ -453,17 +471,25 @@ class _Run:
             m = catalogue.get(mid) if isinstance(mid, str) else None
             state = row.get("state")
             state = state if state in MITIGATION_STATES else UNKNOWN
-            owner, due, evidence = (_given(row.get(k)) for k in ("owner", "due", "evidence"))
+            owner, due, evidence, verified_by, verified_on = (
+                _given(row.get(k)) for k in ("owner", "due", "evidence", "verified_by", "verified_on"))
             issues: list[str] = []
             counted = projected = False
             if m is None:
                 issues.append("no measure from the catalogue is chosen; this entry counts for nothing")
             elif state == "verified":
-                if evidence:
-                    counted = projected = True
-                else:
-                    projected = True
+                # Verification is an evidence record: what shows it, who checked it (not its owner) and when.
+                projected = True
+                if not evidence:
                     issues.append("marked verified but no evidence is recorded; counted as implemented only")
+                elif not verified_by or not verified_on:
+                    issues.append("marked verified but the evidence record does not say who checked it and when; "
+                                  "counted as implemented only")
+                elif owner is not None and verified_by.strip().casefold() == owner.strip().casefold():
+                    issues.append("verified by its own owner; someone else must check the evidence; "
+                                  "counted as implemented only")
+                else:
+                    counted = True
             elif state == "implemented":
                 projected = True
             elif state == "planned":
@@ -495,9 +521,12 @@ class _Run:
                 owner=owner,
                 due=due,
                 evidence=evidence,
+                verified_by=verified_by,
+                verified_on=verified_on,
                 evidence_required=m.evidence if m else None,
-                rights=sorted({r.right for r in m.reduces}, key=[x.id for x in self.rb.rights].index) if m else [],
-                reduces=[{"right": r.right, "dimension": r.dimension} for r in m.reduces] if m else [],
+                rights=self._rights_of(m.reduces) if m else [],
+                reduces=[self._reduction_dict(r) for r in m.reduces] if m else [],
+                harms=list(dict.fromkeys(r.harm for r in m.reduces if r.harm)) if m else [],
                 max_reduction=m.max_reduction if m else 0,
                 counted=counted and not duplicate,
                 projected=projected and not duplicate,
@@ -506,41 +535,186 @@ class _Run:
             ))
         return results, best
 
+    def _harm_rights(self) -> dict[str, str]:
+        """harm id -> the right its rules rate."""
+        return {rule.harm_key: rule.right for rule in self.rb.risk_rules}
+
+    def _rights_of(self, reduces: list[Any]) -> list[str]:
+        of = self._harm_rights()
+        order = [x.id for x in self.rb.rights]
+        found = {r.right or of.get(r.harm or "") for r in reduces}
+        return sorted((x for x in found if x in order), key=order.index)
+
+    def _reduction_dict(self, r: Any) -> dict[str, str]:
+        out = {"right": r.right or self._harm_rights().get(r.harm or "", ""), "dimension": r.dimension}
+        if r.harm:
+            out["harm"] = r.harm
+        return out
+
+    def _safeguards(self, plan: dict[str, _PlanEntry]) -> list[_Safeguard]:
+        """Plan rows and governance answers that act as safeguards, one entry per safeguard."""
+        cached = getattr(self, "_safeguard_cache", None)
+        if cached is not None:
+            return cached
+        catalogue = {m.id: m for m in self.rb.mitigations}
+        entries: dict[str, _Safeguard] = {
+            mid: _Safeguard(mid, list(e.m.reduces), e.m.max_reduction, e.counted, e.projected, e.index, e.state, "plan")
+            for mid, e in plan.items()
+        }
+        results: list[AnswerSafeguardResult] = []
+        for i, sg in enumerate(self.rb.answer_safeguards):
+            st = self.a.evaluate(sg.when)
+            status = "holds" if st is True else "unknown" if st is None else "absent"
+            counted = False
+            if st is True:
+                m = catalogue.get(sg.counts_as) if sg.counts_as else None
+                # Where the plan lists the safeguard, its row (state and evidence record) decides: an answer
+                # never turns a planned or self-verified row into a verified one.
+                if m is not None and m.id not in entries:
+                    entries[m.id] = _Safeguard(m.id, list(m.reduces), m.max_reduction, True, True,
+                                               10_000 + i, "verified", "answer")
+                    counted = True
+                elif m is None and sg.reduces:
+                    entries[sg.id] = _Safeguard(sg.id, list(sg.reduces), sg.max_reduction, True, True,
+                                                10_000 + i, "verified", "answer")
+                    counted = True
+            results.append(AnswerSafeguardResult(
+                id=sg.id, title=sg.title, counts_as=sg.counts_as, status=status, counted=counted,
+                answers=self.a.trace(sg.when),
+            ))
+        self.answer_results = results
+        self._safeguard_cache = list(entries.values())
+        return self._safeguard_cache
+
+    def answer_safeguards(self, plan: dict[str, _PlanEntry]) -> list[AnswerSafeguardResult]:
+        """The governance answers that act as safeguards, as read for this run."""
+        self._safeguards(plan)
+        return list(self.answer_results)
+
     def mitigate(
-        self, right_id: str, inherent: dict[str, int], plan: dict[str, _PlanEntry]
-    ) -> tuple[list[AppliedMitigation], dict[str, int], dict[str, int]]:
-        """Lower the dimensions by the linked measures; capped, never below 1."""
+        self, right: Any, hits: list[tuple[Any, bool | None]], safeguards: list[_Safeguard]
+    ) -> tuple[list[AppliedMitigation], dict[str, int], dict[str, int], list[HarmRating]]:
+        """Lower each harm by the safeguards that treat it; capped per harm, never below its hard floor.
+
+        A right's residual dimension is the highest residual of its harms, plus
+        whatever uplift for a vulnerable group the targeted safeguards leave.
+        """
+        base = {d: right.baseline.get(d, 1) for d in DIMENSIONS}
+        floor_hits = [(r, st) for r, st in hits if r.floors]
+        up_hits = [(r, st) for r, st in hits if r.uplift] if floor_hits else []
+        groups: dict[str, list[tuple[Any, bool | None]]] = {}
+        for rule, st in floor_hits:
+            groups.setdefault(rule.harm_key, []).append((rule, st))
+        up_groups: dict[str, list[tuple[Any, bool | None]]] = {}
+        for rule, st in up_hits:
+            up_groups.setdefault(rule.harm_key, []).append((rule, st))
+
+        def linked(harm: str, d: str) -> list[tuple[_Safeguard, int]]:
+            out = []
+            for sg in safeguards:
+                for red in sg.reduces:
+                    if red.dimension == d and (red.harm == harm or (red.harm is None and red.right == right.id)):
+                        out.append((sg, red.by or sg.max_reduction))
+                        break
+            out.sort(key=lambda x: (not x[0].counted, not x[0].projected, x[0].index))
+            return out
+
+        took: dict[tuple[str, str], list[tuple[int, int, str, int, _Safeguard]]] = {}
+
+        def lower(harm: str, inherent: dict[str, int], hard: dict[str, int]) -> tuple[
+                dict[str, int], dict[str, int], list[HarmReduction]]:
+            residual, projected, reductions = dict(inherent), dict(inherent), []
+            for d in DIMENSIONS:
+                room_v = room_p = max(0, min(self.cap, inherent[d] - hard[d]))
+                for sg, amount in linked(harm, d):
+                    take_v = min(amount, room_v) if sg.counted else 0
+                    take_p = min(amount, room_p) if sg.projected else 0
+                    room_v -= take_v
+                    room_p -= take_p
+                    residual[d] -= take_v
+                    projected[d] -= take_p
+                    reductions.append(HarmReduction(safeguard=sg.id, source=sg.source, dimension=d,
+                                                    max_reduction=amount, reduction=take_v,
+                                                    projected_reduction=take_p))
+                    took.setdefault((sg.id, d), []).append((take_v, take_p, harm, amount, sg))
+            return residual, projected, reductions
+
+        ratings: list[HarmRating] = []
+        core_v = dict(base) if not groups else {d: 1 for d in DIMENSIONS}
+        core_p = dict(core_v)
+        if not groups and (any(v > 1 for v in base.values()) or any(
+                red.harm is None and red.right == right.id for sg in safeguards for red in sg.reduces)):
+            groups_or_base: dict[str, list[tuple[Any, bool | None]]] = {"baseline": []}
+        else:
+            groups_or_base = groups
+        for harm, rules in groups_or_base.items():
+            inherent = {d: max([base[d]] + [r.floors[d] for r, _ in rules if d in r.floors]) for d in DIMENSIONS}
+            hard = {d: max([1] + [r.floors[d] for r, _ in rules if d in r.floors and r.irreducible is not None]
+                           + [r.floors[d] for r, _ in rules
+                              if d == "likelihood" and d in r.floors and r.kind == "interference"])
+                    for d in DIMENSIONS}
+            res, proj, reductions = lower(harm, inherent, hard)
+            for d in DIMENSIONS:
+                core_v[d] = max(core_v[d], res[d])
+                core_p[d] = max(core_p[d], proj[d])
+            irreducible = next((r.irreducible for r, _ in rules if r.irreducible is not None), None)
+            first = rules[0][0] if rules else None
+            lowered: dict[str, Any] = {}
+            for r, _ in rules:
+                lowered.update(r.lowered_by or {})
+            ratings.append(HarmRating(
+                id=harm,
+                harm=first.harm if first is not None else right.name,
+                kind=first.kind if first is not None else "baseline",
+                rules=[r.id for r, _ in rules],
+                status="holds" if any(st for _, st in rules) or not rules else "potential",
+                irreducible=irreducible,
+                irreducible_rules=[r.id for r, _ in rules if r.irreducible is not None],
+                lowered_by=lowered,
+                inherent=inherent,
+                hard_floor=hard,
+                reductions=reductions,
+                residual=res,
+                projected=proj,
+            ))
+        up_v = {d: 0 for d in DIMENSIONS}
+        up_p = dict(up_v)
+        for harm, rules in up_groups.items():
+            inherent = {d: max([0] + [r.uplift[d] for r, _ in rules if d in r.uplift]) for d in DIMENSIONS}
+            hard = {d: max([0] + [r.uplift[d] for r, _ in rules if d in r.uplift and r.irreducible is not None])
+                    for d in DIMENSIONS}
+            res, proj, reductions = lower(harm, inherent, hard)
+            for d in DIMENSIONS:
+                up_v[d] = max(up_v[d], res[d])
+                up_p[d] = max(up_p[d], proj[d])
+            first = rules[0][0]
+            ratings.append(HarmRating(
+                id=harm, harm=first.harm, kind=first.kind, rules=[r.id for r, _ in rules],
+                status="holds" if any(st for _, st in rules) or not rules else "potential", uplift=True,
+                irreducible=next((r.irreducible for r, _ in rules if r.irreducible is not None), None),
+                irreducible_rules=[r.id for r, _ in rules if r.irreducible is not None],
+                inherent=inherent, hard_floor=hard, reductions=reductions, residual=res, projected=proj,
+            ))
+        residual = {d: min(4, core_v[d] + up_v[d]) for d in DIMENSIONS}
+        projected = {d: min(4, core_p[d] + up_p[d]) for d in DIMENSIONS}
+
         applied: list[AppliedMitigation] = []
-        residual = dict(inherent)
-        projected = dict(inherent)
-        for d in DIMENSIONS:
-            linked = [
-                e for e in plan.values()
-                if any(r.right == right_id and r.dimension == d for r in e.m.reduces)
-            ]
-            # Verified first so they keep their share of the cap in the projection.
-            linked.sort(key=lambda e: (not e.counted, not e.projected, e.index))
-            room_v = min(self.cap, inherent[d] - 1)
-            room_p = room_v
-            for e in linked:
-                take_v = min(e.m.max_reduction, room_v) if e.counted else 0
-                take_p = min(e.m.max_reduction, room_p) if e.projected else 0
-                room_v -= take_v
-                room_p -= take_p
-                residual[d] -= take_v
-                projected[d] -= take_p
-                applied.append(AppliedMitigation(
-                    id=e.m.id,
-                    state=e.state,
-                    dimension=d,
-                    max_reduction=e.m.max_reduction,
-                    reduction=take_v,
-                    projected_reduction=take_p,
-                    counted=e.counted,
-                    projected=e.projected,
-                ))
+        for (sid, d), takes in took.items():
+            sg = takes[0][4]
+            applied.append(AppliedMitigation(
+                id=sid,
+                state=sg.state,
+                dimension=d,
+                max_reduction=max(t[3] for t in takes),
+                reduction=max(t[0] for t in takes),
+                projected_reduction=max(t[1] for t in takes),
+                counted=sg.counted,
+                projected=sg.projected,
+                source=sg.source,
+                harms=list(dict.fromkeys(t[2] for t in takes)),
+            ))
         applied.sort(key=lambda x: (x.id, DIMENSIONS.index(x.dimension)))
-        return applied, residual, projected
+        return applied, residual, projected, ratings
 
     # obligations ---------------------------------------------------------------------
     def obligations(self, overall: str | None, triggered: list[RedFlagResult]) -> list[ObligationResult]:
@@ -819,6 +993,7 @@ class _Run:
             red_flags_clear=_clear,
             rights=rights,
             mitigations=rows,
+            answer_safeguards=self.answer_safeguards(plan),
             evidence_gaps=gaps,
             obligations=self.obligations(overall, triggered),
             frameworks=self.frameworks(),
@@ -864,6 +1039,17 @@ def _with_basis(r: RightResult, known: RightResult | None) -> RightResult:
         "residual_basis": "established" if known.residual_rank == r.residual_rank else "assumed",
         "residual_known_only": known.residual,
     })
+
+
+class _Safeguard:
+    """A safeguard as the residual sees it: from a plan row, from governance answers, or both."""
+
+    __slots__ = ("id", "reduces", "max_reduction", "counted", "projected", "index", "state", "source")
+
+    def __init__(self, sid: str, reduces: list[Any], max_reduction: int, counted: bool, projected: bool,
+                 index: int, state: str, source: str):
+        self.id, self.reduces, self.max_reduction = sid, reduces, max_reduction
+        self.counted, self.projected, self.index, self.state, self.source = counted, projected, index, state, source
 
 
 def _given(value: Any) -> str | None:

@@ -37,6 +37,12 @@ class RuleHit(BaseModel):
     rationale: Text | None = None
     anchors: list[str] = []
     answers: dict[str, Any] = {}
+    harm_id: str | None = None
+    """The harm the rule rates (its `harm_id`, or its own id)."""
+    kind: str = "misuse"
+    """`interference` (certain by design) or `misuse` (likelihood of misuse or error)."""
+    irreducible: Text | None = None
+    """The legal reason no safeguard lowers this rule, if it declares one."""
 
 
 class DimensionResult(BaseModel):
@@ -59,6 +65,66 @@ class DimensionResult(BaseModel):
     answers: dict[str, Any] = {}
     evidence_gap: bool = False
     gap_questions: list[str] = []
+    harms: list[str] = []
+    """Ids of the harms whose floor is the value (see `RightResult.harm_ratings` for each one's derivation)."""
+
+
+class HarmReduction(BaseModel):
+    """What one safeguard took off one dimension of one harm (after the cap and any irreducible floor)."""
+
+    model_config = _FROZEN
+    safeguard: str
+    source: Literal["plan", "answer"]
+    dimension: str
+    max_reduction: int
+    reduction: int
+    projected_reduction: int
+
+
+class HarmRating(BaseModel):
+    """One harm of one right, rated on its own: the derivation an auditor can redo by hand.
+
+    `inherent` is the highest floor of its rules per dimension (with the right's
+    baseline); `hard_floor` is what no safeguard can go below (1, or the floors
+    of irreducible rules, and the likelihood of an interference); `reductions`
+    lists each safeguard's take per dimension; `residual` counts verified
+    safeguards only, `projected` adds planned and implemented ones. For an
+    uplift (`uplift` true) the dimensions hold the uplift steps, before and after
+    the safeguards that target the vulnerable group.
+    """
+
+    model_config = _FROZEN
+    id: str
+    harm: Text
+    kind: str
+    rules: list[str]
+    status: Literal["holds", "potential"] = "holds"
+    uplift: bool = False
+    irreducible: Text | None = None
+    irreducible_rules: list[str] = []
+    lowered_by: dict[str, Any] = {}
+    inherent: dict[str, int]
+    hard_floor: dict[str, int] = {}
+    reductions: list[HarmReduction] = []
+    residual: dict[str, int]
+    projected: dict[str, int]
+
+
+class AnswerSafeguardResult(BaseModel):
+    """A governance answer that acts as a safeguard: whether it holds on known answers, and what it read.
+
+    `counted` is true when it lowers ratings: it holds and, if it stands for a
+    catalogue safeguard, the mitigation plan does not list that safeguard (the
+    plan row then decides).
+    """
+
+    model_config = _FROZEN
+    id: str
+    title: Text
+    counts_as: str | None = None
+    status: Literal["holds", "unknown", "absent"]
+    counted: bool = False
+    answers: dict[str, Any] = {}
 
 
 class AppliedMitigation(BaseModel):
@@ -78,6 +144,11 @@ class AppliedMitigation(BaseModel):
     projected_reduction: int
     counted: bool
     projected: bool
+    source: str = "plan"
+    """`plan` (a row of the mitigation plan) or `answer` (a governance answer that is a safeguard, counted only
+    when the plan does not list the safeguard it stands for)."""
+    harms: list[str] = []
+    """Ids of the harms it lowered on this dimension; `reduction` is the most it took off any of them."""
 
 
 class RightResult(BaseModel):
@@ -113,6 +184,11 @@ class RightResult(BaseModel):
     """`assumed` when the residual level rests on unknown answers read at their worst."""
     residual_known_only: str | None = None
     """The residual level the known answers alone give (every unknown at its most favourable)."""
+    harm_ratings: list[HarmRating] = []
+    """Each harm rated on its own (inherent, reductions per safeguard, residual); the right's residual
+    dimension is the highest residual of its harms plus any uplift left after targeted safeguards."""
+    irreducible_rules: list[str] = []
+    """Rules that hold and declare that no safeguard can lower them, with the legal reason in `harm_ratings`."""
 
 
 class RedFlagResult(BaseModel):
@@ -159,6 +235,12 @@ class MitigationResult(BaseModel):
     projected: bool = False
     duplicate: bool = False
     issues: list[str] = []
+    verified_by: str | None = None
+    """Who checked the evidence; must not be the owner for the row to count as verified."""
+    verified_on: str | None = None
+    """When the evidence was checked (a date)."""
+    harms: list[str] = []
+    """Ids of the harms the safeguard may lower."""
 
 
 class EvidenceGap(BaseModel):
@@ -275,7 +357,13 @@ class CompletenessResult(BaseModel):
 
 
 class Assessment(BaseModel):
-    """The whole result of `assess()`: outcome, findings, ratings and their trace."""
+    """The whole result of `assess()`: outcome, findings, ratings and their trace.
+
+    `answer_safeguards` lists the governance answers that act as safeguards
+    (from the instrument's `answer_safeguards:`), whether each holds on known
+    answers and whether it lowered any harm; each right's `harm_ratings` shows
+    what every safeguard took off which harm.
+    """
 
     model_config = _FROZEN
     questionnaire_id: str
@@ -313,6 +401,7 @@ class Assessment(BaseModel):
     red_flags_clear: list[str] = []
     rights: list[RightResult] = []
     mitigations: list[MitigationResult] = []
+    answer_safeguards: list[AnswerSafeguardResult] = []
     evidence_gaps: list[EvidenceGap] = []
     obligations: list[ObligationResult] = []
     frameworks: list[str] = []

@@ -72,7 +72,7 @@ def test_baseline_applies_when_no_rule_fires(engine_q):
 
 
 def test_vulnerability_uplift_is_recorded_as_its_own_hit(engine_q):
-    a = assess(engine_q, answers(engine_q, children_present="yes"))
+    a = assess(engine_q, answers(engine_q, coverage="street", children_present="yes"))
     scale = a.right("privacy").dimensions["scale"]
     assert (scale.value, scale.floor, scale.uplift) == (2, 1, 1)
     assert scale.uplift_rules == ["R-UPLIFT-CHILDREN"]
@@ -81,8 +81,17 @@ def test_vulnerability_uplift_is_recorded_as_its_own_hit(engine_q):
     assert "R-UPLIFT-CHILDREN" in [h.id for h in a.right("privacy").rule_hits]
 
 
+def test_uplift_needs_a_harm_to_weigh(engine_q):
+    """A vulnerable group raises the rating of a harm; with no harm rated there is nothing to raise (M-08)."""
+    a = assess(engine_q, answers(engine_q, children_present="yes"))
+    privacy = a.right("privacy")
+    assert not any(h.floors for h in privacy.rule_hits)
+    scale = privacy.dimensions["scale"]
+    assert (scale.value, scale.uplift, scale.uplift_rules) == (1, 0, [])
+
+
 def test_uplifts_do_not_stack(engine_q):
-    a = assess(engine_q, answers(engine_q, children_present="yes", at_assemblies="yes"))
+    a = assess(engine_q, answers(engine_q, coverage="street", children_present="yes", at_assemblies="yes"))
     scale = a.right("privacy").dimensions["scale"]
     assert scale.value == 3  # 1 + the largest uplift (2), not 1 + 1 + 2
     assert scale.uplift_rules == ["R-UPLIFT-PROTEST"]

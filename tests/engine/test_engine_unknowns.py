@@ -34,8 +34,8 @@ def test_unknown_answer_is_rated_worst_plausible_and_listed(engine_q):
 
 
 def test_unknown_is_never_read_as_no(engine_q):
-    unknown = assess(engine_q, answers(engine_q, children_present="unknown"))
-    no = assess(engine_q, answers(engine_q, children_present="no"))
+    unknown = assess(engine_q, answers(engine_q, coverage="street", children_present="unknown"))
+    no = assess(engine_q, answers(engine_q, coverage="street", children_present="no"))
     assert unknown.right("privacy").dimensions["scale"].value == 2
     assert no.right("privacy").dimensions["scale"].value == 1
 

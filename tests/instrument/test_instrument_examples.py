@@ -22,14 +22,14 @@ GOLDEN = {
         "privacy": "high", "assembly": "high", "expression": "high", "press_freedom": "medium",
         "religion": "high", "health": "high"}),
     "citywide_plate_readers_police": ("do_not_proceed", "very_high", [], ["RF-11"], {
-        "privacy": "very_high", "assembly": "medium", "non_discrimination": "high", "due_process_remedy": "very_high",
+        "privacy": "very_high", "assembly": "medium", "non_discrimination": "medium", "due_process_remedy": "high",
         "movement": "very_high", "press_freedom": "high", "health": "high"}),
     "retrospective_fr_central_square": ("do_not_proceed", "very_high", ["RF-10", "RF-13"], [], {
         "privacy": "very_high", "assembly": "very_high", "expression": "very_high", "non_discrimination": "very_high",
         "due_process_remedy": "very_high", "press_freedom": "very_high", "children": "high"}),
     "live_fr_missing_child_authorised": ("revise", "high", [], [], {
-        "privacy": "high", "expression": "high", "non_discrimination": "medium", "due_process_remedy": "high",
-        "press_freedom": "high", "children": "high"}),
+        "privacy": "high", "expression": "medium", "non_discrimination": "medium", "due_process_remedy": "medium",
+        "children": "medium"}),
     "live_fr_police_unauthorised": ("prohibited", "very_high", ["RF-01", "RF-11", "RF-12", "RF-13", "RF-15", "RF-16"], [], {
         "privacy": "very_high", "expression": "high", "non_discrimination": "very_high", "due_process_remedy": "very_high",
         "press_freedom": "very_high", "children": "high"}),
@@ -83,13 +83,19 @@ def test_lawful_live_face_recognition_still_carries_high_obligations(camera, exa
     assert not a.red_flags
     assert a.outcome == "revise"
     assert [o.level for o in a.obligations] == ["high"]
-    assert all(r.severity >= 3 for r in a.rights if r.id in ("privacy", "due_process_remedy"))
+    # What keeps it high is the biometric scan of everyone in view, which no safeguard lowers (M-01, M-02).
+    assert [r.id for r in a.rights if r.residual_rank >= 2] == ["privacy"]
+    assert a.right("privacy").irreducible_rules == ["R-PRIV-BIOMETRIC"]
+    assert a.right("due_process_remedy").severity >= 3
 
 
 def test_planned_safeguards_show_a_better_projection(camera, examples):
     a = assess(camera, examples["parking_plate_readers"])
     assert a.overall_level == "medium"
-    assert a.overall_projected_level == "low"
+    movement = a.right("movement")
+    assert (movement.residual, movement.projected) == ("medium", "low")
+    # Plate hashing treats journeys, not the identifiable images of the car parks: privacy stays medium.
+    assert a.right("privacy").projected == "medium"
 
 
 # --- the legality gate from screening answers alone -------------------------------------------

@@ -127,7 +127,8 @@ def test_plain_outcome_reasons_read_for_each_kind_of_outcome() -> None:
     revise = reasons(examples / "town_centre_cctv_large.yaml")
     assert revise[0].startswith("Even with the safeguards verified so far, the remaining risk is high for five rights: ")
     assert "freedom of religion or belief; and confidentiality of health and care." in revise[0]
-    assert any(r.startswith("Once verified, the planned safeguards would lower the risk for two rights") for r in revise)
+    # The planned masking of sensitive entrances now lowers religion and health too (harm-linked safeguards).
+    assert "If the planned safeguards are completed and verified, the highest risk would fall to medium." in revise
     incomplete = reasons(HERE / "answers" / "mini-drone-hostile-text.yaml")
     assert incomplete[0].startswith("A legal red flag may apply (No legal basis); if it does, it stops the proposal")
     assert incomplete[-1].startswith("The missing information must be found")
