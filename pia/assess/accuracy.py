@@ -34,6 +34,7 @@ ratio.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,7 +51,10 @@ def fpir(fmr_per_million: float, watchlist_size: float) -> float:
     """False-positive identification rate of one search against a list of N: 1 - (1 - FMR)^N."""
     fmr = min(max(fmr_per_million, 0.0), PER_MILLION) / PER_MILLION
     n = max(watchlist_size, 0.0)
-    return 1.0 - (1.0 - fmr) ** n
+    if fmr >= 1.0:
+        return 1.0 if n > 0 else 0.0
+    # -expm1(N log1p(-FMR)) is 1 - (1 - FMR)^N without losing the digits of a tiny FMR.
+    return -math.expm1(n * math.log1p(-fmr))
 
 
 def expected_false_alerts(people: float, fmr_per_million: float, watchlist_size: float) -> float:

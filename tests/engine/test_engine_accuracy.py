@@ -283,3 +283,18 @@ def test_accuracy_settings_must_point_at_fitting_questions(tmp_path):
     with pytest.raises(PiaError) as exc:
         load_questionnaire(dest / "camera_hria.yaml")
     assert "'watchlist_criteria' must be a number question" in str(exc.value)
+
+
+def test_an_unknown_list_size_leaves_the_false_alerts_open_and_names_it(camera, child):
+    a = assess(camera, _with(child, fr_group_rates=PASSING, watchlist_size="unknown",
+                             lfr_deployments=[{"place": "Station", "duration_hours": 6, "expected_faces": 15000,
+                                               "reason": "r"}]))
+    assert a.accuracy.result == "pass"
+    assert a.accuracy.false_alerts_per_day is None and a.accuracy.fpir is None
+    hit = _hit(a, "due_process_remedy", "R-DP-FR-FALSE-ALERTS-EXPECTED")
+    assert hit is not None and hit.status == "potential"
+    gap = next(g for g in a.evidence_gaps if g.question == "watchlist_size")
+    assert "R-DP-FR-FALSE-ALERTS-EXPECTED" in gap.drives
+    # With the list size known and small, the rule no longer applies.
+    small = assess(camera, _with(child, fr_group_rates=PASSING, watchlist_size=2))
+    assert _hit(small, "due_process_remedy", "R-DP-FR-FALSE-ALERTS-EXPECTED") is None
