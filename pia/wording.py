@@ -112,7 +112,8 @@ EN: Mapping[str, str] = {
     "crosswalk.applies": "Applies",
     "crosswalk.for_reference": "For reference",
     "crosswalk.jurisdiction_unknown": "Jurisdiction not known",
-    # Accuracy weighed (pia/assess/accuracy.py): the test result against the acceptance rule ...
+    # Accuracy weighed (pia/assess/accuracy.py): the heading, the test result against the acceptance rule ...
+    "accuracy.heading": "Accuracy weighed (independent test results per group)",
     "accuracy.result.pass": "Passes: the highest group false-match rate is {ratio} times the lowest "
     "(acceptance rule: at most {limit}, {source}).",
     "accuracy.result.fail": "Fails: the highest group false-match rate ({worst}) is {ratio} times the lowest "

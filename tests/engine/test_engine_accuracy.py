@@ -298,3 +298,16 @@ def test_an_unknown_list_size_leaves_the_false_alerts_open_and_names_it(camera, 
     # With the list size known and small, the rule no longer applies.
     small = assess(camera, _with(child, fr_group_rates=PASSING, watchlist_size=2))
     assert _hit(small, "due_process_remedy", "R-DP-FR-FALSE-ALERTS-EXPECTED") is None
+
+
+def test_the_summary_prints_the_expected_false_alerts_with_their_derivation(camera, child):
+    from pia.assess.summary import render_summary
+
+    a = assess(camera, _with(child, fr_group_rates=PASSING[:2], watchlist_size=2000))
+    out = render_summary(a, camera)
+    assert "Expected false alerts: 355.7 per day (15,000 people scanned a day x 0.02371)." in out
+    assert "1 - (1 - 12 per million)^2,000 = 0.02371" in out
+    assert "Passes: the highest group false-match rate is 1.33 times the lowest" in out
+    untested = render_summary(assess(camera, _with(child, bias_testing="none", fr_group_rates=None)), camera)
+    assert "Untested: no independent test at the operating threshold; counted as failing." in untested
+    assert "Expected false alerts" not in untested
