@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from .conditions import leaves
 from .errors import PiaError, Problem
-from .model import Group, ModuleFile, Questionnaire, Section, check_leaf
+from .model import Group, ModuleFile, Number, Option, Questionnaire, Section, SingleChoice, check_leaf
 from .rules_model import MITIGATION_STATES, Rulebook
 from .safefile import read_head, read_regular
 from .text import text
@@ -375,7 +375,8 @@ def _merge_rules(
             for i, item in enumerate(getattr(mod, key)):
                 merged[key].append(item)
                 placed_items[key].append((item, _Placed(doc, (key, _orig(_imap(doc), (key,), i)))))
-        for key in ("jurisdiction_question", "matrix", "reduction_cap", "mitigation_question", "operating_period"):
+        for key in ("jurisdiction_question", "matrix", "reduction_cap", "mitigation_question", "operating_period",
+                    "accuracy"):
             value = getattr(mod, key)
             if value is None:
                 continue
@@ -415,12 +416,16 @@ def _merge_rules(
         for j, f in enumerate(p.frameworks):
             if frameworks and f not in frameworks:
                 asm.add(placed, ("frameworks", j), f"unknown framework {f!r}")
+    # Computed accuracy values (pia/assess/accuracy.py) may be read by red flags, rules and safeguards.
+    readable = questions
+    if rb.accuracy is not None:
+        readable = {**questions, **_accuracy_computed(asm, rb.accuracy, singles["accuracy"][1], questions)}
     for rf, placed in placed_items["red_flags"]:
-        _check_condition(asm, rf.when, placed, ("when",), questions, None, 0, "red flag")
+        _check_condition(asm, rf.when, placed, ("when",), readable, None, 0, "red flag")
         check_rights(placed, ("rights",), rf.rights)
         check_profiles(placed, rf.jurisdictions)
     for rule, placed in placed_items["risk_rules"]:
-        _check_condition(asm, rule.when, placed, ("when",), questions, None, 0, "rule")
+        _check_condition(asm, rule.when, placed, ("when",), readable, None, 0, "rule")
         if rule.right not in rights:
             asm.add(placed, ("right",), f"unknown right {rule.right!r}")
         check_profiles(placed, rule.jurisdictions)
@@ -451,6 +456,7 @@ def _merge_rules(
                             f"harm {red.harm!r} is an interference: no safeguard lowers its likelihood")
 
     for m, placed in placed_items["mitigations"]:
+        _check_condition(asm, m.counts_when, placed, ("counts_when",), readable, None, 0, "safeguard")
         check_reductions(placed, m.reduces)
     catalogue_ids = {m.id for m in rb.mitigations}
     for sg, placed in placed_items["answer_safeguards"]:
@@ -514,6 +520,53 @@ def _merge_rules(
                     if el not in known:
                         asm.add(_qplaced(splaced, qi), ("elements", j), f"unknown framework element {el!r}")
     return rb
+
+
+_RESULT_WORDS = ("pass", "fail", "untested")
+
+
+def _accuracy_computed(asm: _Assembly, acc: Any, placed: _Placed, questions: dict[str, Any]) -> dict[str, Any]:
+    """Check the accuracy settings' questions; return the computed ids as questions conditions can be checked on."""
+    def need(key: str, qid: str | None, kind: str) -> Any:
+        if qid is None:
+            return None
+        q = questions.get(qid)
+        if q is None or q.type != kind:
+            asm.add(placed, ("accuracy", key), f"{qid!r} must be a {kind.replace('_', '-')} question")
+            return None
+        return q
+
+    def field(key: str, group: Any, fid: str, kinds: tuple[str, ...]) -> None:
+        f = group.field(fid) if group is not None else None
+        if group is not None and (f is None or f.type not in kinds):
+            asm.add(placed, ("accuracy", key), f"group {group.id} needs a {' or '.join(kinds)} field {fid!r}")
+
+    prov = need("provenance_question", acc.provenance_question, "single_choice")
+    if prov is not None:
+        for j, v in enumerate(acc.credited_provenance):
+            if v not in prov.values():
+                asm.add(placed, ("accuracy", "credited_provenance", j), f"{prov.id} offers no choice {v!r}")
+    rates = need("group_rates_question", acc.group_rates_question, "group")
+    field("group_field", rates, acc.group_field, ("text", "single_choice"))
+    field("rate_field", rates, acc.rate_field, ("number",))
+    need("watchlist_size_question", acc.watchlist_size_question, "number")
+    need("people_per_day_question", acc.people_per_day_question, "number")
+    deps = need("deployments_question", acc.deployments_question, "group")
+    field("deployment_people_field", deps, acc.deployment_people_field, ("number",))
+    field("deployment_watchlist_field", deps, acc.deployment_watchlist_field, ("number",))
+    _check_condition(asm, acc.when, placed, ("accuracy", "when"), questions, None, 0, "setting")
+    _check_condition(asm, acc.live_when, placed, ("accuracy", "live_when"), questions, None, 0, "setting")
+    out: dict[str, Any] = {}
+    for kind, cid in acc.computed.items():
+        if cid in questions:
+            asm.add(placed, ("accuracy", "computed", kind), f"computed id {cid!r} is already a question id")
+            continue
+        if kind == "test_result":
+            out[cid] = SingleChoice(id=cid, type="single_choice", label=cid,
+                                    options=[Option(value=v, label=v) for v in _RESULT_WORDS])
+        else:
+            out[cid] = Number(id=cid, type="number", label=cid, min=0)
+    return out
 
 
 # Lists whose items cite legal anchors; with a catalogue, every citation must resolve to it.

@@ -297,6 +297,66 @@ class Mitigation(BaseModel):
     rating."""
     anchors: list[str] = []
     """Sources recommending the safeguard, cited in the report."""
+    counts_when: Condition | None = None
+    """Only while this holds may the safeguard lower a rating, e.g. bias testing counts only when the test
+    results pass the acceptance rule. Left out, it always may."""
+
+
+class AccuracySettings(BaseModel):
+    """Where the engine reads independent accuracy test results, and the ids of the values it derives.
+
+    The engine (pia/assess/accuracy.py) turns per-group false-match rates, the
+    watchlist size and the number of people scanned into expected false alerts
+    and a disparity ratio, and injects them as computed values that red flags,
+    risk rules and `counts_when` of safeguards may read like answers. Nothing is
+    evaluated as code: the arithmetic is fixed, the wiring is data.
+    """
+
+    model_config = _FROZEN
+    when: Condition
+    """When the accuracy figures apply at all, e.g. face recognition is among the technologies."""
+    provenance_question: str
+    """Id of the single-choice question saying who tested the software, e.g. `bias_testing`."""
+    credited_provenance: list[str] = Field(min_length=1)
+    """The choices of that question that count as independent testing; any other choice counts as untested."""
+    group_rates_question: str
+    """Id of the group question holding one entry per demographic group tested."""
+    group_field: str = "group"
+    """Field of that group naming the demographic group."""
+    rate_field: str = "fmr_per_million"
+    """Number field of that group: false matches per million comparisons at the operating threshold."""
+    watchlist_size_question: str
+    """Id of the number question giving the largest watchlist (the N of each 1:N search)."""
+    people_per_day_question: str | None = None
+    """Id of the number question giving the people scanned on an ordinary day."""
+    live_when: Condition | None = None
+    """When every person captured is searched against the list (live scanning); only then are false alerts
+    per day and per deployment worked out. Left out, always."""
+    deployments_question: str | None = None
+    """Id of a group question with one entry per deployment."""
+    deployment_people_field: str = "expected_faces"
+    """Number field of a deployment: the faces expected to be scanned."""
+    deployment_watchlist_field: str = "watchlist_size"
+    """Number field of a deployment: its watchlist size (the largest watchlist is used when left blank)."""
+    max_disparity_ratio: Annotated[float, Field(ge=1)]
+    """Acceptance rule: the highest group false-match rate divided by the lowest must not exceed this."""
+    min_groups: Annotated[int, Field(ge=2)] = 2
+    """The fewest groups with a known rate for the ratio to mean anything."""
+    acceptance_source: str
+    """Where the acceptance threshold comes from, cited with every result (or `tool policy`)."""
+    computed: dict[Literal["test_result", "disparity_ratio", "false_alerts_per_10000", "false_alerts_per_day",
+                           "false_alerts_per_deployment"], str]
+    """The ids under which conditions read each derived value, e.g. `{test_result: fr_accuracy_test}`.
+    `test_result` is `pass`, `fail` or `untested`; the others are numbers."""
+
+    @model_validator(mode="after")
+    def _ids(self) -> AccuracySettings:
+        bad = [v for v in self.computed.values() if not v or not v.replace("_", "a").isalnum() or not v[0].isalpha()]
+        if bad:
+            raise ValueError(f"computed id {bad[0]!r}: use lower case letters, digits and underscores")
+        if len(set(self.computed.values())) != len(self.computed):
+            raise ValueError("each computed value needs its own id")
+        return self
 
 
 class AnswerSafeguard(BaseModel):
@@ -428,6 +488,9 @@ class Rulebook(BaseModel):
     """Id of the group question holding the mitigation plan, with fields `mitigation`, `state`, `owner`, `due`,
     `evidence`, `verified_by` and `verified_on` (a row counts as verified only with evidence, a verifier other
     than the owner and a date). Set in one file only; left out, no safeguard lowers a rating."""
+    accuracy: AccuracySettings | None = None
+    """Where independent accuracy test results are read and which computed ids rules may test. Set in one file
+    only; left out, no accuracy figures are derived."""
     mitigations: list[Mitigation] = []
     """The safeguards catalogue: what each may lower and on what evidence."""
     answer_safeguards: list[AnswerSafeguard] = []

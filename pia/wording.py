@@ -100,6 +100,10 @@ EN: Mapping[str, str] = {
     # Mitigation plan rows.
     "mitigation.no_owner": "Not assigned",
     "mitigation.no_date": "No date",
+    "mitigation.condition_fails": "counts only when its condition on {questions} holds, and it does not; it "
+    "lowers no rating",
+    "mitigation.condition_unknown": "counts only when its condition on {questions} holds, which is not known yet; "
+    "counted in the projection only",
     "mitigation.counted": "Yes",
     "mitigation.not_counted": "Not yet",
     # Crosswalk.
@@ -147,6 +151,24 @@ EN: Mapping[str, str] = {
     "give no assessment date (meta.date): it is kept as a current stop.",
     "timing.reason.lapsed": "{what}, but its basis ({basis}) ceased to apply after {until}, before the assessment "
     "date of {on}. It is not a stop.",
+    # Accuracy weighed (pia/assess/accuracy.py): the heading, the test result against the acceptance rule ...
+    "accuracy.heading": "Accuracy weighed (independent test results per group)",
+    "accuracy.result.pass": "Passes: the highest group false-match rate is {ratio} times the lowest "
+    "(acceptance rule: at most {limit}, {source}).",
+    "accuracy.result.fail": "Fails: the highest group false-match rate ({worst}) is {ratio} times the lowest "
+    "(acceptance rule: at most {limit}, {source}).",
+    "accuracy.result.fail_zero": "Fails: group {worst} has false matches while another group has none, so the "
+    "ratio has no bound (acceptance rule: at most {limit}, {source}).",
+    "accuracy.result.untested": "Untested: no independent test at the operating threshold; counted as failing.",
+    "accuracy.result.unknown": "Not known: the independent test's results per group are not given (at least "
+    "{min_groups} groups with a rate are needed); counted as failing until they are.",
+    # ... and the expected false alerts with their derivation.
+    "accuracy.fpir": "False alert chance per person scanned: 1 - (1 - {fmr} per million)^{n} = {fpir} "
+    "(false-match rate of the worst-served group, {group}, against a list of {n}).",
+    "accuracy.per_10000": "Expected false alerts: {value} per 10,000 people scanned.",
+    "accuracy.per_day": "Expected false alerts: {value} per day ({people} people scanned a day x {fpir}).",
+    "accuracy.per_deployment": "Expected false alerts: {value} in deployment {row} ({place}: {people} faces x "
+    "{fpir} at a list of {n}).",
 }
 
 MONTHS: tuple[str, ...] = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -245,3 +267,8 @@ def answered_phrase(answered: int, visible: int, unknown: int) -> str:
     templates spell the same phrase out with the same three numbers.
     """
     return f"{answered} of {visible} questions shown ({unknown} unknown)"
+
+
+def accuracy_sentence(key: str, **values: object) -> str:
+    """One line of the accuracy derivation (key without the `accuracy.` prefix), numbers filled in."""
+    return EN[f"accuracy.{key}"].format(**values)

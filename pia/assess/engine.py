@@ -43,12 +43,13 @@ from typing import Any
 
 from .. import ENGINE_VERSION
 from ..answers import AnswerSet, completeness, evidence_problem
-from ..conditions import UNKNOWN, Condition, decisive, evaluate
+from ..conditions import UNKNOWN, Condition, decisive, evaluate, referenced
 from ..fingerprint import questionnaire_digest
 from ..model import Group, Questionnaire
 from ..rules_model import DIMENSIONS, MITIGATION_STATES, OUTCOMES, Matrix, Mitigation, Rulebook
 from ..text import text
-from ..wording import headline, outcome_label
+from ..wording import headline, label, outcome_label
+from .accuracy import weigh
 from .models import (
     AnswerSafeguardResult,
     AppliedMitigation,
@@ -157,6 +158,10 @@ class _Answers:
                     working[question.id] = UNKNOWN
                     self.missing.add(question.id)
         self.values = working
+        # Accuracy weighed (E): derived figures conditions may read, and the inputs behind unknown ones.
+        weighed = weigh(q.rules.accuracy, working)
+        working.update(weighed.computed)
+        self.accuracy, self.derived_from = weighed.result, weighed.derived_from
 
     def shown(self, qid: str) -> Any:
         """The answer as the trace shows it: None when absent, hidden or not yet given."""
@@ -175,6 +180,9 @@ class _Answers:
             if leaf.question in out:
                 continue
             value = self.values.get(leaf.question)
+            if value == UNKNOWN and leaf.question in self.derived_from:  # a computed value: name its inputs
+                out += [x for x in self.derived_from[leaf.question] if x not in out]
+                continue
             if value == UNKNOWN or (
                 leaf.field is not None
                 and isinstance(value, list)
@@ -499,6 +507,14 @@ class _Run:
                     issues.append("planned without an owner and a due date; counted as proposed")
             elif state != "proposed":
                 issues.append("state not known; counted as proposed")
+            if m is not None and m.counts_when is not None and (counted or projected):
+                holds = self.a.evaluate(m.counts_when)
+                if holds is not True:  # e.g. bias testing whose results fail the acceptance rule
+                    qids = ", ".join(sorted({x for c in referenced(m.counts_when)
+                                             for x in self.a.derived_from.get(c, [c])}))
+                    counted, projected = False, projected and holds is None
+                    issues.append(label("mitigation.condition_unknown" if holds is None
+                                        else "mitigation.condition_fails").format(questions=qids))
             duplicate = False
             if m is not None:
                 prev = best.get(m.id)
@@ -999,6 +1015,7 @@ class _Run:
             frameworks=self.frameworks(),
             matrix=self.matrix,
             reduction_cap=self.cap,
+            accuracy=self.a.accuracy,
             completeness=CompletenessResult(
                 visible=comp.visible,
                 answered=comp.answered,

@@ -346,6 +346,63 @@ class DatedObligation(BaseModel):
     reason: str
 
 
+class GroupRate(BaseModel):
+    """One demographic group's false-match rate at the operating threshold, as answered."""
+
+    model_config = _FROZEN
+    group: str
+    fmr_per_million: float | None = None
+
+
+class DeploymentAlerts(BaseModel):
+    """Expected false alerts for one planned deployment."""
+
+    model_config = _FROZEN
+    row: int
+    place: str | None = None
+    people: float | None = None
+    watchlist_size: float | None = None
+    fpir: float | None = None
+    false_alerts: float | None = None
+
+
+class AccuracyResult(BaseModel):
+    """Accuracy weighed: what independent test results imply at this threshold, list size and footfall.
+
+    Built by pia/assess/accuracy.py; every figure comes with the inputs it came
+    from (`inputs`: question id -> answer). Rates are false matches per million
+    comparisons (FMR x 10^6, NIST FRTE 1:1 sense); `fpir` is the false-positive
+    identification rate per search against a list of `watchlist_size`
+    (1 - (1 - FMR)^N); false alerts are people scanned x FPIR, an upper
+    estimate at the worst-served group's rate. `result` is `pass`, `fail`,
+    `untested` (no credited provenance) or `unknown` (results not known);
+    only `pass` credits bias testing. `None` means not worked out.
+    """
+
+    model_config = _FROZEN
+    provenance: str | None = None
+    credited: bool = False
+    groups: list[GroupRate] = []
+    unknown_groups: list[str] = []
+    disparity_ratio: float | None = None
+    max_disparity_ratio: float
+    acceptance_source: str
+    result: Literal["pass", "fail", "untested", "unknown"]
+    reason: str
+    derivation: list[str] = []
+    fmr_per_million: float | None = None
+    worst_group: str | None = None
+    watchlist_size: float | None = None
+    fpir: float | None = None
+    false_alerts_per_10000: float | None = None
+    people_per_day: float | None = None
+    false_alerts_per_day: float | None = None
+    deployments: list[DeploymentAlerts] = []
+    false_alerts_per_deployment: float | None = None
+    computed: dict[str, Any] = {}
+    inputs: dict[str, Any] = {}
+
+
 class CompletenessResult(BaseModel):
     model_config = _FROZEN
     visible: int
@@ -423,6 +480,13 @@ class Assessment(BaseModel):
     law: list[AnchorState] = Field(
         default=[], description="Every catalogue anchor the red flags and dated obligations cite, with status, "
                                 "dates and whether it is in force on the assessment date")
+
+
+    accuracy: AccuracyResult | None = Field(
+        default=None, description="Accuracy weighed (pia/assess/accuracy.py): per-group false-match rates, the "
+                                  "disparity ratio against the acceptance rule, and expected false alerts per "
+                                  "10,000 scanned, per day and per deployment with their inputs; None when the "
+                                  "instrument declares no accuracy settings or they do not apply")
 
     def to_json(self) -> str:
         """Canonical JSON: sorted keys, two-space indent, UTF-8 text, final newline."""

@@ -111,6 +111,12 @@ def render_summary(a: Assessment, q: Questionnaire | None = None, lang: str = "e
         out.append(f"      drives: {', '.join(g.drives)}")
     out.append("")
 
+    if a.accuracy is not None:  # accuracy weighed: the test against the acceptance rule, then the false alerts
+        out.append(label("accuracy.heading"))
+        out.append(f"  {a.accuracy.reason}")
+        out += [f"  {line}" for line in a.accuracy.derivation]
+        out.append("")
+
     if a.mitigations:
         out.append("Mitigation plan")
         for m in a.mitigations:

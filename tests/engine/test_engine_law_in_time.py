@@ -50,7 +50,10 @@ def _case(name: str, change: dict, on: str | None) -> AnswerSet:
 
 # Live face search for an abducted child, lawful under Art. 5, but the impact assessment's results are not yet
 # notified to the market surveillance authority (Art. 27(3), an Annex III duty).
-FRIA_NOT_NOTIFIED = ("live_fr_missing_child_authorised", {"fria_status": "completed"})
+# The example gives no rates per group (its outcome is then open on accuracy); passing rates stand in so the
+# ratings, not the accuracy gap, decide the outcome around the duty's date.
+PASSING_RATES = [{"group": g, "fmr_per_million": r} for g, r in [("Women", 10), ("Men", 9), ("Darker skin", 11)]]
+FRIA_NOT_NOTIFIED = ("live_fr_missing_child_authorised", {"fria_status": "completed", "fr_group_rates": PASSING_RATES})
 # Retrospective face recognition by the police, each search authorised by a senior officer only (Art. 26(10)).
 RFR_INTERNAL = ("retrospective_fr_central_square", {"rfr_authorisation": "internal"})
 # Live face recognition at a station with no law or authorisation (Art. 5(1)(h)).
@@ -61,7 +64,7 @@ CASES = {
     "fria_on_date": (*FRIA_NOT_NOTIFIED, ANNEX_III),
     "fria_undated": (*FRIA_NOT_NOTIFIED, None),
     "fria_ends_before_date": ("live_fr_missing_child_authorised",
-                              {"fria_status": "completed", "sunset_date": "2027-06-30"}, "2026-11-20"),
+                              {"fria_status": "completed", "fr_group_rates": PASSING_RATES, "sunset_date": "2027-06-30"}, "2026-11-20"),
     "rfr_authorisation_before": (*RFR_INTERNAL, "2026-11-05"),
     "rfr_authorisation_after": (*RFR_INTERNAL, "2028-01-10"),
     "art5_before": (*LFR_BANNED, "2025-01-15"),

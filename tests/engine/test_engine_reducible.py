@@ -152,8 +152,14 @@ def _level_of(camera, dims: dict[str, int]) -> int:
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_with_every_safeguard_verified_only_an_irreducible_rule_keeps_revise(camera, path):
     answers, _ = load(path)
+    # Verifying independent bias testing means a test that passes the acceptance rule (about 10 false matches
+    # per million comparisons for every group tested): M-BIAS-TESTING counts only then.
+    passing = [{"group": g, "fmr_per_million": r} for g, r in [("Women", 10), ("Men", 9), ("Darker skin", 11)]]
+    answers = answers.with_answer("bias_testing", "independent").with_answer("fr_group_rates", passing)
     a = assess(camera, answers.with_answer("mitigation_plan", all_verified(camera)))
-    assert all(m.counted for m in a.mitigations), [m.issues for m in a.mitigations if not m.counted]
+    # Bias testing of face recognition counts only where face recognition is weighed (a.accuracy).
+    idle = [m for m in a.mitigations if not m.counted]
+    assert all(m.id == "M-BIAS-TESTING" and a.accuracy is None for m in idle), [m.issues for m in idle]
     if a.triggered:
         # A red flag decides; no safeguard lifts it (checked below for the stopped examples).
         return
@@ -173,6 +179,9 @@ def test_with_every_safeguard_verified_only_an_irreducible_rule_keeps_revise(cam
 
 def test_the_judge_authorised_search_is_held_only_by_the_biometric_scan(camera):
     answers, _ = load(INSTRUMENT / "examples" / "live_fr_missing_child_authorised.yaml")
+    # The example gives no rates per group; a passing test (about 10 per million for every group) stands in.
+    passing = [{"group": g, "fmr_per_million": r} for g, r in [("Women", 10), ("Men", 9), ("Darker skin", 11)]]
+    answers = answers.with_answer("fr_group_rates", passing)
     a = assess(camera, answers.with_answer("mitigation_plan", all_verified(camera)))
     assert a.outcome == "revise"
     assert [(r.id, r.residual) for r in a.rights if r.residual_rank >= HIGH_RANK] == [("privacy", "high")]

@@ -27,8 +27,9 @@ GOLDEN = {
     "retrospective_fr_central_square": ("do_not_proceed", "very_high", ["RF-10", "RF-13"], [], {
         "privacy": "very_high", "assembly": "very_high", "expression": "very_high", "non_discrimination": "very_high",
         "due_process_remedy": "very_high", "press_freedom": "very_high", "children": "high"}),
-    "live_fr_missing_child_authorised": ("revise", "high", [], [], {
-        "privacy": "high", "expression": "medium", "non_discrimination": "medium", "due_process_remedy": "medium",
+    # Incomplete since accuracy is weighed: the test's rates per group are not given (RF-13 may apply).
+    "live_fr_missing_child_authorised": ("incomplete", "high", [], ["RF-13"], {
+        "privacy": "high", "expression": "medium", "non_discrimination": "high", "due_process_remedy": "high",
         "children": "medium"}),
     "live_fr_police_unauthorised": ("prohibited", "very_high", ["RF-01", "RF-11", "RF-12", "RF-13", "RF-15", "RF-16"], [], {
         "privacy": "very_high", "expression": "high", "non_discrimination": "very_high", "due_process_remedy": "very_high",
@@ -78,8 +79,14 @@ def test_the_largest_example_is_large(examples):
 
 
 def test_lawful_live_face_recognition_still_carries_high_obligations(camera, examples):
-    """Methodology 6.3 example 4: within the exceptions it is not prohibited, but severity stays high."""
-    a = assess(camera, examples["live_fr_missing_child_authorised"])
+    """Methodology 6.3 example 4: within the exceptions it is not prohibited, but severity stays high.
+
+    The example gives no rates per group, so the rates below (about 10 false matches per million
+    comparisons, the example's own 0.2 false alerts per 10,000 at a list of 2) stand in for a passing test.
+    """
+    child = examples["live_fr_missing_child_authorised"]
+    rates = [{"group": g, "fmr_per_million": r} for g, r in [("Women", 10), ("Men", 9), ("Darker skin", 11)]]
+    a = assess(camera, child.with_answer("fr_group_rates", rates))
     assert not a.red_flags
     assert a.outcome == "revise"
     assert [o.level for o in a.obligations] == ["high"]
