@@ -31,7 +31,7 @@ ended by answering the decisive questions, which are listed instead.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations
 from typing import Any
@@ -171,6 +171,26 @@ class _Search:
             return f.min if f.min is not None else 1
         return None
 
+    def answer_set(self, changes: frozenset[_Change], values: dict[str, Any]) -> AnswerSet:
+        """The changed answers as an AnswerSet, keeping whatever else the answers file holds.
+
+        Where the instrument asks for an evidence record before an answer counts
+        (`needs_evidence` on the question, an `evidence` map on the answers), the
+        changed answer gets a record naming what is still to be recorded, as the
+        remedy then says.
+        """
+        new = replace(self.answers, answers=values, meta=dict(self.answers.meta))
+        records = getattr(self.answers, "evidence", None)
+        if isinstance(records, Mapping):
+            added = dict(records)
+            for c in changes:
+                needs = getattr(self.q.question(c.target), "needs_evidence", None) if c.kind == "answer" else None
+                if needs and _needs(needs, values.get(c.target)) and c.target not in added:
+                    added[c.target] = {"document": "(document to be recorded)",
+                                       "confirmed_by": "(confirmed by to be recorded)", "date": self.day}
+            new = replace(new, evidence=added)
+        return new
+
     # evaluating ---------------------------------------------------------------------
     def run(self, changes: Iterable[_Change]) -> Assessment | None:
         key = frozenset(changes)
@@ -184,8 +204,7 @@ class _Search:
             self.exhausted = True
             raise _Budget
         self.evaluations += 1
-        a = self.answers
-        result = assess(self.q, AnswerSet(a.questionnaire, a.questionnaire_version, dict(a.meta), values))
+        result = assess(self.q, self.answer_set(key, values))
         self.memo[key] = result
         return result
 
@@ -287,8 +306,13 @@ class _Remedy:
 
     # the pieces -------------------------------------------------------------------
     def target(self) -> str | None:
-        i = _index(self.base.outcome)
-        return OUTCOMES[i + 1] if i + 1 < len(OUTCOMES) else None
+        """The next rung: do not proceed -> revise -> proceed with conditions -> proceed.
+
+        An outcome that is incomplete because a process step is missing (a triggered
+        flag) also aims at revise; "incomplete" is never itself the aim.
+        """
+        later = [o for o in OUTCOMES[_index(self.base.outcome) + 1:] if o != "incomplete"]
+        return later[0] if later else None
 
     def gaps_decide(self, target: str) -> list[str]:
         """Questions whose unknown answer keeps the outcome open (empty when none do)."""

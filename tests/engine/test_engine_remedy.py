@@ -13,6 +13,7 @@ safeguard), these expectations change with them; redo the reasoning.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,12 @@ from click.testing import CliRunner
 
 from pia.answers import AnswerSet, load
 from pia.assess import assess, what_it_would_take
-from pia.assess.remedy import _Search
+from pia.assess.remedy import _Change, _Search
 from pia.cli import main as cli
 from pia.loader import find_questionnaire, load_cached
-from pia.model import Group
+from pia.model import Group, SingleChoice
+
+from .engine_cases import answers as engine_answers
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "questionnaires" / "camera-hria" / "examples"
 
@@ -213,12 +216,19 @@ def test_do_not_proceed_reaches_a_better_outcome():
     a = assess(q, answers, remedy=True)
     assert a.outcome == "do_not_proceed"
     rem = a.remedy
-    assert rem["basis"] == "search" and rem["sets"]
+    # The next rung is revise ("incomplete" is never the aim): RF-10 and RF-13 (do not
+    # proceed) and RF-16 (incomplete) must all go, and very high rights come down.
+    assert rem["basis"] == "search" and rem["target_outcome"] == "revise" and rem["sets"]
     for s, reached in zip(rem["sets"], rem["reaches"], strict=True):
         values = {c["id"]: c["to"] for c in s if c["kind"] == "answer"}
-        assert not [c for c in s if c["kind"] == "safeguard"]  # flags need answers; none here is a safeguard
-        assert assess(q, changed(answers, values)).outcome == reached
-        assert reached in ("incomplete", "revise", "proceed_with_conditions", "proceed")
+        if any(c["kind"] == "safeguard" for c in s):
+            values["mitigation_plan"] = verified_plan(
+                answers.answers.get("mitigation_plan", []),
+                [c["id"] for c in s if c["kind"] == "safeguard" and c["from"]],
+                [c["id"] for c in s if c["kind"] == "safeguard" and not c["from"]])
+        lifted = assess(q, changed(answers, values))
+        assert lifted.outcome == reached and reached in ("revise", "proceed_with_conditions", "proceed")
+        assert not lifted.triggered
 
 
 # --- mechanics ---------------------------------------------------------------------------------
@@ -269,3 +279,63 @@ def test_cli_prints_what_it_would_take():
     assert "What it would take\n" in out
     assert "Smallest set (1 change), reaching 'Proceed (monitor)':" in out
     assert "      - change technologies from [cctv, live_fr] to [cctv]\n" in out
+
+
+# --- evidence records for answers that clear a flag (fields another stream adds) -------------
+
+
+class _ChoiceNeedingEvidence(SingleChoice):
+    """A choice question carrying `needs_evidence`, as the instrument will declare it."""
+
+    needs_evidence: list[str] = []
+
+
+@dataclasses.dataclass(frozen=True)
+class _AnswersWithEvidence(AnswerSet):
+    """An answer set with the answers file's `evidence:` map, as it will be read."""
+
+    evidence: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+def _with_evidence_rule(q: Any) -> Any:
+    """The engine fixture with `legal_basis: statute` needing an evidence record."""
+    sections = []
+    for section in q.sections:
+        questions = [
+            _ChoiceNeedingEvidence(**qq.model_dump(), needs_evidence=["statute"]) if qq.id == "legal_basis" else qq
+            for qq in section.questions
+        ]
+        sections.append(section.model_copy(update={"questions": questions}))
+    q2 = q.model_copy(update={"sections": sections})
+    q2.model_post_init(None)
+    return q2
+
+
+def test_a_flag_lists_the_answers_that_need_an_evidence_record(engine_q):
+    q = _with_evidence_rule(engine_q)
+    answers = engine_answers(q, legal_basis="none")
+    a = assess(q, answers, remedy=True)
+    assert a.outcome == "do_not_proceed" and a.red_flag("RF-11").status == "triggered"
+    entry = a.remedy["flags"]["RF-11"]
+    # RF-11 reads one answer; either other basis clears it, a statute needing evidence.
+    assert entry["answer_changes"] == [
+        [{"kind": "answer", "id": "legal_basis", "from": "none", "to": "general"}],
+        [{"kind": "answer", "id": "legal_basis", "from": "none", "to": "statute"}],
+    ]
+    assert entry["evidence_questions"] == ["legal_basis"]
+    assert what_it_would_take(engine_q, engine_answers(engine_q, legal_basis="none"))["flags"]["RF-11"][
+        "evidence_questions"] == []
+
+
+def test_a_changed_answer_gets_its_evidence_record_when_the_answers_keep_them(engine_q):
+    q = _with_evidence_rule(engine_q)
+    plain = engine_answers(q, legal_basis="none")
+    answers = _AnswersWithEvidence(plain.questionnaire, plain.questionnaire_version, dict(plain.meta),
+                                   dict(plain.answers), {})
+    search = _Search(q, answers, assess(q, answers), 10)
+    statute = frozenset([_Change("answer", "legal_basis", "set", "statute")])
+    general = frozenset([_Change("answer", "legal_basis", "set", "general")])
+    made = search.answer_set(statute, search.apply(statute))
+    assert made.answers["legal_basis"] == "statute"
+    assert set(made.evidence) == {"legal_basis"} and made.evidence["legal_basis"]["document"]
+    assert search.answer_set(general, search.apply(general)).evidence == {}
