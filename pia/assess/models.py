@@ -216,7 +216,7 @@ REMEDY_DOC = """What it would take (pia.assess.remedy); empty unless asked for (
 
 Plain data: `target_outcome` (the next better rung, or null), `basis` (`search`: sets found;
 `none_found`: no set up to the search's size; `answer_gaps`: answer the decisive unknown questions
-listed as the one set; `prohibited`: no set is ever proposed; `none_needed`: already proceed),
+listed as the one set; `prohibited`: no set is ever proposed and no target; `none_needed`: already proceed),
 `sets` (up to three smallest sets, each a list of `{kind: safeguard|answer, id, from, to}`;
 a safeguard goes from its plan state, or null, to verified with its evidence record), `reaches`
 (the outcome each set gives), `flags` (per red flag id: `clears_text`, `answer_changes` (smallest

@@ -528,6 +528,7 @@ def what_it_would_take(q: Questionnaire, answers: AnswerSet, assessment: Assessm
     out: dict[str, Any] = {"target_outcome": target, "basis": "", "sets": [], "reaches": [], "flags": {}}
     if base.outcome == "prohibited":
         out["basis"] = "prohibited"
+        out["target_outcome"] = None  # nothing is aimed at: no set lifts a prohibition
     elif target is None:
         out["basis"] = "none_needed"
     elif gaps := r.gaps_decide(target):

@@ -174,7 +174,7 @@ def test_prohibition_gets_no_set_and_each_flag_says_what_clears_it():
     a = assess(q, answers, remedy=True)
     rem = a.remedy
     assert a.outcome == "prohibited"
-    assert rem["basis"] == "prohibited" and rem["sets"] == []
+    assert rem["basis"] == "prohibited" and rem["sets"] == [] and rem["target_outcome"] is None
     assert set(rem["flags"]) == {f.id for f in a.red_flags}
     rf01 = rem["flags"]["RF-01"]
     assert "national law" in rf01["clears_text"]
