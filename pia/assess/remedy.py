@@ -526,6 +526,9 @@ def what_it_would_take(q: Questionnaire, answers: AnswerSet, assessment: Assessm
     r = _Remedy(q, answers, base, max_evaluations)
     target = r.target()
     out: dict[str, Any] = {"target_outcome": target, "basis": "", "sets": [], "reaches": [], "flags": {}}
+    # Flags first: their few evaluations are shared with the search and never starved by it.
+    for f in base.red_flags:
+        out["flags"][f.id] = r.flag_entry(f.id)
     if base.outcome == "prohibited":
         out["basis"] = "prohibited"
         out["target_outcome"] = None  # nothing is aimed at: no set lifts a prohibition
@@ -546,8 +549,6 @@ def what_it_would_take(q: Questionnaire, answers: AnswerSet, assessment: Assessm
         out["basis"] = "search" if sets else "none_found"
         out["sets"] = [r.describe(s) for s in sets]
         out["reaches"] = reaches
-    for f in base.red_flags:
-        out["flags"][f.id] = r.flag_entry(f.id)
     out["exhaustive"] = r.complete and not r.search.exhausted
     out["evaluations"] = r.search.evaluations
     return out
