@@ -339,3 +339,37 @@ def test_a_changed_answer_gets_its_evidence_record_when_the_answers_keep_them(en
     assert made.answers["legal_basis"] == "statute"
     assert set(made.evidence) == {"legal_basis"} and made.evidence["legal_basis"]["document"]
     assert search.answer_set(general, search.apply(general)).evidence == {}
+
+
+# --- the engine fixture: small cases reasoned cell by cell ----------------------------------
+
+
+def test_fixture_revise_ends_with_one_safeguard_and_the_verified_row_counts(engine_q):
+    # coverage district -> privacy scope 3 (R-COV-DISTRICT); use often -> likelihood 3
+    # (R-USE-OFTEN); severity 3 x likelihood 3 = high: Revise. One change suffices:
+    # - M-DELETE (scope -2): severity 1, likelihood 3 -> low: proceed;
+    # - M-MASK (scope -1): severity 2, likelihood 3 -> medium: proceed with conditions;
+    # - coverage -> site (no scope rule): severity 1 -> low; -> street: scope 2 -> medium;
+    # - use rarely: likelihood 1 -> medium; (M-AUDIT alone: likelihood 2 -> still high).
+    # Safeguards come first, by id; then the first answer change in order.
+    a = assess(engine_q, engine_answers(engine_q, coverage="district", use_frequency="often"), remedy=True)
+    assert a.outcome == "revise"
+    rem = a.remedy
+    assert rem["sets"] == [
+        [{"kind": "safeguard", "id": "M-DELETE", "from": None, "to": "verified"}],
+        [{"kind": "safeguard", "id": "M-MASK", "from": None, "to": "verified"}],
+        [{"kind": "answer", "id": "coverage", "from": "district", "to": "site"}],
+    ]
+    assert rem["reaches"] == ["proceed", "proceed_with_conditions", "proceed"]
+
+
+def test_fixture_missing_step_is_ended_by_taking_it_never_by_moving_jurisdiction(engine_q):
+    # RF-15 (incomplete, EU and UK only) reads dpia_done alone; the jurisdiction is never a
+    # remedy, so the one change is doing the impact assessment; the rest is lowest risk.
+    a = assess(engine_q, engine_answers(engine_q, dpia_done="no"), remedy=True)
+    assert a.outcome == "incomplete" and a.red_flag("RF-15").status == "triggered"
+    rem = a.remedy
+    assert rem["target_outcome"] == "revise" and rem["basis"] == "search"
+    assert rem["sets"] == [[{"kind": "answer", "id": "dpia_done", "from": "no", "to": "yes"}]]
+    assert rem["reaches"] == ["proceed"]
+    assert rem["flags"]["RF-15"]["answer_changes"] == rem["sets"]
