@@ -319,6 +319,13 @@ class _Remedy:
         if _index(target) <= _index("incomplete"):
             return []
         a = self.base
+        decisive: list[str] = []
+        for reason in a.reasons:  # the engine's own record of what decided, when gaps did
+            if reason.kind in ("possible_red_flag", "evidence_gap"):
+                decisive += [x for x in reason.questions if x not in decisive]
+        if decisive:
+            return decisive
+        # A triggered flag decides, but unknown answers would hold the outcome open once it is lifted.
         if not a.potential and not any(r.material_gap and r.inherent_rank >= HIGH_RANK for r in a.rights):
             return []
         out: list[str] = []
