@@ -468,20 +468,25 @@ def crosswalk(questionnaire_ref: str | None, frameworks: tuple[str, ...], answer
 @QUESTIONNAIRE_OPTION
 @safe
 def assess_cmd(answers_path: Path, as_json: bool, lang: str, questionnaire_path: Path | None) -> None:
-    """Assess an answers file: outcome, red flags, risk per right, evidence gaps, obligations.
+    """Assess an answers file: outcome, red flags, risk per right, evidence gaps, obligations, and what it
+    would take to reach a better outcome.
 
     Exit 0 when the assessment ran (whatever its outcome), 2 on bad input.
     """
     # Lazy: `pia --help` and `pia --version` start without YAML, pydantic or engine code.
     from .assess import assess
+    from .assess.remedy import remedy_lines
     from .assess.summary import render_summary
     from .intake import open_assessment
 
     opened = open_assessment(answers_path, questionnaire=questionnaire_path)
     _note(opened)
     q, answers = opened.questionnaire, opened.answers
-    result = assess(q, answers)
-    click.echo(result.to_json() if as_json else render_summary(result, q, lang), nl=False)
+    result = assess(q, answers, remedy=True)
+    if as_json:
+        click.echo(result.to_json(), nl=False)
+    else:
+        click.echo(render_summary(result, q, lang) + "\n" + "\n".join(remedy_lines(result, q, lang)), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -106,6 +106,27 @@ EN: Mapping[str, str] = {
     "counted in the projection only",
     "mitigation.counted": "Yes",
     "mitigation.not_counted": "Not yet",
+    # What it would take (pia.assess.remedy), as `pia assess` prints it.
+    "remedy.heading": "What it would take",
+    "remedy.prohibited": "Nothing: a prohibition cannot be lifted by safeguards. Each flag below says what "
+    "would have to change in the proposal itself.",
+    "remedy.none_needed": "Nothing: this is already the best outcome.",
+    "remedy.gaps": "Answer the questions that decide the outcome; the assessment then says what else it "
+    "would take:",
+    "remedy.none_found": "No set of up to three changes per finding reaches '{target}'.",
+    "remedy.set_first": "Smallest set ({n}), reaching '{target}':",
+    "remedy.set_other": "Or, as small ({n}), reaching '{target}':",
+    "remedy.one_change": "1 change",
+    "remedy.n_changes": "{n} changes",
+    "remedy.safeguard": "verify {id} ({title}) with its evidence record (now: {was})",
+    "remedy.not_in_plan": "not in the plan",
+    "remedy.answer": "change {id} from {was} to {to}",
+    "remedy.answer_gap": "answer {id}",
+    "remedy.not_exhaustive": "The search stopped at its limit; a smaller set may exist.",
+    "remedy.flag": "Red flag {id}",
+    "remedy.flag_clears": "clears when: {text}",
+    "remedy.flag_answers": "answers that clear it: {changes}",
+    "remedy.flag_evidence": "needs an evidence record for: {ids}",
     # Crosswalk.
     "crosswalk.required": "Required",
     "crosswalk.optional": "Optional",

@@ -413,6 +413,19 @@ class CompletenessResult(BaseModel):
     missing_required: list[str] = []
 
 
+REMEDY_DOC = """What it would take (pia.assess.remedy); empty unless asked for (`assess(..., remedy=True)`).
+
+Plain data: `target_outcome` (the next better rung, or null), `basis` (`search`: sets found;
+`none_found`: no set up to the search's size; `answer_gaps`: answer the decisive unknown questions
+listed as the one set; `prohibited`: no set is ever proposed and no target; `none_needed`: already proceed),
+`sets` (up to three smallest sets, each a list of `{kind: safeguard|answer, id, from, to}`;
+a safeguard goes from its plan state, or null, to verified with its evidence record), `reaches`
+(the outcome each set gives), `flags` (per red flag id: `clears_text`, `answer_changes` (smallest
+answer sets that lift it) and `evidence_questions` (those changes that need an evidence record)),
+`exhaustive` (the search finished within its cap) and `evaluations` (assessments run).
+"""
+
+
 class Assessment(BaseModel):
     """The whole result of `assess()`: outcome, findings, ratings and their trace.
 
@@ -420,6 +433,8 @@ class Assessment(BaseModel):
     (from the instrument's `answer_safeguards:`), whether each holds on known
     answers and whether it lowered any harm; each right's `harm_ratings` shows
     what every safeguard took off which harm.
+    `remedy` says what it would take to reach the next better outcome (see REMEDY_DOC);
+    it is empty unless the caller asked for it, because finding it runs the engine again.
     """
 
     model_config = _FROZEN
@@ -487,6 +502,7 @@ class Assessment(BaseModel):
                                   "disparity ratio against the acceptance rule, and expected false alerts per "
                                   "10,000 scanned, per day and per deployment with their inputs; None when the "
                                   "instrument declares no accuracy settings or they do not apply")
+    remedy: dict[str, Any] = Field(default={}, description=REMEDY_DOC)
 
     def to_json(self) -> str:
         """Canonical JSON: sorted keys, two-space indent, UTF-8 text, final newline."""
