@@ -1,0 +1,1 @@
+"""Decided public camera cases as answers files; see cases.py and docs/cases.md."""
