@@ -284,3 +284,23 @@ def test_meta_entries_are_bounded(mini):
     ok = "".join(f"  k{i}: v\n" for i in range(MAX_META_KEYS))
     assert len(parse(load_text(f"questionnaire: mini\nquestionnaire_version: 1.2.0\nmeta:\n{ok}", "m.yaml",
                                collect=True, data_only=True)).meta) == MAX_META_KEYS
+
+
+def test_evidence_records_round_trip_and_are_checked(mini, tmp_path):
+    """An evidence record is kept byte for byte and refused where the question takes none, with its line."""
+    text = (
+        "questionnaire: mini\nquestionnaire_version: 1.2.0\nmeta: {}\nanswers:\n  jurisdiction: eu\n"
+        "evidence:\n  jurisdiction: {document: Act s. 1, confirmed_by: Legal, date: '2026-13-01'}\n"
+    )
+    answers, doc = A.loads(text, "e.yaml")
+    assert answers.evidence == {"jurisdiction": {"document": "Act s. 1", "confirmed_by": "Legal", "date": "2026-13-01"}}
+    assert A.loads(A.dumps(answers, mini))[0] == answers
+    problems = [str(p) for p in A.validate(answers, mini, doc)]
+    assert problems == ["e.yaml:7:3: evidence.jurisdiction: jurisdiction takes no evidence record; questions that "
+                        "do: none"]
+    with pytest.raises(PiaError, match=r"e\.yaml:7:7: evidence\.x\.when: unknown field .when."):
+        A.loads(text.replace("jurisdiction: {document", "x: {when: 1, document"), "e.yaml")
+    assert A.evidence_problem({"document": "a", "confirmed_by": "b", "date": "2026-13-01"}) == \
+        "evidence date '2026-13-01' is not a YYYY-MM-DD date"
+    assert A.evidence_problem({"document": "a", "date": "2026-01-01"}) == "evidence record lacks confirmed_by"
+    assert A.evidence_problem(None) == "no evidence recorded"

@@ -28,6 +28,7 @@ ss = st.session_state
 
 # Keys of the domain record in session state.
 ANSWERS, META, QPATH, DRAFT, BASE, SECTION, WHO = "answers", "meta", "qpath", "draft_id", "base", "section", "who"
+EVIDENCE = "evidence"   # question id -> evidence record of an answer that clears a legal stop
 CONFLICT, SAVE_ERROR, FLASH = "conflict", "save_error", "flash"
 
 
@@ -56,7 +57,7 @@ def derived(kind: str, q: Questionnaire, compute: Any) -> Any:
     A rerun asks for completeness and the assessment several times; keyed by a
     fingerprint of the answers and meta, the work is redone only when they change.
     """
-    fingerprint = json.dumps([ss.get(ANSWERS), ss.get(META)], sort_keys=True, default=str)
+    fingerprint = json.dumps([ss.get(ANSWERS), ss.get(META), ss.get(EVIDENCE)], sort_keys=True, default=str)
     key = (q.id, q.version, id(q), fingerprint)
     memo = ss.setdefault("_derived", {})
     hit = memo.get(kind)
@@ -86,7 +87,8 @@ def answer_set() -> AnswerSet:
     q = questionnaire()
     assert q is not None
     meta = {k: v for k, v in (ss.get(META) or {}).items() if v}
-    return AnswerSet(q.id, q.version, meta, dict(ss[ANSWERS]))
+    evidence = {k: dict(v) for k, v in (ss.get(EVIDENCE) or {}).items() if v}
+    return AnswerSet(q.id, q.version, meta, dict(ss[ANSWERS]), evidence)
 
 
 def who() -> str:
@@ -97,6 +99,7 @@ def open_answers(answers: AnswerSet, qpath: str | Path, draft_id: str | None, ba
     """Make an assessment the session's current one (every page reads this)."""
     ss[ANSWERS] = dict(answers.answers)
     ss[META] = dict(answers.meta)
+    ss[EVIDENCE] = {k: dict(v) for k, v in answers.evidence.items()}
     ss[QPATH] = str(qpath)
     ss[DRAFT] = draft_id
     ss[BASE] = base
@@ -203,6 +206,24 @@ def set_answer(qid: str, value: Any) -> None:
     autosave()
 
 
+def set_evidence(qid: str, field: str, value: str) -> None:
+    """Change one part of an answer's evidence record (document, confirmed_by, date), then autosave."""
+    evidence = ss.setdefault(EVIDENCE, {})
+    record = dict(evidence.get(qid) or {})
+    value = (value or "").strip()
+    if record.get(field, "") == value:
+        return
+    if value:
+        record[field] = value
+    else:
+        record.pop(field, None)
+    if record:
+        evidence[qid] = record
+    else:
+        evidence.pop(qid, None)
+    autosave()
+
+
 def set_meta(key: str, value: str) -> None:
     meta = ss.setdefault(META, {})
     value = (value or "").strip()
@@ -283,6 +304,7 @@ def keep_mine() -> None:
             merged, kept_theirs = _merge(start.answers, dict(ss[ANSWERS]), newer.answers)
             ss[ANSWERS] = merged
             ss[META], _ = _merge(start.meta, dict(ss.get(META) or {}), newer.meta)
+            ss[EVIDENCE], _ = _merge(start.evidence, dict(ss.get(EVIDENCE) or {}), newer.evidence)
     ss[BASE] = conflict["number"]
     ss[CONFLICT] = None
     autosave(note=f"kept this window's answers over revision {conflict['number']}")

@@ -211,6 +211,8 @@ def question_input(q: Questionnaire, question: Any, lang: str = "en") -> None:
     if question.type in ("yes_no", "single_choice"):
         ss[key] = to_widget(question, value)
         _choice(question, key, label, _copy, (q, qid), lang, question.allow_unknown)
+        if question.needs_evidence and value in question.needs_evidence:
+            _evidence(qid)
         return
     unknown = value == UNKNOWN
     ss[key] = to_widget(question, value)
@@ -218,6 +220,34 @@ def question_input(q: Questionnaire, question: Any, lang: str = "en") -> None:
     if question.allow_unknown:
         ss[ukey(qid)] = unknown
         st.checkbox(UNKNOWN_BOX, key=ukey(qid), on_change=_toggle_unknown, args=(q, qid))
+
+
+EVIDENCE_FIELDS = (("document", "Law, decision or document relied on"), ("confirmed_by", "Confirmed by (legal review)"),
+                   ("date", "Confirmed on (YYYY-MM-DD)"))
+
+
+def ekey(qid: str, field: str) -> str:
+    return f"e_{qid}__{field}"
+
+
+def _copy_evidence(qid: str, field: str) -> None:
+    state.set_evidence(qid, field, ss.get(ekey(qid, field)) or "")
+
+
+def _evidence(qid: str) -> None:
+    """The record that makes a clearing answer count: without all three parts it reads as unknown."""
+    from pia.answers import evidence_problem
+
+    record = (ss.get(state.EVIDENCE) or {}).get(qid) or {}
+    with st.container(border=True, key=f"ev_{qid}"):
+        why = evidence_problem(record)
+        if why:
+            st.warning(f"This answer clears a legal stop, so it counts only with its evidence: {md(why)}. "
+                       "Until then the assessment reads it as not known.", icon=":material/gavel:")
+        for field, flabel in EVIDENCE_FIELDS:
+            ss[ekey(qid, field)] = record.get(field, "")
+            st.text_input(flabel, key=ekey(qid, field), on_change=_copy_evidence, args=(qid, field),
+                          max_chars=500)
 
 
 def _group(q: Questionnaire, group: Group, value: Any, lang: str) -> None:

@@ -56,7 +56,7 @@ def _with(base: AnswerSet, **changes) -> AnswerSet:
             new.pop(k, None)
         else:
             new[k] = v
-    return AnswerSet(base.questionnaire, base.questionnaire_version, dict(base.meta), new)
+    return AnswerSet(base.questionnaire, base.questionnaire_version, dict(base.meta), new, dict(base.evidence))
 
 
 def _hit(a, right: str, rule: str):

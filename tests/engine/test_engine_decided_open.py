@@ -110,3 +110,22 @@ def test_trace_shows_the_branch_that_fired_not_every_answer_read(engine_q):
     unknown_only = assess(engine_q, answers(engine_q, technologies=["retro_fr"], scraping="unknown",
                                             bias_tested="yes"))
     assert unknown_only.red_flag("RF-02").answers == {"scraping": "unknown"}
+
+
+def test_the_lawful_live_search_needs_its_evidence_to_clear_the_prohibition():
+    # The abducted-child example clears RF-01 (AI Act Art. 5(1)(h)) only because each clearing answer carries
+    # its evidence record; without one the same answers leave the prohibition potential (legal review L-02).
+    from pathlib import Path
+
+    from pia.answers import load
+    from pia.loader import load_questionnaire
+
+    instrument = Path(__file__).resolve().parents[2] / "questionnaires" / "camera-hria"
+    camera = load_questionnaire(instrument / "camera_hria.yaml")
+    answers, _ = load(instrument / "examples" / "live_fr_missing_child_authorised.yaml")
+    assert "RF-01" in assess(camera, answers).red_flags_clear
+    a = assess(camera, answers.with_evidence("lfr_prior_authorisation", None))
+    rf01 = a.red_flag("RF-01")
+    assert rf01 is not None and rf01.status == "potential"
+    assert rf01.evidence_missing == {"lfr_prior_authorisation": "no evidence recorded"}
+    assert a.outcome_worst == "prohibited" and not a.decided

@@ -45,7 +45,7 @@ def _case(name: str, change: dict, on: str | None) -> AnswerSet:
     meta = {k: v for k, v in ex.meta.items() if k != "date"}
     if on is not None:
         meta["date"] = on
-    return AnswerSet(ex.questionnaire, ex.questionnaire_version, meta, ex.answers | change)
+    return AnswerSet(ex.questionnaire, ex.questionnaire_version, meta, ex.answers | change, dict(ex.evidence))
 
 
 # Live face search for an abducted child, lawful under Art. 5, but the impact assessment's results are not yet

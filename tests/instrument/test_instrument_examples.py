@@ -24,7 +24,7 @@ GOLDEN = {
     "citywide_plate_readers_police": ("do_not_proceed", "very_high", [], ["RF-11"], {
         "privacy": "very_high", "assembly": "medium", "non_discrimination": "medium", "due_process_remedy": "high",
         "movement": "very_high", "press_freedom": "high", "health": "high"}),
-    "retrospective_fr_central_square": ("do_not_proceed", "very_high", ["RF-10", "RF-13"], [], {
+    "retrospective_fr_central_square": ("do_not_proceed", "very_high", ["RF-10", "RF-13"], ["RF-11"], {
         "privacy": "very_high", "assembly": "very_high", "expression": "very_high", "non_discrimination": "very_high",
         "due_process_remedy": "very_high", "press_freedom": "very_high", "children": "high"}),
     # Incomplete since accuracy is weighed: the test's rates per group are not given (RF-13 may apply).
@@ -120,15 +120,32 @@ def test_prohibited_use_is_flagged_from_screening_answers_alone(camera, examples
     assert rf01.status == "triggered"
 
 
+RECORD = {"document": "State Police Act s. 27c; warrant of the investigating judge", "confirmed_by": "Legal service",
+          "date": "2026-11-19"}
+
+
+def _evidenced(answers, *qids):
+    """The clearing answers with their evidence records (method v2: a claim without one reads as unknown)."""
+    for qid in qids:
+        answers = answers.with_evidence(qid, RECORD)
+    return answers
+
+
+CLAIMS = ("lfr_objective", "lfr_national_law", "lfr_prior_authorisation", "lfr_fria_registered")
+
+
 def test_live_face_recognition_within_the_exceptions_is_not_prohibited(camera, examples, answer_set):
     screening = _screening(camera, examples["live_fr_police_unauthorised"].answers)
     screening |= {"lfr_objective": "victims_missing", "lfr_national_law": "yes", "lfr_prior_authorisation": "yes"}
     # The last condition (impact assessment and registration before first use) is asked in the module.
-    pending = assess(camera, answer_set(screening))
+    pending = assess(camera, _evidenced(answer_set(screening), *CLAIMS))
     rf01 = next(f for f in pending.red_flags if f.id == "RF-01")
     assert rf01.status == "potential"
     assert rf01.gap_questions == ["lfr_fria_registered"]
-    a = assess(camera, answer_set(screening | {"lfr_fria_registered": "yes"}))
+    claimed = answer_set(screening | {"lfr_fria_registered": "yes"})
+    # Claimed without evidence, the prohibition stays potential on every claim; with it, it clears.
+    assert set(next(f for f in assess(camera, claimed).red_flags if f.id == "RF-01").evidence_missing) == set(CLAIMS)
+    a = assess(camera, _evidenced(claimed, *CLAIMS))
     assert "RF-01" not in {f.id for f in a.red_flags}
     assert a.outcome != "prohibited"
 
@@ -137,7 +154,7 @@ def test_unknown_authorisation_is_a_potential_prohibition(camera, examples, answ
     screening = _screening(camera, examples["live_fr_police_unauthorised"].answers)
     screening |= {"lfr_objective": "victims_missing", "lfr_national_law": "yes", "lfr_prior_authorisation": UNKNOWN,
                   "lfr_fria_registered": "yes"}
-    a = assess(camera, answer_set(screening))
+    a = assess(camera, _evidenced(answer_set(screening), *CLAIMS))
     rf01 = next(f for f in a.red_flags if f.id == "RF-01")
     assert rf01.status == "potential"
     assert rf01.gap_questions == ["lfr_prior_authorisation"]
