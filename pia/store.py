@@ -257,6 +257,7 @@ class Store(SignoffMixin):
         who = check_identity(identity)
         if role not in GRANTABLE:
             raise PiaError(f"unknown role {role!r}; grant one of {', '.join(GRANTABLE)}")
+        now = self.clock()
         with self._session() as s, s.begin():
             self._require(s, draft_id, "grant")
             theirs = set(s.execute(select(RoleRow.role).where(
@@ -269,9 +270,8 @@ class Store(SignoffMixin):
                                 "and an author cannot approve their own assessment; revoke the approver role first")
             if role in theirs:
                 return
-            s.add(RoleRow(draft_id=draft_id, identity=who, role=role, granted_by=self.identity,
-                          granted_at=self.clock()))
-            self._audit(s, draft_id, "granted", None, {"identity": who, "role": role})
+            s.add(RoleRow(draft_id=draft_id, identity=who, role=role, granted_by=self.identity, granted_at=now))
+            self._audit(s, draft_id, "granted", None, {"identity": who, "role": role}, at=now)
 
     def revoke(self, draft_id: str, identity: str, role: str) -> None:
         """Take a role away (owner only); ownership itself moves only with transfer_owner."""
@@ -313,8 +313,9 @@ class Store(SignoffMixin):
             AuditRow.action.in_(("created", "saved"))).limit(1)).first() is not None
 
     def _audit(self, s: Session, draft_id: str, action: str, revision: int | None,
-               detail: dict[str, Any] | None = None) -> None:
-        s.add(AuditRow(at=self.clock(), draft_id=draft_id, actor=self.identity, mode=self.mode, action=action,
+               detail: dict[str, Any] | None = None, at: datetime | None = None) -> None:
+        """One audit entry, in the caller's transaction; `at` is the change's own time when it has one."""
+        s.add(AuditRow(at=at or self.clock(), draft_id=draft_id, actor=self.identity, mode=self.mode, action=action,
                        revision=revision, detail=json.dumps(detail or {}, sort_keys=True, ensure_ascii=False)))
 
     # --- writing -------------------------------------------------------------------
@@ -340,7 +341,7 @@ class Store(SignoffMixin):
             for role in (OWNER, AUTHOR):
                 s.add(RoleRow(draft_id=did, identity=self.identity, role=role, granted_by=self.identity,
                               granted_at=now))
-            self._audit(s, did, "created", 1, {"sha256": sha})
+            self._audit(s, did, "created", 1, {"sha256": sha}, at=now)
         return self.draft(did)
 
     def save(self, draft_id: str, answers: AnswerSet, base: int, author: str = "", note: str = "",
@@ -386,7 +387,7 @@ class Store(SignoffMixin):
             except IntegrityError as exc:  # a racing writer took the number first
                 raise Conflict(draft_id, base, RevisionInfo(draft_id, base + 1, now, "", "", "")) from exc
             # No typed name or note here: the audit log outlives an erased draft and keeps none of its text.
-            self._audit(s, draft_id, "saved", base + 1, {"sha256": sha})
+            self._audit(s, draft_id, "saved", base + 1, {"sha256": sha}, at=now)
         return base + 1
 
     def restore(self, draft_id: str, number: int, base: int, author: str = "") -> int:

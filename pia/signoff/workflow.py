@@ -59,7 +59,7 @@ from .records import (
     Thread,
 )
 from .roles import AUTHOR, OWNER, SINGLE_USER, Forbidden
-from .signing import canonical, sign
+from .signing import ALGORITHM, ENVELOPE_FORMAT, canonical, sign
 
 DECISION_FORMAT = "pia-decision"
 
@@ -205,10 +205,11 @@ class SignoffMixin:
     # --- formal records ---------------------------------------------------------------------
 
     def _add_record(self, s: Session, draft_id: str, kind: str, revision: int, fields: dict[str, Any],
-                    envelope: dict[str, Any] | None = None) -> int:
+                    envelope: dict[str, Any] | None = None, at: dt.datetime | None = None) -> int:
         body = canonical(fields).decode("utf-8")
         sha = hashlib.sha256(body.encode("utf-8")).hexdigest()
-        row = RecordRow(draft_id=draft_id, kind=kind, revision=revision, at=self.clock(), actor=self.identity,
+        at = at or self.clock()
+        row = RecordRow(draft_id=draft_id, kind=kind, revision=revision, at=at, actor=self.identity,
                         body=body, sha256=sha, signature=envelope["signature"] if envelope else "",
                         key_id=envelope["key_id"] if envelope else "")
         s.add(row)
@@ -219,7 +220,7 @@ class SignoffMixin:
                            "signed": bool(envelope), **({"key_id": envelope["key_id"][:16]} if envelope else {})})
         if kind == DPO_RESPONSE:
             detail["response"] = fields["response"]
-        self._audit(s, draft_id, kind, revision, detail)  # type: ignore[attr-defined]
+        self._audit(s, draft_id, kind, revision, detail, at=at)  # type: ignore[attr-defined]
         return row.id
 
     def record_dpo_advice(self, draft_id: str, dpo: str, advice: str) -> int:
@@ -291,6 +292,7 @@ class SignoffMixin:
 
     def _decide(self, draft_id: str, q: Questionnaire, assessment: Any, decision: str,
                 extra: dict[str, Any]) -> int:
+        now = self.clock()   # one time for the signed record, its row and its audit entry
         with self._session() as s, s.begin():  # type: ignore[attr-defined]
             self._require(s, draft_id, "decide")  # type: ignore[attr-defined]
             if self.mode != SINGLE_USER:
@@ -323,11 +325,11 @@ class SignoffMixin:
                 "questionnaire": {"id": q.id, "version": q.version, "sha256": questionnaire_digest(q)},
                 "engine_version": str(assessment.engine_version), "outcome": str(assessment.outcome),
                 "decided_by": self.identity, "mode": self.mode,
-                "decided_at": self.clock().astimezone(dt.UTC).isoformat(timespec="seconds"),
+                "decided_at": now.astimezone(dt.UTC).isoformat(timespec="seconds"),
                 "reviews": [marks[k] for k in sorted(marks)], "records": others, **extra,
             }
             envelope = sign(record, self.signing_key) if self.signing_key is not None else None
-            return self._add_record(s, draft_id, DECISION, rev.number, record, envelope)
+            return self._add_record(s, draft_id, DECISION, rev.number, record, envelope, at=now)
 
     def _check_ready(self, s: Session, draft_id: str, q: Questionnaire) -> None:
         """Nothing marked 'to correct' and no open thread: what a reviewer raised has been dealt with."""
@@ -376,7 +378,7 @@ class SignoffMixin:
                     continue
                 if r.fields["decision"] != APPROVED or not r.signature:
                     return None
-                return json.dumps({"format": "pia-signed-decision", "algorithm": "Ed25519", "key_id": r.key_id,
+                return json.dumps({"format": ENVELOPE_FORMAT, "algorithm": ALGORITHM, "key_id": r.key_id,
                                    "record": r.fields, "signature": r.signature}, sort_keys=True,
                                   ensure_ascii=False)
             return None
@@ -442,3 +444,6 @@ class SignoffMixin:
             return [AuditEntry(r.id, _aware(r.at), r.draft_id, r.actor, r.mode, r.action, r.revision,
                                json.loads(r.detail or "{}")) for r in s.execute(stmt).scalars()]
 
+    def audit_data(self, draft_id: str) -> list[dict[str, Any]]:
+        """One draft's audit log as plain JSON-ready data (for the full report and archives)."""
+        return [e.as_dict() for e in self.audit_log(draft_id)]

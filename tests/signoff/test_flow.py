@@ -175,6 +175,11 @@ def test_whole_flow_signs_a_report_that_verifies_and_catches_an_edit(store, mini
         ("rita", "dpo_advice"), ("olivia", "dpo_response"), ("olivia", "consultation"),
         ("paul", "decision"), ("reed", "exported"), ("olivia", "saved")]
     assert log[14].detail["signed"] is True and log[14].detail["decision"] == "approved"
+    decision = store.records(d, "decision")[0]           # one time for the signed record, its row and its entry
+    assert decision.at == log[14].at and decision.fields["decided_at"] == log[14].at.isoformat(timespec="seconds")
+    assert store.history(d)[-1].created_at == log[0].at
+    data = store.audit_data(d)
+    assert json.loads(json.dumps(data)) == data and data[14]["actor"] == "paul" and data[14]["revision"] == 2
     text = as_text(log)
     assert len(text.splitlines()) == len(log) and re.search(r"paul\s+decision\s+r2 ", text)
     assert FIXED not in text and "Olivia Author" not in text          # no answer text, no typed names
