@@ -579,8 +579,13 @@ def actions_cmd(answers_path: Path, fmt: str, output: Path, today: str | None,
         stamp = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
         data = plan.to_ics(answers_path.stem, title, items, stamp, plan.schedule(opened.answers.answers))
     else:
-        data = "".join(f"{i.row}. {i.title} [{i.state or '-'}] {i.owner or '-'} {i.due or '-'}"
-                       f"{'  OVERDUE' if i.overdue(day) else ''}\n" for i in items).encode("utf-8")
+        from . import wording
+
+        late_word = wording.label("actions.overdue").upper()
+        data = "".join(f"{i.row}. {i.title} [{wording.state_label(i.state) if i.state else '-'}] "
+                       f"{i.owner or wording.label('mitigation.no_owner')} "
+                       f"{i.due or wording.label('mitigation.no_date')}"
+                       f"{'  ' + late_word if i.overdue(day) else ''}\n" for i in items).encode("utf-8")
     if str(output) == "-":
         click.echo(data.decode("utf-8"), nl=False)
     else:

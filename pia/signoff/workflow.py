@@ -71,7 +71,7 @@ def _aware(t: dt.datetime) -> dt.datetime:
 def _text(value: str, what: str, required: bool = True, limit: int = MAX_TEXT) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise PiaError(f"{what} is required")
+        raise PiaError(f"{what} must be given")
     if len(value) > limit:
         raise PiaError(f"{what} is longer than {limit:,} characters")
     return value
@@ -288,7 +288,7 @@ class SignoffMixin:
 
     def reject(self, draft_id: str, q: Questionnaire, assessment: Any, reasons: str) -> int:
         """Reject the current revision with reasons (signed too when a key is configured)."""
-        return self._decide(draft_id, q, assessment, REJECTED, {"reasons": _text(reasons, "the reasons")})
+        return self._decide(draft_id, q, assessment, REJECTED, {"reasons": _text(reasons, "the reasons for the rejection")})
 
     def _decide(self, draft_id: str, q: Questionnaire, assessment: Any, decision: str,
                 extra: dict[str, Any]) -> int:

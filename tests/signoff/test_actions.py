@@ -98,10 +98,12 @@ def test_cli_actions_exit_codes_and_formats(tmp_path):
     q = ["-q", str(ROOT / "tests/fixtures/mini/mini.yaml")]
     runner = CliRunner()
     ok = runner.invoke(cli, ["actions", *q, str(path), "--today", "2027-01-20"])
-    assert ok.exit_code == 0 and "2. Geofence away from assemblies [planned] Police liaison 2027-02-01" in ok.output
+    assert ok.exit_code == 0 and "2. Geofence away from assemblies [Planned] Police liaison 2027-02-01\n" in ok.output
     late = runner.invoke(cli, ["actions", *q, str(path), "--today", "2027-02-02", "--format", "csv", "-o",
                                str(tmp_path / "plan.csv")])
     assert late.exit_code == 1 and "overdue: Geofence away from assemblies" in late.output
+    text = runner.invoke(cli, ["actions", *q, str(path), "--today", "2027-02-02"])
+    assert text.exit_code == 1 and "Police liaison 2027-02-01  OVERDUE\n" in text.output
     assert (tmp_path / "plan.csv").read_bytes().startswith("\ufeffRow,".encode())
     ics = runner.invoke(cli, ["actions", *q, str(path), "--format", "ics", "--today", "2027-01-01"])
     assert ics.exit_code == 0 and ics.output.count("BEGIN:VEVENT") == 2

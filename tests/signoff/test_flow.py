@@ -17,7 +17,9 @@ import io
 import json
 import re
 import zipfile
+from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 from cryptography.hazmat.primitives import serialization
@@ -112,6 +114,8 @@ def test_whole_flow_signs_a_report_that_verifies_and_catches_an_edit(store, mini
     as_json = render(mini, fixed, "json", generated="2026-12-02", signoff=signoff)
     store.as_user("reed").record_export(d, "full report docx", sha256=hashlib.sha256(docx).hexdigest())
     assert read_embedded(docx).signoff == signoff
+    schema = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "report.schema.json").read_text())
+    jsonschema.validate(json.loads(as_json), schema)                  # the signed JSON report keeps its schema
     (tmp_path / "signed.docx").write_bytes(docx)
     (tmp_path / "signed.json").write_bytes(as_json)
 
