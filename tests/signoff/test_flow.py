@@ -30,6 +30,7 @@ from pia.assess import assess
 from pia.cli import main as cli
 from pia.embedded import NAMESPACE, read_embedded
 from pia.errors import PiaError
+from pia.intake import open_assessment
 from pia.report import render
 from pia.signoff.audit import as_text
 from pia.signoff.records import ATTESTATIONS
@@ -119,6 +120,7 @@ def test_whole_flow_signs_a_report_that_verifies_and_catches_an_edit(store, mini
     (tmp_path / "signed.docx").write_bytes(docx)
     (tmp_path / "signed.json").write_bytes(as_json)
 
+    assert open_assessment(tmp_path / "signed.docx", questionnaire=mini).answers == fixed   # still a report to reopen
     key = signing_key.public_key()
     for name in ("signed.docx", "signed.json"):
         v = verify_report(tmp_path / name, key)
