@@ -39,8 +39,8 @@ from pia.signoff.verify import verify_report
 FIXED = "Reduce night-time assaults; police figures for 2025 attached as annex B."
 
 
-def edit_docx_answer(data: bytes, old: str, new: str) -> bytes:
-    """Change text inside the embedded answers and recompute their SHA-256, as a deliberate forger would."""
+def edit_part(data: bytes, change) -> bytes:  # noqa: ANN001 - change(root) edits pia's answers part in place
+    """The .docx with pia's answers part rewritten by `change`, every other entry kept as it was."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -48,14 +48,23 @@ def edit_docx_answer(data: bytes, old: str, new: str) -> bytes:
             blob = src.read(info)
             if info.filename.startswith("customXml/item") and NAMESPACE.encode() in blob[:400]:
                 root = etree.fromstring(blob)
-                text = base64.b64decode(root.text).decode()
-                assert old in text
-                raw = text.replace(old, new).encode()
-                root.text = base64.b64encode(raw).decode()
-                root.set("sha256", hashlib.sha256(raw).hexdigest())
+                change(root)
                 blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             dst.writestr(info, blob)
     return out.getvalue()
+
+
+def edit_docx_answer(data: bytes, old: str, new: str) -> bytes:
+    """Change text inside the embedded answers and recompute their SHA-256, as a deliberate forger would."""
+
+    def change(root) -> None:  # noqa: ANN001
+        text = base64.b64decode(root.text).decode()
+        assert old in text
+        raw = text.replace(old, new).encode()
+        root.text = base64.b64encode(raw).decode()
+        root.set("sha256", hashlib.sha256(raw).hexdigest())
+
+    return edit_part(data, change)
 
 
 def run_flow(store, mini, complete):

@@ -76,3 +76,33 @@ def test_approval_without_a_signing_key_is_refused(tmp_path, mini):
     s.reject(d, mini, assess(mini, answers), "Not yet")          # a rejection is recorded, unsigned
     assert s.signoff_state(d).status == "rejected" and s.signed_decision(d) is None
     s.dispose()
+
+
+def test_damaged_or_foreign_signature_blocks_are_clear(tmp_path, mini):
+    """A garbled signature attribute in a .docx, or a foreign block in JSON, is named, never a traceback."""
+    import json
+
+    from pia.answers import load
+    from pia.embedded import read_embedded
+    from pia.report import render
+    from pia.signoff.verify import verify_report
+    from tests.signoff.conftest import FIXTURES
+    from tests.signoff.test_flow import edit_docx_answer, edit_part
+
+    answers = load(FIXTURES / "mini" / "answers_complete.yaml")[0]
+    key = signing.Ed25519PrivateKey.generate()
+    docx = render(mini, answers, "docx", generated="2026-12-02", signoff='{"format": "pia-signed-decision"}')
+    assert read_embedded(docx).signoff == '{"format": "pia-signed-decision"}'
+    garbled = edit_part(docx, lambda root: root.set("signoff", "!!" + root.get("signoff")))
+    with pytest.raises(PiaError, match="the embedded signature is damaged"):
+        read_embedded(garbled)
+    (tmp_path / "r.docx").write_bytes(edit_docx_answer(docx, "camera_count: 120", "camera_count: 121"))
+    v = verify_report(tmp_path / "r.docx", key.public_key())
+    assert not v.ok and "SIGNATURE INVALID: the signature block holds no record" in v.lines()[0]
+    doc = json.loads(render(mini, answers, "json", generated="2026-12-02"))
+    doc["signoff"] = {"format": "someone-else"}
+    (tmp_path / "r.json").write_text(json.dumps(doc))
+    assert "not pia's" in verify_report(tmp_path / "r.json", key.public_key()).lines()[0]
+    (tmp_path / "x.json").write_text("[1, 2]")
+    with pytest.raises(PiaError, match="not a JSON report made by pia"):
+        verify_report(tmp_path / "x.json", key.public_key())
