@@ -152,6 +152,8 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(40))
     revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
     detail: Mapped[str] = mapped_column(Text, default="{}")   # small JSON: ids, marks, digests; never answer text
+    prev: Mapped[str] = mapped_column(String(64), default="")   # sha256 of the draft's previous entry ("" first)
+    sha256: Mapped[str] = mapped_column(String(64), default="")  # of prev and this entry (pia.signoff.audit.digest)
 
 
 WRITE_ONCE = ("pia_review", "pia_comments", "pia_records", "pia_audit")

@@ -60,6 +60,7 @@ from .dbschema import (
 )
 from .errors import PiaError
 from .model import Questionnaire
+from .signoff.audit import digest
 from .signoff.roles import (
     AUTHOR,
     GRANTABLE,
@@ -205,9 +206,10 @@ class Store(SignoffMixin):
                 for role in (OWNER, AUTHOR):
                     conn.execute(RoleRow.__table__.insert().values(
                         draft_id=did, identity=LOCAL, role=role, granted_by=LOCAL, granted_at=now))
+                detail = json.dumps({"schema": SCHEMA_VERSION, "owner": LOCAL}, sort_keys=True)
                 conn.execute(AuditRow.__table__.insert().values(
                     at=now, draft_id=did, actor=LOCAL, mode=SINGLE_USER, action="migrated", revision=None,
-                    detail=json.dumps({"schema": SCHEMA_VERSION, "owner": LOCAL}, sort_keys=True)))
+                    detail=detail, prev="", sha256=digest("", now, did, LOCAL, SINGLE_USER, "migrated", None, detail)))
             conn.execute(delete(MetaRow).where(MetaRow.key == "schema_version"))
             conn.execute(MetaRow.__table__.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
 
@@ -312,11 +314,26 @@ class Store(SignoffMixin):
             AuditRow.draft_id == draft_id, AuditRow.actor == identity,
             AuditRow.action.in_(("created", "saved"))).limit(1)).first() is not None
 
+    def _chain_head(self, s: Session, draft_id: str) -> str:
+        """The digest of the draft's newest audit entry, with the draft locked so no other writer extends the chain.
+
+        SQLite needs no lock here (BEGIN IMMEDIATE already serialises writers);
+        on PostgreSQL the draft's row is locked until the transaction ends.
+        """
+        if s.get_bind().dialect.name == "postgresql":
+            s.execute(select(DraftRow.id).where(DraftRow.id == draft_id).with_for_update())
+        return s.execute(select(AuditRow.sha256).where(AuditRow.draft_id == draft_id)
+                         .order_by(AuditRow.id.desc()).limit(1)).scalar() or ""
+
     def _audit(self, s: Session, draft_id: str, action: str, revision: int | None,
                detail: dict[str, Any] | None = None, at: datetime | None = None) -> None:
-        """One audit entry, in the caller's transaction; `at` is the change's own time when it has one."""
-        s.add(AuditRow(at=at or self.clock(), draft_id=draft_id, actor=self.identity, mode=self.mode, action=action,
-                       revision=revision, detail=json.dumps(detail or {}, sort_keys=True, ensure_ascii=False)))
+        """One audit entry, chained to the draft's previous one, in the caller's transaction."""
+        at = (at or self.clock()).astimezone(UTC)   # SQLite keeps no offset: store UTC so the digest reads back
+        text = json.dumps(detail or {}, sort_keys=True, ensure_ascii=False)
+        prev = self._chain_head(s, draft_id)
+        s.add(AuditRow(at=at, draft_id=draft_id, actor=self.identity, mode=self.mode, action=action,
+                       revision=revision, detail=text, prev=prev,
+                       sha256=digest(prev, at, draft_id, self.identity, self.mode, action, revision, text)))
 
     # --- writing -------------------------------------------------------------------
 

@@ -82,6 +82,9 @@ def describe(record: dict[str, Any], key_id: str) -> list[str]:
         f"  engine {record.get('engine_version', '?')}; answers SHA-256 {record.get('answers_sha256', '?')}",
         f"  key id {key_id}",
     ]
+    if record.get("audit_head"):
+        lines.append(f"  audit log up to the decision: SHA-256 {record['audit_head']} (the store's verify_audit "
+                     "checks the log against it)")
     if record.get("mode") == "single-user":
         lines.append(f"  {wording.label('signoff.single_user')}")
     if record.get("attestations"):

@@ -29,7 +29,7 @@ from ..errors import PiaError
 from ..fingerprint import questionnaire_digest
 from ..model import Questionnaire
 from . import actions as plan
-from .audit import AuditEntry
+from .audit import AuditEntry, ChainCheck, check_chain
 from .records import (
     APPROVED,
     ATTESTATIONS,
@@ -84,6 +84,11 @@ def _changed(before: AnswerSet, after: AnswerSet) -> tuple[str, ...]:
     meta = sorted(set(before.meta) | set(after.meta))
     out += [f"meta.{k}" for k in meta if before.meta.get(k) != after.meta.get(k)]
     return tuple(out)
+
+
+def _entry(r: AuditRow) -> AuditEntry:
+    return AuditEntry(r.id, _aware(r.at), r.draft_id, r.actor, r.mode, r.action, r.revision,
+                      json.loads(r.detail or "{}"), r.prev, r.sha256)
 
 
 class SignoffMixin:
@@ -326,7 +331,9 @@ class SignoffMixin:
                 "engine_version": str(assessment.engine_version), "outcome": str(assessment.outcome),
                 "decided_by": self.identity, "mode": self.mode,
                 "decided_at": now.astimezone(dt.UTC).isoformat(timespec="seconds"),
-                "reviews": [marks[k] for k in sorted(marks)], "records": others, **extra,
+                "reviews": [marks[k] for k in sorted(marks)], "records": others,
+                "audit_head": self._chain_head(s, draft_id),  # type: ignore[attr-defined]
+                **extra,
             }
             envelope = sign(record, self.signing_key) if self.signing_key is not None else None
             return self._add_record(s, draft_id, DECISION, rev.number, record, envelope, at=now)
@@ -441,8 +448,15 @@ class SignoffMixin:
                 elif self.mode != SINGLE_USER:
                     raise PiaError(f"no saved draft {draft_id!r}")
                 stmt = stmt.where(AuditRow.draft_id == draft_id)
-            return [AuditEntry(r.id, _aware(r.at), r.draft_id, r.actor, r.mode, r.action, r.revision,
-                               json.loads(r.detail or "{}")) for r in s.execute(stmt).scalars()]
+            return [_entry(r) for r in s.execute(stmt).scalars()]
+
+    def verify_audit(self, draft_id: str) -> ChainCheck:
+        """Is the draft's audit log the chain it was written as, through every head a decision signed?"""
+        with self._session() as s:  # type: ignore[attr-defined]
+            self._require(s, draft_id, "read")  # type: ignore[attr-defined]
+            rows = s.execute(select(AuditRow).where(AuditRow.draft_id == draft_id).order_by(AuditRow.id)).scalars().all()
+            heads = [r.fields.get("audit_head", "") for r in self._records_in(s, draft_id, DECISION)]
+            return check_chain([_entry(r) for r in rows], [r.detail for r in rows], [h for h in heads if h])
 
     def audit_data(self, draft_id: str) -> list[dict[str, Any]]:
         """One draft's audit log as plain JSON-ready data (for the full report and archives)."""

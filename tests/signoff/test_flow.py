@@ -193,11 +193,25 @@ def test_whole_flow_signs_a_report_that_verifies_and_catches_an_edit(store, mini
     decision = store.records(d, "decision")[0]           # one time for the signed record, its row and its entry
     assert decision.at == log[14].at and decision.fields["decided_at"] == log[14].at.isoformat(timespec="seconds")
     assert store.history(d)[-1].created_at == log[0].at
+    assert decision.fields["audit_head"] == log[13].sha256 and log[14].prev == log[13].sha256
+    check = store.verify_audit(d)
+    assert check.ok and check.entries == len(log) and check.signed_heads_found == 1
     data = store.audit_data(d)
     assert json.loads(json.dumps(data)) == data and data[14]["actor"] == "paul" and data[14]["revision"] == 2
     text = as_text(log)
     assert len(text.splitlines()) == len(log) and re.search(r"paul\s+decision\s+r2 ", text)
     assert FIXED not in text and "Olivia Author" not in text          # no answer text, no typed names
+
+
+def test_audit_times_in_another_zone_still_chain(store, mini, complete):
+    """A clock giving local time (UTC+2) is stored as UTC, so the chain reads back intact on SQLite too."""
+    import datetime as dt
+
+    store.clock = lambda: dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    d = store.create(complete, q=mini).id
+    store.mark_section(d, "description", "acceptable", q=mini)
+    assert store.verify_audit(d).ok
+    assert store.audit_log(d)[0].at == dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC)
 
 
 def test_records_are_locked_and_the_audit_log_is_append_only(store, mini, complete):
@@ -211,3 +225,46 @@ def test_records_are_locked_and_the_audit_log_is_append_only(store, mini, comple
         assert "refused" in str(err.value)
     assert store.records(d, "decision")[0].fields["decided_by"] == "paul"
     assert {e.actor for e in store.audit_log(d)} == {"olivia", "rita", "paul"}
+
+
+def _drop_audit_triggers(store) -> None:
+    with store.engine.begin() as c:
+        if store.engine.dialect.name == "sqlite":
+            c.exec_driver_sql("DROP TRIGGER pia_audit_no_update")
+            c.exec_driver_sql("DROP TRIGGER pia_audit_no_delete")
+        else:
+            c.exec_driver_sql("DROP TRIGGER pia_audit_append_only ON pia_audit")
+
+
+@pytest.mark.parametrize("tamper", ["change", "remove", "rewrite"])
+def test_a_rewritten_audit_log_is_detected_even_without_the_triggers(store, mini, complete, tamper):
+    """A database administrator drops the triggers and edits the log; the chain and the signed head show it."""
+    from pia.signoff.audit import digest
+
+    d, _ = run_flow(store, mini, complete)
+    assert store.verify_audit(d).ok
+    log = store.audit_log(d)
+    marked = next(e for e in log if e.action == "marked" and e.detail["mark"] == "to_correct")
+    _drop_audit_triggers(store)
+    with store.engine.begin() as c:
+        if tamper == "change":          # hide that the section was ever marked to correct
+            c.exec_driver_sql(f"UPDATE pia_audit SET detail = '{{\"mark\": \"acceptable\", \"section\": "
+                              f"\"description\"}}' WHERE id = {marked.id}")
+        elif tamper == "remove":
+            c.exec_driver_sql(f"DELETE FROM pia_audit WHERE id = {marked.id}")
+        else:                           # remove it and recompute every later link, as a careful forger would
+            c.exec_driver_sql(f"DELETE FROM pia_audit WHERE id = {marked.id}")
+            prev = ""
+            for e in log:
+                if e.id == marked.id:
+                    continue
+                detail = json.dumps(e.detail, sort_keys=True, ensure_ascii=False)
+                sha = digest(prev, e.at, e.draft_id, e.actor, e.mode, e.action, e.revision, detail)
+                c.exec_driver_sql(f"UPDATE pia_audit SET prev = '{prev}', sha256 = '{sha}' WHERE id = {e.id}")
+                prev = sha
+    check = store.verify_audit(d)
+    assert not check.ok
+    expected = {"change": f"entry {marked.id} (marked) was changed after it was written",
+                "remove": "does not follow entry before it (an entry was removed or inserted)",
+                "rewrite": "is not this log: entries before that decision were rewritten"}[tamper]
+    assert expected in check.problem

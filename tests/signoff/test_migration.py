@@ -81,11 +81,12 @@ def _check_migrated(s: Store, ids: list[str], mini) -> None:
         assert s.my_roles(did) == {"owner", "author", "reviewer", "approver", "reader"}      # single-user mode
         assert s.roles(did) == [("local", "author", "local", s.roles(did)[0][3]),
                                 ("local", "owner", "local", s.roles(did)[1][3])]
-        assert [e.action for e in s.audit_log(did)] == ["migrated"]
+        assert [e.action for e in s.audit_log(did)] == ["migrated"] and s.verify_audit(did).ok
         assert s.signoff_state(did).status == "none"
     # The old drafts work with the new features at once.
     head = s.save(ids[0], s.load(ids[0])[0].with_answer("purpose", "new"), base=2, q=mini)
     assert head == 3 and [e.action for e in s.audit_log(ids[0])] == ["migrated", "saved"]
+    assert s.verify_audit(ids[0]).ok and s.audit_log(ids[0])[1].prev == s.audit_log(ids[0])[0].sha256
     s.mark_section(ids[0], "description", "acceptable", q=mini)
 
 
