@@ -230,8 +230,18 @@ class Store(SignoffMixin):
             RoleRow.draft_id == draft_id, RoleRow.identity == self.identity)).scalars())
 
     def _require(self, s: Session, draft_id: str, action: str) -> DraftRow:
-        """The draft's row, if it exists and the acting identity may do `action` to it; else a one-line refusal."""
-        row = s.get(DraftRow, draft_id)
+        """The draft's row, if it exists and the acting identity may do `action` to it; else a one-line refusal.
+
+        Every action but reading writes (at least its audit entry), so it locks the
+        draft's row first (PostgreSQL: FOR NO KEY UPDATE; SQLite's BEGIN IMMEDIATE
+        already serialises writers). Locking before anything is inserted matters:
+        an insert that refers to the draft takes a share lock on it, and two
+        writers each holding one and then asking for the row lock deadlock.
+        """
+        stmt = select(DraftRow).where(DraftRow.id == draft_id)
+        if action != "read":
+            stmt = stmt.with_for_update(key_share=True)   # PostgreSQL: FOR NO KEY UPDATE
+        row = s.execute(stmt).scalar_one_or_none()
         if row is None:
             raise PiaError(f"no saved draft {draft_id!r}")
         roles = self._roles_in(s, draft_id)
@@ -320,8 +330,8 @@ class Store(SignoffMixin):
         SQLite needs no lock here (BEGIN IMMEDIATE already serialises writers);
         on PostgreSQL the draft's row is locked until the transaction ends.
         """
-        if s.get_bind().dialect.name == "postgresql":
-            s.execute(select(DraftRow.id).where(DraftRow.id == draft_id).with_for_update())
+        if s.get_bind().dialect.name == "postgresql":   # normally held already, since _require
+            s.execute(select(DraftRow.id).where(DraftRow.id == draft_id).with_for_update(key_share=True))
         return s.execute(select(AuditRow.sha256).where(AuditRow.draft_id == draft_id)
                          .order_by(AuditRow.id.desc()).limit(1)).scalar() or ""
 

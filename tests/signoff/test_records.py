@@ -85,3 +85,35 @@ def test_renewed_approval_clears_staleness(store, mini, draft, complete):
     store.approve(draft, mini, assess(mini, changed), list(ATTESTATIONS))
     assert store.signoff_state(draft).status == "approved" and store.signoff_state(draft).decision.revision == 2
     assert [r.revision for r in store.records(draft, "decision")] == [1, 2]      # the first one is kept as signed
+
+
+def test_concurrent_writers_keep_one_unbroken_chain(store, mini, complete, draft):
+    """Saves, marks and comments at the same moment: every entry links to the one before it (the draft is locked)."""
+    import threading
+
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def worker(i: int) -> None:
+        barrier.wait()
+        try:
+            for j in range(3):
+                if i == 0:
+                    store.save(draft, complete.with_answer("camera_count", j + 1), base=j + 1, q=mini)
+                elif i == 1:
+                    store.mark_section(draft, "description", "improvable", f"pass {j}", q=mini)
+                else:
+                    store.comment(draft, "purpose", f"comment {i}.{j}")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    log = store.audit_log(draft)
+    assert len(log) == 13 and len({e.prev for e in log}) == 13          # no two entries share a predecessor
+    assert sorted(e.action for e in log).count("saved") == 3 and store.draft(draft).head == 4
+    assert store.verify_audit(draft).ok
