@@ -112,9 +112,11 @@ class SignoffMixin:
         body = _text(comment, "a comment on a section marked to correct", required=mark == TO_CORRECT)
         with self._session() as s, s.begin():  # type: ignore[attr-defined]
             row = self._require(s, draft_id, "mark")  # type: ignore[attr-defined]
+            now = self.clock()
             s.add(ReviewRow(draft_id=draft_id, section=_text(section, "the section", limit=80), mark=mark,
-                            comment=body, revision=row.head, at=self.clock(), actor=self.identity))
-            self._audit(s, draft_id, "marked", row.head, {"section": section, "mark": mark})  # type: ignore[attr-defined]
+                            comment=body, revision=row.head, at=now, actor=self.identity))
+            self._audit(s, draft_id, "marked", row.head, {"section": section, "mark": mark},  # type: ignore[attr-defined]
+                        at=now)
 
     def review_status(self, draft_id: str, q: Questionnaire) -> list[SectionReview]:
         """Every section of `q` with its newest mark, and whether its answers changed since that mark."""
@@ -152,12 +154,14 @@ class SignoffMixin:
             row = self._require(s, draft_id, "comment")  # type: ignore[attr-defined]
             if thread is not None:
                 question = self._thread_root(s, draft_id, thread).question
+            now = self.clock()
             entry = CommentRow(draft_id=draft_id, thread=thread, question=_text(question, "the question", limit=80),
-                               kind=COMMENT, body=text, revision=row.head, at=self.clock(), actor=self.identity)
+                               kind=COMMENT, body=text, revision=row.head, at=now, actor=self.identity)
             s.add(entry)
             s.flush()
             tid = thread if thread is not None else entry.id
-            self._audit(s, draft_id, "commented", row.head, {"thread": tid, "question": question})  # type: ignore[attr-defined]
+            self._audit(s, draft_id, "commented", row.head, {"thread": tid, "question": question},  # type: ignore[attr-defined]
+                        at=now)
             return tid
 
     def resolve(self, draft_id: str, thread: int, note: str = "") -> None:
@@ -176,10 +180,12 @@ class SignoffMixin:
                 .limit(1)).scalar_one()
             if (last == RESOLVED) == (kind == RESOLVED):
                 raise PiaError(f"thread {thread} is already {'resolved' if last == RESOLVED else 'open'}")
+            now = self.clock()
             s.add(CommentRow(draft_id=draft_id, thread=thread, question=root.question, kind=kind,
-                             body=_text(note, "the note", required=False), revision=row.head, at=self.clock(),
+                             body=_text(note, "the note", required=False), revision=row.head, at=now,
                              actor=self.identity))
-            self._audit(s, draft_id, kind, row.head, {"thread": thread, "question": root.question})  # type: ignore[attr-defined]
+            self._audit(s, draft_id, kind, row.head, {"thread": thread, "question": root.question},  # type: ignore[attr-defined]
+                        at=now)
 
     @staticmethod
     def _thread_root(s: Session, draft_id: str, thread: int) -> CommentRow:

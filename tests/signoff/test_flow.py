@@ -193,6 +193,8 @@ def test_whole_flow_signs_a_report_that_verifies_and_catches_an_edit(store, mini
     decision = store.records(d, "decision")[0]           # one time for the signed record, its row and its entry
     assert decision.at == log[14].at and decision.fields["decided_at"] == log[14].at.isoformat(timespec="seconds")
     assert store.history(d)[-1].created_at == log[0].at
+    description = {r.section: r for r in store.review_status(d, mini)}["description"]
+    assert description.mark.at == log[9].at and store.threads(d)[0].entries[-1].at == log[10].at
     assert decision.fields["audit_head"] == log[13].sha256 and log[14].prev == log[13].sha256
     check = store.verify_audit(d)
     assert check.ok and check.entries == len(log) and check.signed_heads_found == 1
