@@ -489,5 +489,117 @@ def assess_cmd(answers_path: Path, as_json: bool, lang: str, questionnaire_path:
         click.echo(render_summary(result, q, lang) + "\n" + "\n".join(remedy_lines(result, q, lang)), nl=False)
 
 
+# --- sign-off: keys, verification, action plan ----------------------------------------------
+
+
+@main.command()
+@click.argument("private_key", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--public", "public_key", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Where to write the public key (default: PRIVATE_KEY with .pub added).")
+@safe
+def keygen(private_key: Path, public_key: Path | None) -> None:
+    """Write a new Ed25519 key pair for signing approvals (private key readable by you only).
+
+    Never overwrites an existing file. Give the private key to the pia server
+    (PIA_SIGNING_KEY=PRIVATE_KEY); publish the public key so anyone can run
+    `pia verify`.
+    """
+    # Lazy: `pia --help` and `pia --version` start without the cryptography package.
+    from .signoff.signing import keygen as make
+
+    public_key = public_key or private_key.with_name(private_key.name + ".pub")
+    kid = make(private_key, public_key)
+    click.echo(f"{private_key}: private key (mode 0600; keep it secret, back it up)")
+    click.echo(f"{public_key}: public key (publish it; `pia verify` needs it)")
+    click.echo(f"key id {kid}")
+
+
+@main.command()
+@click.argument("reports", metavar="REPORT...", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--public-key", "public_key", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The municipality's public key (PEM, from `pia keygen`).")
+@safe
+def verify(reports: tuple[Path, ...], public_key: Path) -> None:
+    """Check the signed decision in reports (.docx or .json): what was signed, and whether anything changed.
+
+    Exit 0 when every report is signed with this key and its answers are the
+    signed ones; 1 when a report is not signed, its signature does not match
+    (altered record, or another key), or its answers or facts differ from the
+    signed record; 2 on bad input (unreadable report or key).
+    """
+    # Lazy: `pia --help` and `pia --version` start without the cryptography package.
+    from .signoff.signing import load_public_key
+    from .signoff.verify import verify_report
+
+    key = load_public_key(public_key)
+    results, problems = [], []
+    for path in reports:
+        try:
+            results.append(verify_report(path, key))
+        except PiaError as exc:
+            problems += exc.problems
+    for r in results:
+        for line in r.lines():
+            click.echo(line)
+    if problems:
+        _fail(problems)
+    sys.exit(EXIT_OK if all(r.ok for r in results) else EXIT_FINDING)
+
+
+@main.command("actions")
+@click.argument("answers_path", metavar="ANSWERS", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "ics"]), default="text", show_default=True,
+              help="csv: for a spreadsheet (formulas neutralised); ics: due dates for a calendar (RFC 5545).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, allow_dash=True), default="-", show_default=True,
+              help="File to write ('-' is standard output).")
+@click.option("--today", callback=_check_date, default=None,
+              help="The date overdue is counted from, YYYY-MM-DD (default: today, UTC).")
+@QUESTIONNAIRE_OPTION
+@safe
+def actions_cmd(answers_path: Path, fmt: str, output: Path, today: str | None,
+                questionnaire_path: Path | None) -> None:
+    """The action plan (safeguards with owner, due date and state) of an answers file or report.
+
+    Exit 0 when no safeguard is overdue, 1 when some are (they are listed on
+    standard error), 2 on bad input.
+    """
+    # Lazy: `pia --help` and `pia --version` start without YAML, pydantic or engine code.
+    import datetime as dt
+
+    from .intake import open_assessment
+    from .report.batch import write_atomic
+    from .signoff import actions as plan
+
+    _check_output_name(output)
+    day = dt.date.fromisoformat(today) if today else dt.datetime.now(dt.UTC).date()
+    opened = open_assessment(answers_path, questionnaire=questionnaire_path)
+    _note(opened)
+    items = plan.action_plan(opened.questionnaire, opened.answers.answers)
+    late = plan.overdue(items, day)
+    if fmt == "csv":
+        data = plan.to_csv(items, day)
+    elif fmt == "ics":
+        title = opened.answers.meta.get("title") or answers_path.stem
+        stamp = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+        data = plan.to_ics(answers_path.stem, title, items, stamp, plan.schedule(opened.answers.answers))
+    else:
+        from . import wording
+
+        late_word = wording.label("actions.overdue").upper()
+        data = "".join(f"{i.row}. {i.title} [{wording.state_label(i.state) if i.state else '-'}] "
+                       f"{i.owner or wording.label('mitigation.no_owner')} "
+                       f"{i.due or wording.label('mitigation.no_date')}"
+                       f"{'  ' + late_word if i.overdue(day) else ''}\n" for i in items).encode("utf-8")
+    if str(output) == "-":
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        write_atomic(output, data)
+        click.echo(f"{output}: {len(items)} safeguard(s), {fmt}", err=True)
+    for i in late:
+        click.echo(f"overdue: {i.title} (row {i.row}, due {i.due}, owner {i.owner or '-'})", err=True)
+    sys.exit(EXIT_FINDING if late else EXIT_OK)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -10,10 +10,12 @@ questionnaire that produced the report (see pia.fingerprint).
 What the SHA-256 shows, and what it does not: it is unkeyed, so it catches
 answers changed without updating it (accidental damage, a naive edit), and
 then the report is refused as "answers altered after the report was made".
-Someone who edits the answers *and* recomputes the hash cannot be detected;
-only a signature could show that (not implemented). A report without the
-hash, or with two answers parts, is refused, so those edits at least cannot
-pass silently.
+Someone who edits the answers *and* recomputes the hash is not caught by it;
+a signed decision is what catches that: a report of an approved assessment
+carries, in the same part, the approver's decision record signed with the
+municipality's Ed25519 key (pia.signoff.signing), and `pia verify` compares the
+embedded answers with the signed ones. A report without the hash, or with two
+answers parts, is refused, so those edits at least cannot pass silently.
 
 A .docx is a zip, and a zip can be hostile: thousands of entries with one
 name pointing at one deflate stream ("overlapping entries") cost minutes of
@@ -62,10 +64,12 @@ class Embedded:
 
     answers: str                 # the answers file, as YAML text
     questionnaire_sha256: str    # digest of the questionnaire that produced the report ("" if not recorded)
+    signoff: str = ""            # the signed decision envelope (JSON text), "" when the report is not signed
+    hash_ok: bool = True         # False only when read with check_hash=False and the SHA-256 does not match
 
 
-def answers_part_xml(answers_yaml: str, questionnaire_sha256: str = "") -> bytes:
-    """The custom XML part holding the answers file."""
+def answers_part_xml(answers_yaml: str, questionnaire_sha256: str = "", signoff: str = "") -> bytes:
+    """The custom XML part holding the answers file (and, for an approved assessment, the signed decision)."""
     raw = answers_yaml.encode("utf-8")
     root = etree.Element(f"{{{NAMESPACE}}}answers", nsmap={"pia": NAMESPACE})
     root.set("encoding", "base64")
@@ -73,11 +77,13 @@ def answers_part_xml(answers_yaml: str, questionnaire_sha256: str = "") -> bytes
     root.set("sha256", hashlib.sha256(raw).hexdigest())
     if questionnaire_sha256:
         root.set("questionnaire-sha256", questionnaire_sha256)
+    if signoff:
+        root.set("signoff", base64.b64encode(signoff.encode("utf-8")).decode("ascii"))
     root.text = base64.b64encode(raw).decode("ascii")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def embed(document: object, answers_yaml: str, questionnaire_sha256: str = "") -> None:
+def embed(document: object, answers_yaml: str, questionnaire_sha256: str = "", signoff: str = "") -> None:
     """Attach the answers to a python-docx Document (replacing any earlier copy)."""
     # Lazy: python-docx is needed only to write a report; reading one (pia.intake) needs zipfile and lxml.
     from docx.opc.packuri import PackURI
@@ -91,7 +97,7 @@ def embed(document: object, answers_yaml: str, questionnaire_sha256: str = "") -
     n = 1
     while f"/customXml/item{n}.xml" in used:
         n += 1
-    blob = answers_part_xml(answers_yaml, questionnaire_sha256)
+    blob = answers_part_xml(answers_yaml, questionnaire_sha256, signoff)
     new = Part(PackURI(f"/customXml/item{n}.xml"), "application/xml", blob, part.package)
     part.relate_to(new, RT_CUSTOM_XML)
 
@@ -109,8 +115,13 @@ def answers_from_docx(source: str | Path | bytes | IO[bytes]) -> str:
     return read_embedded(source).answers
 
 
-def read_embedded(source: str | Path | bytes | IO[bytes], name: str | None = None) -> Embedded:
-    """The answers (and questionnaire digest) a report carries; PiaError if the package is unsafe or altered."""
+def read_embedded(source: str | Path | bytes | IO[bytes], name: str | None = None,
+                  check_hash: bool = True) -> Embedded:
+    """The answers (and questionnaire digest) a report carries; PiaError if the package is unsafe or altered.
+
+    `check_hash=False` returns answers whose recorded SHA-256 does not match (with hash_ok False)
+    instead of refusing them: `pia verify` reports that as an alteration, with what changed.
+    """
     name = name or (str(source) if isinstance(source, (str, Path)) else getattr(source, "name", "<upload>"))
     if isinstance(source, (str, Path)):
         data = read_regular(Path(source), MAX_ANSWERS_BYTES)
@@ -137,7 +148,7 @@ def read_embedded(source: str | Path | bytes | IO[bytes], name: str | None = Non
     if len(ours) > 1:
         raise _problem(name, f"the document holds {len(ours)} answers parts; a report made by pia holds one, "
                              "so this one was altered; refused")
-    return _decode(ours[0], name)
+    return _decode(ours[0], name, check_hash)
 
 
 def _check_directory(zf: zipfile.ZipFile, data: bytes, name: str) -> None:
@@ -249,7 +260,7 @@ def _custom_xml_parts(zf: zipfile.ZipFile, name: str, budget: _Budget) -> list[s
     return [m for m in _targets(zf, main[0], RT_CUSTOM_XML, name, budget) if m in zf.NameToInfo]
 
 
-def _decode(blob: bytes, name: str) -> Embedded:
+def _decode(blob: bytes, name: str, check_hash: bool = True) -> Embedded:
     root = _xml(blob, name, "the embedded answers")
     if root.tag != f"{{{NAMESPACE}}}answers":
         raise _problem(name, "the embedded answers part is not pia's")
@@ -261,7 +272,12 @@ def _decode(blob: bytes, name: str) -> Embedded:
     recorded = root.get("sha256")
     if not recorded:
         raise _problem(name, "the embedded answers carry no SHA-256, so they cannot be checked; refused")
-    if hashlib.sha256(raw).hexdigest() != recorded:
+    hash_ok = hashlib.sha256(raw).hexdigest() == recorded
+    if not hash_ok and check_hash:
         raise _problem(name, "answers altered after the report was made (their SHA-256 no longer matches "
                              "the one recorded in the report); refused")
-    return Embedded(text, root.get("questionnaire-sha256") or "")
+    try:
+        signoff = base64.b64decode(root.get("signoff") or "", validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _problem(name, "the embedded signature is damaged (bad encoding)") from exc
+    return Embedded(text, root.get("questionnaire-sha256") or "", signoff, hash_ok)

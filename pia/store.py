@@ -14,10 +14,21 @@ based on, and a save based on an older revision raises :class:`Conflict`
 instead of silently overwriting someone else's newer work.
 
 The core has no clock, so time is injected (``clock``); the default is UTC now.
+
+Who may do what is enforced here, not only hidden in the app (see
+pia.signoff.roles): a Store opened with ``user="alice"`` acts as that login
+identity and refuses, with a one-line :class:`~pia.signoff.roles.Forbidden`,
+anything alice's roles on a draft do not allow. A Store opened without a user
+is in *single-user mode*: it acts as the identity ``local``, which holds every
+role on every draft; that is what the app uses when no login is configured,
+and what every caller written before roles existed gets. Every change, review,
+decision and export is written to the append-only audit log in the same
+transaction as the change itself.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import stat
@@ -26,34 +37,48 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    create_engine,
-    delete,
-    event,
-    func,
-    select,
-    update,
-)
+from sqlalchemy import create_engine, delete, event, func, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
 from .answers import AnswerSet, dumps, loads
+from .dbschema import (
+    MAX_AUTHOR,
+    MAX_NOTE,
+    MAX_TITLE,
+    SCHEMA_VERSION,
+    AuditRow,
+    Base,
+    DraftRow,
+    MetaRow,
+    RevisionRow,
+    RoleRow,
+    install_triggers,
+)
 from .errors import PiaError
 from .model import Questionnaire
+from .signoff.audit import digest
+from .signoff.roles import (
+    AUTHOR,
+    GRANTABLE,
+    LOCAL,
+    LOGIN,
+    OWNER,
+    ROLES,
+    SINGLE_USER,
+    Forbidden,
+    check_identity,
+    may,
+    refusal,
+)
+from .signoff.workflow import SignoffMixin
 from .yamlio import MAX_ANSWERS_BYTES
 
-MAX_AUTHOR = 200
-MAX_NOTE = 500
-MAX_TITLE = 500
+__all__ = ["Base", "Conflict", "DraftInfo", "DraftRow", "Forbidden", "RevisionInfo", "RevisionRow", "Store",
+           "StoreError", "default_url", "MAX_AUTHOR", "MAX_NOTE", "MAX_TITLE"]
 
 
 def default_url() -> str:
@@ -67,38 +92,6 @@ def default_url() -> str:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class DraftRow(Base):
-    __tablename__ = "pia_drafts"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    questionnaire: Mapped[str] = mapped_column(String(80))
-    questionnaire_version: Mapped[str] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(String(MAX_TITLE), default="")
-    organisation: Mapped[str] = mapped_column(String(MAX_TITLE), default="")
-    head: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    created_by: Mapped[str] = mapped_column(String(MAX_AUTHOR), default="")
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_by: Mapped[str] = mapped_column(String(MAX_AUTHOR), default="")
-    archived: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-class RevisionRow(Base):
-    __tablename__ = "pia_revisions"
-    __table_args__ = (UniqueConstraint("draft_id", "number", name="uq_pia_revision_number"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    draft_id: Mapped[str] = mapped_column(String(36), ForeignKey("pia_drafts.id", ondelete="CASCADE"), index=True)
-    number: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    author: Mapped[str] = mapped_column(String(MAX_AUTHOR), default="")
-    note: Mapped[str] = mapped_column(String(MAX_NOTE), default="")
-    sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[str] = mapped_column(Text)
 
 
 @dataclass(frozen=True)
@@ -162,17 +155,63 @@ def _clip(s: str | None, n: int) -> str:
     return (s or "").strip()[:n]
 
 
-class Store:
-    """The one place that reads and writes drafts."""
+class Store(SignoffMixin):
+    """The one place that reads and writes drafts, and decides who may."""
 
-    def __init__(self, url: str | None = None, clock: Callable[[], datetime] = utcnow, engine: Engine | None = None):
+    def __init__(self, url: str | None = None, clock: Callable[[], datetime] = utcnow, engine: Engine | None = None,
+                 *, user: str | None = None, signing_key: Any = None):
         self.url = url or default_url()
         self.clock = clock
         self.engine = engine or _make_engine(self.url)
+        self.signing_key = signing_key   # an Ed25519PrivateKey (pia.signoff.signing), or None: no approvals
+        self.identity = LOCAL if user is None else check_identity(user)
+        self.mode = SINGLE_USER if user is None else LOGIN
         try:
             Base.metadata.create_all(self.engine)
+            self._migrate()
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the draft database {self.safe_url}: {_reason(exc)}") from exc
+
+    def as_user(self, user: str) -> Store:
+        """The same database, acting as the login identity `user` (cheap: no connection, no migration)."""
+        other = copy.copy(self)
+        other.identity = check_identity(user)
+        other.mode = LOGIN
+        return other
+
+    @property
+    def single_user(self) -> bool:
+        return self.mode == SINGLE_USER
+
+    def _migrate(self) -> None:
+        """Bring a database made by an older pia up to SCHEMA_VERSION, without touching what it holds.
+
+        0.1.0 databases have drafts and revisions only. Their drafts get the
+        single-user identity as owner (nobody could log in then), so nothing is
+        lost in single-user mode and a deployment turning on logins hands each
+        draft over with :meth:`transfer_owner`. Idempotent; concurrent openers
+        are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock).
+        """
+        now = self.clock()
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(74210001)")
+            version = conn.execute(select(MetaRow.value).where(MetaRow.key == "schema_version")).scalar()
+            if version == str(SCHEMA_VERSION):
+                return
+            install_triggers(conn)
+            owned = select(RoleRow.draft_id).where(RoleRow.role == OWNER)
+            orphans = conn.execute(select(DraftRow.id).where(DraftRow.id.not_in(owned))).scalars().all()
+            for did in orphans:
+                for role in (OWNER, AUTHOR):
+                    conn.execute(RoleRow.__table__.insert().values(
+                        draft_id=did, identity=LOCAL, role=role, granted_by=LOCAL, granted_at=now))
+                detail = json.dumps({"schema": SCHEMA_VERSION, "owner": LOCAL}, sort_keys=True)
+                conn.execute(AuditRow.__table__.insert().values(
+                    at=now, draft_id=did, actor=LOCAL, mode=SINGLE_USER, action="migrated", revision=None,
+                    detail=detail, prev="", sha256=digest("", now, did, LOCAL, SINGLE_USER, "migrated", None, detail)))
+            conn.execute(delete(MetaRow).where(MetaRow.key == "schema_version"))
+            conn.execute(MetaRow.__table__.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
 
     @property
     def safe_url(self) -> str:
@@ -182,14 +221,139 @@ class Store:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    # --- roles -----------------------------------------------------------------------
+
+    def _roles_in(self, s: Session, draft_id: str) -> frozenset[str]:
+        if self.single_user:
+            return frozenset(ROLES)
+        return frozenset(s.execute(select(RoleRow.role).where(
+            RoleRow.draft_id == draft_id, RoleRow.identity == self.identity)).scalars())
+
+    def _require(self, s: Session, draft_id: str, action: str) -> DraftRow:
+        """The draft's row, if it exists and the acting identity may do `action` to it; else a one-line refusal.
+
+        Every action but reading writes (at least its audit entry), so it locks the
+        draft's row first (PostgreSQL: FOR NO KEY UPDATE; SQLite's BEGIN IMMEDIATE
+        already serialises writers). Locking before anything is inserted matters:
+        an insert that refers to the draft takes a share lock on it, and two
+        writers each holding one and then asking for the row lock deadlock.
+        """
+        stmt = select(DraftRow).where(DraftRow.id == draft_id)
+        if action != "read":
+            stmt = stmt.with_for_update(key_share=True)   # PostgreSQL: FOR NO KEY UPDATE
+        row = s.execute(stmt).scalar_one_or_none()
+        if row is None:
+            raise PiaError(f"no saved draft {draft_id!r}")
+        roles = self._roles_in(s, draft_id)
+        if not may(action, roles):
+            raise refusal(self.identity, action, roles, draft_id)
+        return row
+
+    def my_roles(self, draft_id: str) -> frozenset[str]:
+        """The acting identity's roles on a draft (every role in single-user mode): what the UI may offer."""
+        with self._session() as s:
+            if s.get(DraftRow, draft_id) is None:
+                raise PiaError(f"no saved draft {draft_id!r}")
+            return self._roles_in(s, draft_id)
+
+    def roles(self, draft_id: str) -> list[tuple[str, str, str, datetime]]:
+        """(identity, role, granted by, granted at) of everyone with a role on the draft."""
+        with self._session() as s:
+            self._require(s, draft_id, "read")
+            rows = s.execute(select(RoleRow).where(RoleRow.draft_id == draft_id)
+                             .order_by(RoleRow.identity, RoleRow.role)).scalars()
+            return [(r.identity, r.role, r.granted_by, _aware(r.granted_at)) for r in rows]
+
+    def grant(self, draft_id: str, identity: str, role: str) -> None:
+        """Give `identity` a role on the draft (owner only). An author is never made its approver."""
+        who = check_identity(identity)
+        if role not in GRANTABLE:
+            raise PiaError(f"unknown role {role!r}; grant one of {', '.join(GRANTABLE)}")
+        now = self.clock()
+        with self._session() as s, s.begin():
+            self._require(s, draft_id, "grant")
+            theirs = set(s.execute(select(RoleRow.role).where(
+                RoleRow.draft_id == draft_id, RoleRow.identity == who)).scalars())
+            if role == "approver" and (theirs & {OWNER, AUTHOR} or self._wrote(s, draft_id, who)):
+                raise Forbidden(f"{who} cannot be made approver of draft {draft_id}: {who} is an author of it, "
+                                "and an author cannot approve their own assessment")
+            if role == AUTHOR and "approver" in theirs:
+                raise Forbidden(f"{who} cannot be made author of draft {draft_id}: {who} is its approver, "
+                                "and an author cannot approve their own assessment; revoke the approver role first")
+            if role in theirs:
+                return
+            s.add(RoleRow(draft_id=draft_id, identity=who, role=role, granted_by=self.identity, granted_at=now))
+            self._audit(s, draft_id, "granted", None, {"identity": who, "role": role}, at=now)
+
+    def revoke(self, draft_id: str, identity: str, role: str) -> None:
+        """Take a role away (owner only); ownership itself moves only with transfer_owner."""
+        who = check_identity(identity) if identity != LOCAL else LOCAL
+        if role not in GRANTABLE:
+            raise PiaError(f"role {role!r} cannot be revoked; revoke one of {', '.join(GRANTABLE)}")
+        with self._session() as s, s.begin():
+            self._require(s, draft_id, "grant")
+            if role == AUTHOR and s.get(RoleRow, (draft_id, who, OWNER)) is not None:
+                raise Forbidden(f"{who} owns draft {draft_id}; the owner stays an author")
+            done = s.execute(delete(RoleRow).where(RoleRow.draft_id == draft_id, RoleRow.identity == who,
+                                                   RoleRow.role == role))
+            if done.rowcount:
+                self._audit(s, draft_id, "revoked", None, {"identity": who, "role": role})
+
+    def transfer_owner(self, draft_id: str, identity: str) -> None:
+        """Hand a draft to another identity, who becomes owner and author (owner only).
+
+        How a deployment that turns on logins gives each old draft (owned by
+        ``local``) to its real author: run this in single-user mode.
+        """
+        who = check_identity(identity)
+        with self._session() as s, s.begin():
+            self._require(s, draft_id, "grant")
+            if s.get(RoleRow, (draft_id, who, "approver")) is not None:
+                raise Forbidden(f"{who} is the approver of draft {draft_id}; an author cannot approve their own "
+                                "assessment, so revoke the approver role first")
+            s.execute(delete(RoleRow).where(RoleRow.draft_id == draft_id, RoleRow.role == OWNER))
+            for role in (OWNER, AUTHOR):
+                if s.get(RoleRow, (draft_id, who, role)) is None:
+                    s.add(RoleRow(draft_id=draft_id, identity=who, role=role, granted_by=self.identity,
+                                  granted_at=self.clock()))
+            self._audit(s, draft_id, "owner_changed", None, {"identity": who})
+
+    def _wrote(self, s: Session, draft_id: str, identity: str) -> bool:
+        """Did `identity` create or save any revision of the draft (according to the audit log)?"""
+        return s.execute(select(AuditRow.id).where(
+            AuditRow.draft_id == draft_id, AuditRow.actor == identity,
+            AuditRow.action.in_(("created", "saved"))).limit(1)).first() is not None
+
+    def _chain_head(self, s: Session, draft_id: str) -> str:
+        """The digest of the draft's newest audit entry, with the draft locked so no other writer extends the chain.
+
+        SQLite needs no lock here (BEGIN IMMEDIATE already serialises writers);
+        on PostgreSQL the draft's row is locked until the transaction ends.
+        """
+        if s.get_bind().dialect.name == "postgresql":   # normally held already, since _require
+            s.execute(select(DraftRow.id).where(DraftRow.id == draft_id).with_for_update(key_share=True))
+        return s.execute(select(AuditRow.sha256).where(AuditRow.draft_id == draft_id)
+                         .order_by(AuditRow.id.desc()).limit(1)).scalar() or ""
+
+    def _audit(self, s: Session, draft_id: str, action: str, revision: int | None,
+               detail: dict[str, Any] | None = None, at: datetime | None = None) -> None:
+        """One audit entry, chained to the draft's previous one, in the caller's transaction."""
+        at = (at or self.clock()).astimezone(UTC)   # SQLite keeps no offset: store UTC so the digest reads back
+        text = json.dumps(detail or {}, sort_keys=True, ensure_ascii=False)
+        prev = self._chain_head(s, draft_id)
+        s.add(AuditRow(at=at, draft_id=draft_id, actor=self.identity, mode=self.mode, action=action,
+                       revision=revision, detail=text, prev=prev,
+                       sha256=digest(prev, at, draft_id, self.identity, self.mode, action, revision, text)))
+
     # --- writing -------------------------------------------------------------------
 
     def create(self, answers: AnswerSet, author: str = "", note: str = "created",
                q: Questionnaire | None = None, draft_id: str | None = None) -> DraftInfo:
-        """A new draft whose revision 1 holds `answers`."""
+        """A new draft whose revision 1 holds `answers`; the acting identity owns it."""
         now = self.clock()
         did = draft_id or str(uuid.uuid4())
         content = _serialise(answers, q)
+        sha = answers.sha256(q)
         with self._session() as s, s.begin():
             s.add(DraftRow(
                 id=did, questionnaire=answers.questionnaire, questionnaire_version=answers.questionnaire_version,
@@ -200,7 +364,11 @@ class Store:
             ))
             s.flush()
             s.add(RevisionRow(draft_id=did, number=1, created_at=now, author=_clip(author, MAX_AUTHOR),
-                              note=_clip(note, MAX_NOTE), sha256=answers.sha256(q), content=content))
+                              note=_clip(note, MAX_NOTE), sha256=sha, content=content))
+            for role in (OWNER, AUTHOR):
+                s.add(RoleRow(draft_id=did, identity=self.identity, role=role, granted_by=self.identity,
+                              granted_at=now))
+            self._audit(s, did, "created", 1, {"sha256": sha}, at=now)
         return self.draft(did)
 
     def save(self, draft_id: str, answers: AnswerSet, base: int, author: str = "", note: str = "",
@@ -208,11 +376,14 @@ class Store:
         """Store `answers` as the next revision if `base` is still the newest; return the head.
 
         Saving unchanged content is a no-op (autosave after every click would
-        otherwise flood the history). A stale `base` raises Conflict.
+        otherwise flood the history). A stale `base` raises Conflict. Only an
+        author (or the owner) may save; a signed decision on an earlier
+        revision stays as it was and becomes stale (see signoff_state).
         """
         sha = answers.sha256(q)
         now = self.clock()
         with self._session() as s, s.begin():
+            self._require(s, draft_id, "edit")
             head = s.execute(
                 select(RevisionRow).where(RevisionRow.draft_id == draft_id)
                 .order_by(RevisionRow.number.desc()).limit(1)
@@ -242,6 +413,8 @@ class Store:
                 s.flush()
             except IntegrityError as exc:  # a racing writer took the number first
                 raise Conflict(draft_id, base, RevisionInfo(draft_id, base + 1, now, "", "", "")) from exc
+            # No typed name or note here: the audit log outlives an erased draft and keeps none of its text.
+            self._audit(s, draft_id, "saved", base + 1, {"sha256": sha}, at=now)
         return base + 1
 
     def restore(self, draft_id: str, number: int, base: int, author: str = "") -> int:
@@ -250,24 +423,33 @@ class Store:
         return self.save(draft_id, old, base, author, note=f"restored revision {number}")
 
     def archive(self, draft_id: str, archived: bool = True) -> None:
-        """Hide a draft from the list without deleting anything."""
+        """Hide a draft from the list without deleting anything (owner only)."""
         with self._session() as s, s.begin():
+            self._require(s, draft_id, "archive")
             s.execute(update(DraftRow).where(DraftRow.id == draft_id).values(archived=archived))
+            self._audit(s, draft_id, "archived" if archived else "unarchived", None)
 
     def delete(self, draft_id: str) -> None:
-        """Erase a draft and every revision (for retention limits and erasure requests).
+        """Erase a draft, every revision, review, comment and record (owner only; retention and erasure).
 
-        Only archived drafts can be deleted, so one click can never destroy live work.
+        Only archived drafts can be deleted, so one click can never destroy live
+        work. The audit log keeps that it existed and who erased it, and no text of it.
         """
         with self._session() as s, s.begin():
-            row = s.get(DraftRow, draft_id)
-            if row is None:
-                raise PiaError(f"no saved draft {draft_id!r}")
+            row = self._require(s, draft_id, "delete")
             if not row.archived:
                 raise PiaError("archive the draft before deleting it")
-            s.execute(delete(RevisionRow).where(RevisionRow.draft_id == draft_id))
+            self._audit(s, draft_id, "deleted", row.head)
+            for table in self._draft_tables():
+                s.execute(delete(table).where(table.draft_id == draft_id))
             s.execute(delete(DraftRow).where(DraftRow.id == draft_id))
         self._wipe_deleted()
+
+    @staticmethod
+    def _draft_tables() -> tuple[Any, ...]:
+        from .dbschema import CommentRow, RecordRow, ReviewRow
+
+        return (RevisionRow, RoleRow, ReviewRow, CommentRow, RecordRow)
 
     def _wipe_deleted(self) -> None:
         """Make the deleted text unreadable from the database files, not just from pia.
@@ -276,9 +458,10 @@ class Store:
         pages, but the write-ahead log still holds the pages as they were; a
         TRUNCATE checkpoint copies the zeroed pages into the database and empties
         the log. PostgreSQL: a DELETE only marks rows dead, and plain VACUUM leaves
-        their bytes in the pages' free space; VACUUM FULL rewrites both tables into
-        new files (it briefly locks them, and cannot run inside a transaction).
-        What neither can reach: PostgreSQL's own WAL, archives, replicas and backups.
+        their bytes in the pages' free space; VACUUM FULL rewrites the tables that
+        hold draft text into new files (it briefly locks them, and cannot run
+        inside a transaction). What neither can reach: PostgreSQL's own WAL,
+        archives, replicas and backups.
         """
         try:
             if self.engine.dialect.name == "sqlite":
@@ -295,9 +478,10 @@ class Store:
                         "may remain in the write-ahead log until the next checkpoint; delete another draft "
                         "or restart pia to finish erasing it")
             elif self.engine.dialect.name == "postgresql":
+                tables = ", ".join(f'"{t.__tablename__}"' for t in (*self._draft_tables(), DraftRow))
                 with self.engine.connect() as c:
                     c = c.execution_options(isolation_level="AUTOCOMMIT")
-                    c.exec_driver_sql(f'VACUUM FULL "{RevisionRow.__tablename__}", "{DraftRow.__tablename__}"')
+                    c.exec_driver_sql(f"VACUUM FULL {tables}")
         except SQLAlchemyError as exc:
             raise StoreError(f"the draft was deleted, but erasing its text from {self.safe_url} failed: "
                              f"{_reason(exc)}") from exc
@@ -306,33 +490,36 @@ class Store:
 
     def draft(self, draft_id: str) -> DraftInfo:
         with self._session() as s:
-            row = s.get(DraftRow, draft_id)
-            if row is None:
-                raise PiaError(f"no saved draft {draft_id!r}")
-            return _draft_info(row)
+            return _draft_info(self._require(s, draft_id, "read"))
 
     def drafts(self, include_archived: bool = False) -> list[DraftInfo]:
-        """Newest first."""
+        """Newest first; in login mode only the drafts the identity has a role on."""
         with self._session() as s:
             stmt = select(DraftRow).order_by(DraftRow.updated_at.desc(), DraftRow.id)
             if not include_archived:
                 stmt = stmt.where(DraftRow.archived.is_(False))
+            if not self.single_user:
+                stmt = stmt.where(DraftRow.id.in_(select(RoleRow.draft_id).where(RoleRow.identity == self.identity)))
             return [_draft_info(r) for r in s.execute(stmt).scalars()]
 
     def load(self, draft_id: str, number: int | None = None) -> tuple[AnswerSet, RevisionInfo]:
         """The answers of a revision (the newest when `number` is None)."""
         with self._session() as s:
-            stmt = select(RevisionRow).where(RevisionRow.draft_id == draft_id)
-            if number is None:
-                stmt = stmt.order_by(RevisionRow.number.desc()).limit(1)
-            else:
-                stmt = stmt.where(RevisionRow.number == number)
-            row = s.execute(stmt).scalar_one_or_none()
-            if row is None:
-                what = f"revision {number} of draft" if number is not None else "draft"
-                raise PiaError(f"no saved {what} {draft_id!r}")
-            answers, _ = loads(row.content, f"draft {draft_id} revision {row.number}")
-            return answers, _rev_info(row)
+            self._require(s, draft_id, "read")
+            return self._load_in(s, draft_id, number)
+
+    def _load_in(self, s: Session, draft_id: str, number: int | None = None) -> tuple[AnswerSet, RevisionInfo]:
+        stmt = select(RevisionRow).where(RevisionRow.draft_id == draft_id)
+        if number is None:
+            stmt = stmt.order_by(RevisionRow.number.desc()).limit(1)
+        else:
+            stmt = stmt.where(RevisionRow.number == number)
+        row = s.execute(stmt).scalar_one_or_none()
+        if row is None:
+            what = f"revision {number} of draft" if number is not None else "draft"
+            raise PiaError(f"no saved {what} {draft_id!r}")
+        answers, _ = loads(row.content, f"draft {draft_id} revision {row.number}")
+        return answers, _rev_info(row)
 
     def content(self, draft_id: str, number: int, q: Questionnaire | None = None) -> str:
         """The answers file (YAML) of a revision, for download."""
@@ -340,13 +527,18 @@ class Store:
         return dumps(answers, q)
 
     def history(self, draft_id: str) -> list[RevisionInfo]:
-        """Every revision, newest first."""
+        """Every revision, newest first (empty for a draft that does not exist, e.g. after erasure)."""
         with self._session() as s:
+            if s.get(DraftRow, draft_id) is not None:
+                self._require(s, draft_id, "read")
             rows = s.execute(select(RevisionRow).where(RevisionRow.draft_id == draft_id)
                              .order_by(RevisionRow.number.desc())).scalars()
             return [_rev_info(r) for r in rows]
 
     def count(self) -> int:
+        """How many drafts there are (in login mode: that the identity can see)."""
+        if not self.single_user:
+            return len(self.drafts(include_archived=True))
         with self._session() as s:
             return s.execute(select(func.count()).select_from(DraftRow)).scalar_one()
 

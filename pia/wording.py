@@ -190,6 +190,40 @@ EN: Mapping[str, str] = {
     "accuracy.per_day": "Expected false alerts: {value} per day ({people} people scanned a day x {fpir}).",
     "accuracy.per_deployment": "Expected false alerts: {value} in deployment {row} ({place}: {people} faces x "
     "{fpir} at a list of {n}).",
+    # Review of a section (pia.signoff.records.MARKS).
+    "review.acceptable": "Acceptable",
+    "review.improvable": "Improvable",
+    "review.to_correct": "To correct",
+    "review.not_reviewed": "Not reviewed",
+    # Sign-off of the whole assessment (pia.signoff.records.SignoffState.status).
+    "signoff.none": "Not signed off",
+    "signoff.approved": "Approved and signed",
+    "signoff.rejected": "Rejected",
+    "signoff.stale": "Sign-off out of date: the answers changed after the decision",
+    "signoff.single_user": "Single-user mode: no login, so who decided was not checked",
+    # The DPO's advice, as followed or not.
+    "dpo.followed": "Followed",
+    "dpo.partly_followed": "Partly followed",
+    "dpo.overruled": "Not followed",
+    # Roles on a draft.
+    "role.owner": "Owner",
+    "role.author": "Author",
+    "role.reviewer": "Reviewer",
+    "role.approver": "Approver",
+    "role.reader": "Reader",
+    # Action plan export columns and flags; schedule events.
+    "actions.column.row": "Row",
+    "actions.column.id": "Safeguard id",
+    "actions.column.safeguard": "Safeguard",
+    "actions.column.state": "State",
+    "actions.column.owner": "Owner",
+    "actions.column.due": "Due date",
+    "actions.column.overdue": "Overdue",
+    "actions.column.evidence": "Evidence",
+    "actions.overdue": "Overdue",
+    "actions.not_overdue": "No",
+    "schedule.review": "Review of the assessment due",
+    "schedule.sunset": "Sunset: the system stops unless renewed",
 }
 
 MONTHS: tuple[str, ...] = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -76,8 +76,13 @@ def render(
     lang: str = "en",
     assessment: Assessment | None = None,
     timeout: float = 120.0,
+    signoff: str = "",
 ) -> bytes:
-    """One report as bytes. PiaError for bad answers, a bad template or a missing soffice."""
+    """One report as bytes. PiaError for bad answers, a bad template or a missing soffice.
+
+    `signoff` is the signed decision (Store.signed_decision) for these answers; it travels in the
+    .docx beside the embedded answers and in the JSON, where `pia verify` checks it.
+    """
     if fmt not in FORMATS:
         raise PiaError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
     assessment = assessment_for(questionnaire, answers, assessment)
@@ -85,8 +90,8 @@ def render(
     if fmt == "md":
         return render_markdown(ctx).encode("utf-8")
     if fmt == "json":
-        return render_json(ctx, questionnaire, answers, assessment)
-    data = render_docx(ctx, template=template, answers_yaml=dumps(answers, questionnaire))
+        return render_json(ctx, questionnaire, answers, assessment, signoff)
+    data = render_docx(ctx, template=template, answers_yaml=dumps(answers, questionnaire), signoff=signoff)
     if fmt == "docx":
         return data
     return docx_to_pdf(data, timeout=timeout)

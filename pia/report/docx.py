@@ -88,20 +88,22 @@ def render_docx(
     template: str | Path | bytes | None = None,
     answers_yaml: str | None = None,
     timeout: float | None = None,
+    signoff: str = "",
 ) -> bytes:
-    """The report as .docx bytes, with the answers embedded.
+    """The report as .docx bytes, with the answers (and any signed decision, JSON text) embedded.
 
     A template given by the caller renders in a child process with a time and
     memory limit (see limits.py); the shipped templates render in-process.
     """
     if template is None:
-        return _render_docx(ctx, None, answers_yaml)
+        return _render_docx(ctx, None, answers_yaml, signoff)
     data, name = read_template(template, bool(ctx.get("brief")))
-    return limited(_render_docx, ctx, (data, name), answers_yaml, timeout=timeout or DEFAULT_TIMEOUT,
+    return limited(_render_docx, ctx, (data, name), answers_yaml, signoff, timeout=timeout or DEFAULT_TIMEOUT,
                    what=f"template {name}")
 
 
-def _render_docx(ctx: dict[str, Any], template: tuple[bytes, str] | None, answers_yaml: str | None) -> bytes:
+def _render_docx(ctx: dict[str, Any], template: tuple[bytes, str] | None, answers_yaml: str | None,
+                 signoff: str = "") -> bytes:
     data, name = template if template is not None else read_template(None, bool(ctx.get("brief")))
     check_template(data, name)
     try:
@@ -121,7 +123,7 @@ def _render_docx(ctx: dict[str, Any], template: tuple[bytes, str] | None, answer
     _alt_text(doc, ctx["matrix"].get("alt", ""))
     _core_properties(doc, ctx)
     if answers_yaml is not None:
-        embed(doc, answers_yaml, ctx["reproducibility"].get("questionnaire_sha256", ""))
+        embed(doc, answers_yaml, ctx["reproducibility"].get("questionnaire_sha256", ""), signoff)
     buf = io.BytesIO()
     doc.save(buf)
     out = buf.getvalue()

@@ -21,9 +21,11 @@ FORMAT_ID = "pia-report"
 FORMAT_VERSION = 1
 
 
-def report_document(ctx: dict[str, Any], q: Questionnaire, answers: AnswerSet, assessment: Any) -> dict[str, Any]:
+def report_document(ctx: dict[str, Any], q: Questionnaire, answers: AnswerSet, assessment: Any,
+                    signoff: str = "") -> dict[str, Any]:
+    """The report as plain data; `signoff` (the signed decision envelope, JSON text) is added as `signoff`."""
     a = assessment.model_dump(mode="json") if hasattr(assessment, "model_dump") else dict(assessment)
-    return {
+    doc = {
         "format": FORMAT_ID,
         "format_version": FORMAT_VERSION,
         "kind": "brief" if ctx["brief"] else "full",
@@ -39,10 +41,14 @@ def report_document(ctx: dict[str, Any], q: Questionnaire, answers: AnswerSet, a
         "answers": answers.to_dict(q),
         "assessment": a,
     }
+    if signoff:
+        doc["signoff"] = json.loads(signoff)
+    return doc
 
 
-def render_json(ctx: dict[str, Any], q: Questionnaire, answers: AnswerSet, assessment: Any) -> bytes:
-    doc = report_document(ctx, q, answers, assessment)
+def render_json(ctx: dict[str, Any], q: Questionnaire, answers: AnswerSet, assessment: Any,
+                signoff: str = "") -> bytes:
+    doc = report_document(ctx, q, answers, assessment, signoff)
     return (json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -65,6 +71,17 @@ def report_schema() -> dict[str, Any]:
         label: str
         sentence: str
 
+    class SignedDecision(BaseModel):
+        """A signed decision envelope: the record (canonical JSON is what was signed), the signature, the key."""
+
+        model_config = ConfigDict(extra="forbid")
+        format: str = Field(pattern="^pia-signed-decision$")
+        algorithm: str = Field(pattern="^Ed25519$")
+        key_id: str = Field(pattern="^[0-9a-f]{64}$", description="SHA-256 of the raw public key")
+        record: dict[str, Any] = Field(description="The decision record: answers, questionnaire digest, engine "
+                                                   "version, outcome, who decided, when, attestations")
+        signature: str = Field(description="Base64 Ed25519 signature over the record's canonical JSON")
+
     class ReportDocument(BaseModel):
         """A pia report in JSON: the answers and the assessment made from them."""
 
@@ -80,6 +97,9 @@ def report_schema() -> dict[str, Any]:
         outcome: Outcome
         answers: AnswersFile
         assessment: assessment_schema  # type: ignore[valid-type]
+        signoff: SignedDecision | None = Field(
+            None, description="The approver's decision record, signed with the municipality's Ed25519 key; "
+                              "check it with `pia verify REPORT --public-key KEY`")
 
     schema = ReportDocument.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
