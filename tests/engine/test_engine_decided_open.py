@@ -129,3 +129,28 @@ def test_the_lawful_live_search_needs_its_evidence_to_clear_the_prohibition():
     assert rf01 is not None and rf01.status == "potential"
     assert rf01.evidence_missing == {"lfr_prior_authorisation": "no evidence recorded"}
     assert a.outcome_worst == "prohibited" and not a.decided
+
+
+def test_decisive_gaps_agree_with_two_whole_runs_per_gap_on_the_real_instrument():
+    """The re-rating shortcut gives exactly the definition's answer on a blank draft and on every decided case."""
+    from pathlib import Path
+
+    from pia.answers import AnswerSet, load
+    from pia.assess.engine import _Run
+    from pia.loader import load_questionnaire
+
+    root = Path(__file__).resolve().parents[2]
+    camera = load_questionnaire(root / "questionnaires" / "camera-hria" / "camera_hria.yaml")
+    sets = [AnswerSet(camera.id, camera.version, {}, {}),
+            AnswerSet(camera.id, camera.version, {}, {"jurisdiction": "eu", "technologies": ["cctv", "live_fr"]})]
+    sets += [load(p)[0] for p in sorted((root / "tests" / "cases").glob("*.yaml")) if not p.name.endswith(".flags.yaml")]
+    opened = 0
+    for given in sets:
+        a = assess(camera, given)
+        if a.decided:
+            continue
+        opened += 1
+        run = _Run(camera, given)
+        run.run()
+        assert a.decisive_gaps == run.decisive_gaps_by_rerun(a.outcome_worst, a.outcome_best)
+    assert opened >= 2

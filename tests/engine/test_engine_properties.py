@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from pia.answers import AnswerSet, validate
 from pia.assess import assess, outcome_index
+from pia.assess.engine import _Run
 from pia.conditions import UNKNOWN
 from pia.loader import load_questionnaire
 from pia.rules_model import OUTCOMES
@@ -39,6 +40,11 @@ def _check_invariants(q, answers: AnswerSet) -> None:
     # Decisive gaps are named only when the outcome is open, and each is an unknown the engine lists.
     assert a.decided == (not a.decisive_gaps) or not a.decided
     assert set(a.decisive_gaps) <= {g.question for g in a.evidence_gaps}
+    # The fast path re-rates only what hangs on each gap; it must agree with two whole runs per gap.
+    if not a.decided:
+        run = _Run(q, answers)
+        run.run()
+        assert a.decisive_gaps == run.decisive_gaps_by_rerun(a.outcome_worst, a.outcome_best)
     for r in a.rights:
         assert r.residual_rank <= r.inherent_rank
         assert r.projected_rank <= r.residual_rank
