@@ -78,6 +78,10 @@ class QuestionBase(BaseModel):
     when: Condition | None = None
     """Show the question only when this condition holds; it may only test questions asked earlier. Left out,
     the question is always shown. An unknown answer keeps the question shown."""
+    fact: bool = False
+    """True when the question describes the world the system operates in, not a choice in the proposal (who
+    passes by, which groups are affected, how likely people are to stay away, which law applies);
+    what-it-would-take never proposes to change it."""
     needs_evidence: list[str] = []
     """Answers that are claims which clear a legal stop (e.g. `["yes"]` for "a national law allows it"): such
     an answer counts only with an evidence record in the answers file's `evidence:` (document or citation, who

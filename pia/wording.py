@@ -127,6 +127,12 @@ EN: Mapping[str, str] = {
     "remedy.flag_clears": "clears when: {text}",
     "remedy.flag_answers": "answers that clear it: {changes}",
     "remedy.flag_evidence": "needs an evidence record for: {ids}",
+    "remedy.flag_evidence_missing": "the answer to {id} counts only with its evidence record: {why}",
+    "remedy.flag_gaps": "depends on unknown answers: {ids}",
+    "remedy.flag_facts": "also reads facts, which are not changed here: {ids}",
+    "remedy.evidence": "record the evidence (document, who confirmed it, date) for {id} (answered {was})",
+    "remedy.answer_gap_better": " ({values} would give '{target}')",
+    "remedy.lowers": " (the design change {rule} names)",
     # Crosswalk.
     "crosswalk.required": "Required",
     "crosswalk.optional": "Optional",

@@ -416,13 +416,21 @@ class CompletenessResult(BaseModel):
 REMEDY_DOC = """What it would take (pia.assess.remedy); empty unless asked for (`assess(..., remedy=True)`).
 
 Plain data: `target_outcome` (the next better rung, or null), `basis` (`search`: sets found;
-`none_found`: no set up to the search's size; `answer_gaps`: answer the decisive unknown questions
-listed as the one set; `prohibited`: no set is ever proposed and no target; `none_needed`: already proceed),
-`sets` (up to three smallest sets, each a list of `{kind: safeguard|answer, id, from, to}`;
-a safeguard goes from its plan state, or null, to verified with its evidence record), `reaches`
-(the outcome each set gives), `flags` (per red flag id: `clears_text`, `answer_changes` (smallest
-answer sets that lift it) and `evidence_questions` (those changes that need an evidence record)),
+`none_found`: no set up to the search's size; `answer_gaps`: the outcome is open (`decided` false) and
+the one set lists its decisive gaps; `prohibited`: no set is ever proposed and no target;
+`none_needed`: already proceed), `sets` (up to three smallest sets, each a list of
+`{kind: safeguard|answer|evidence, id, from, to}`: a safeguard goes from its plan state, or null, to
+verified with its evidence record; an answer change made as a risk rule's own way out (`lowered_by`)
+names that rule in `lowers`; `evidence` records the evidence an answer that clears a legal stop
+lacks; a decisive gap has `to` null, `better` (the answers that keep the better end, [] when no single
+answer does, null when none can be tried) and `better_outcome`), `reaches` (the outcome each set
+gives), `flags` (per red flag id: `clears_text`, `answer_changes` (smallest sets of answer changes
+or evidence records that lift it), `evidence_questions` (those that need an evidence record),
+`evidence_claims` (questions it reads whose clearing answers need a record), `evidence_missing`
+(answers given without their record, with why), `gap_questions` (unknown answers it depends on) and
+`facts` (questions it reads that describe the world and are never proposed as changes)),
 `exhaustive` (the search finished within its cap) and `evaluations` (assessments run).
+Questions marked `fact` in the instrument are never changed by any set.
 """
 
 

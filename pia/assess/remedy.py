@@ -8,10 +8,18 @@ change is either
 - a catalogue safeguard (`rules.mitigations`) recorded as verified, with every
   required or evidence-like field of the mitigation plan filled (a new row, or
   an existing row upgraded), or
-- an answer change to a question that a firing risk rule or a triggered red
-  flag reads: another option of a choice question, a value removed from or
-  added to a multiple choice, or a number moved just across a threshold the
-  rule tests.
+- a design change a firing rule names as its way out (`lowered_by`), preferred
+  over other answer changes when sizes tie,
+- an answer change to a question that a firing risk rule, a governance answer
+  acting as a safeguard or a red flag reads: another option of a choice
+  question, a value removed from or added to a multiple choice, or a number
+  moved just across a threshold the rule tests, or
+- the evidence record an answer that clears a legal stop still lacks.
+
+Questions marked `fact` (who passes by, which groups are affected, how likely
+people are to stay away, which law applies) describe the world, not the
+proposal: they are never changed. The jurisdiction and the plan itself are not
+either.
 
 The goal is split into obstacles: every triggered red flag, and every right
 whose residual level alone gives an outcome worse than the target. For each
@@ -24,8 +32,9 @@ when sizes tie. Every evaluation is memoised and the search stops at a fixed
 number of evaluations, so the result is deterministic (never timed).
 
 A prohibition is never given a set: no safeguard lifts it, and the flag's own
-entry says what would clear it. An outcome left open by unknown answers is
-ended by answering the decisive questions, which are listed instead.
+entry says what would clear it. An outcome left open by unknown answers
+(`Assessment.decided` false) is ended by answering its decisive gaps, which
+are listed instead, each with the answers that would give the better end.
 """
 
 from __future__ import annotations
@@ -36,13 +45,13 @@ from datetime import date
 from itertools import combinations
 from typing import Any
 
-from ..answers import AnswerSet
+from ..answers import AnswerSet, evidence_problem
 from ..conditions import UNKNOWN, Condition, leaves
 from ..model import Group, MultiChoice, Number, Questionnaire, SingleChoice, YesNo
 from ..rules_model import OUTCOMES
 from ..text import text
 from ..wording import label, outcome_label
-from .engine import HIGH_RANK, assess, outcome_for_rank
+from .engine import assess, outcome_for_rank
 from .models import Assessment, RightResult
 
 MAX_SET_SIZE = 3
@@ -60,9 +69,9 @@ _EVIDENCE_LIKE = ("owner", "due", "evidence", "verified")
 class _Change:
     """One atomic candidate change; hashable so sets of them can be memoised."""
 
-    kind: str  # "safeguard" or "answer"
-    target: str  # safeguard id or question id
-    op: str  # "verify", "set", "add" or "remove"
+    kind: str  # "safeguard", "answer", "lowered" (a rule's lowered_by) or "evidence"
+    target: str  # safeguard id, question id or rule id
+    op: str  # "verify", "set", "add", "remove" or "record"
     value: Any = None
 
 
@@ -96,6 +105,12 @@ class _Search:
         values = dict(self.answers.answers)
         by_q: dict[str, list[_Change]] = {}
         for c in sorted(changes):
+            if c.kind == "evidence":
+                continue  # a record, not an answer: see answer_set
+            if c.kind == "lowered":
+                for qid, v in c.value:
+                    by_q.setdefault(qid, []).append(_Change("answer", qid, "set", v))
+                continue
             by_q.setdefault(c.target if c.kind == "answer" else "\0safeguards", []).append(c)
         for key, cs in by_q.items():
             if key == "\0safeguards":
@@ -104,7 +119,7 @@ class _Search:
                 values[self.mq] = self._verify_rows(values.get(self.mq), [c.target for c in cs])
                 continue
             if any(c.op == "set" for c in cs):
-                if len(cs) > 1:
+                if len(set(cs)) > 1:
                     return None  # two values for one question
                 values[key] = list(cs[0].value) if isinstance(cs[0].value, tuple) else cs[0].value
                 continue
@@ -183,13 +198,20 @@ class _Search:
         records = getattr(self.answers, "evidence", None)
         if isinstance(records, Mapping):
             added = dict(records)
+            for qid in _touched(changes):
+                needs = getattr(self.q.question(qid), "needs_evidence", None)
+                if needs and _needs(needs, values.get(qid)) and evidence_problem(added.get(qid)):
+                    added[qid] = self.record()
             for c in changes:
-                needs = getattr(self.q.question(c.target), "needs_evidence", None) if c.kind == "answer" else None
-                if needs and _needs(needs, values.get(c.target)) and c.target not in added:
-                    added[c.target] = {"document": "(document to be recorded)",
-                                       "confirmed_by": "(confirmed by to be recorded)", "date": self.day}
+                if c.kind == "evidence":
+                    added[c.target] = self.record()
             new = replace(new, evidence=added)
         return new
+
+    def record(self) -> dict[str, str]:
+        """A complete evidence record whose parts say what is still to be recorded."""
+        return {"document": "(document to be recorded)", "confirmed_by": "(confirmed by to be recorded)",
+                "date": self.day}
 
     # evaluating ---------------------------------------------------------------------
     def run(self, changes: Iterable[_Change]) -> Assessment | None:
@@ -239,6 +261,48 @@ def _answer_candidates(q: Questionnaire, cond: Condition | None, answers: Mappin
     return out
 
 
+def _lowered(rule: Any, skip: set[str], answers: Mapping[str, Any]) -> list[_Change]:
+    """The rule's own way out (`lowered_by`) as one change, its fact questions left as they are.
+
+    A multiple choice named with a list is read two ways, both tried: the
+    listed values added to those chosen (`add`, e.g. on-device processing added
+    to the minimisation measures), or exactly the list (`set`, e.g. CCTV as
+    the only technology).
+    """
+    out: list[_Change] = []
+    for op in ("add", "set"):
+        parts = []
+        for qid, v in sorted((rule.lowered_by or {}).items()):
+            if qid in skip:
+                continue
+            to = _merge(answers.get(qid), v) if op == "add" else v
+            if to != answers.get(qid):
+                parts.append((qid, tuple(to) if isinstance(to, list) else to))
+        change = _Change("lowered", rule.id, "set", tuple(parts))
+        if parts and change not in out:
+            out.append(change)
+    return out
+
+
+def _merge(current: Any, listed: Any) -> Any:
+    """The listed values added to a multiple choice's current ones (a plain value as it is)."""
+    if not isinstance(listed, list):
+        return listed
+    chosen = current if isinstance(current, list) else []
+    return chosen + sorted(v for v in listed if v not in chosen)
+
+
+def _touched(changes: Iterable[_Change]) -> list[str]:
+    """The questions whose answers a set of changes sets, in a stable order."""
+    out: set[str] = set()
+    for c in changes:
+        if c.kind == "answer":
+            out.add(c.target)
+        elif c.kind == "lowered":
+            out.update(qid for qid, _ in c.value)
+    return sorted(out)
+
+
 def _flips(question: Number, op: str, bound: float, current: Any) -> list[float]:
     """Numbers just either side of a threshold, those that change the test's result."""
     step = 1
@@ -261,8 +325,11 @@ def _dedupe(changes: Iterable[_Change]) -> list[_Change]:
     return sorted(set(changes), key=_order_key)
 
 
+_KIND_ORDER = {"safeguard": 0, "evidence": 1, "lowered": 2, "answer": 3}
+
+
 def _order_key(c: _Change) -> tuple[Any, ...]:
-    return (c.kind != "safeguard", c.target, c.op, repr(c.value))
+    return (_KIND_ORDER.get(c.kind, 9), c.target, c.op, repr(c.value))
 
 
 # --- obstacles -----------------------------------------------------------------------
@@ -278,9 +345,12 @@ class _Obstacle:
 def _right_signature(r: RightResult | None) -> Any:
     if r is None:
         return None
+    # Per-harm residuals too: a safeguard that lowers one harm changes nothing on the right while another,
+    # irreducible harm dominates, yet it is needed once that harm is designed out.
     return (
         tuple((d, v.value, tuple(v.rules), tuple(v.uplift_rules)) for d, v in r.dimensions.items()),
         tuple(sorted(r.residual_dimensions.items())),
+        tuple((h.id, tuple(sorted(h.residual.items()))) for h in r.harm_ratings),
     )
 
 
@@ -295,7 +365,9 @@ class _Remedy:
         self.answers = answers.answers
         self.base = base
         self.search = _Search(q, answers, base, limit)
-        self.skip = {x for x in (self.rb.jurisdiction_question, self.rb.mitigation_question) if x}
+        self.facts = {qq.id for qq in q.questions() if getattr(qq, "fact", False)}
+        self.skip = {x for x in (self.rb.jurisdiction_question, self.rb.mitigation_question) if x} | self.facts
+        self.rules = {x.id: x for x in self.rb.risk_rules}
         self.counted = {m.id for m in base.mitigations if m.counted and not m.duplicate}
         self.state = {m.id: m.state for m in base.mitigations if not m.duplicate}
         self.complete = True
@@ -314,34 +386,65 @@ class _Remedy:
         later = [o for o in OUTCOMES[_index(self.base.outcome) + 1:] if o != "incomplete"]
         return later[0] if later else None
 
-    def gaps_decide(self, target: str) -> list[str]:
-        """Questions whose unknown answer keeps the outcome open (empty when none do)."""
-        if _index(target) <= _index("incomplete"):
-            return []
+    def gaps(self) -> list[dict[str, Any]]:
+        """The open outcome's decisive gaps, each with the answers that would give its better end.
+
+        For every decisive gap the search tries each answer it can give (each
+        option; for a multiple choice, none of the values the rules test; for a
+        number, either side of each threshold the rules test) with the other
+        unknowns left as they are. `better` lists the answers that keep the
+        best end highest (and, among those, raise the worst end most), and
+        `better_outcome` that best end; both are empty when every answer does
+        the same alone, and None where no single answer can be tried (a table).
+        An answer given without its evidence record is ended by recording the
+        evidence.
+        """
         a = self.base
-        decisive: list[str] = []
-        for reason in a.reasons:  # the engine's own record of what decided, when gaps did
-            if reason.kind in ("possible_red_flag", "evidence_gap"):
-                decisive += [x for x in reason.questions if x not in decisive]
-        if decisive:
-            return decisive
-        # A triggered flag decides, but unknown answers would hold the outcome open once it is lifted.
-        if not a.potential and not any(r.material_gap and r.inherent_rank >= HIGH_RANK for r in a.rights):
-            return []
-        out: list[str] = []
-        for f in a.potential:
-            out += [x for x in f.gap_questions if x not in out]
-        for r in a.rights:
-            if r.material_gap and r.inherent_rank >= HIGH_RANK:
-                out += [x for x in r.evidence_gaps if x not in out]
+        missing = {g.question: g.value for g in a.evidence_gaps}
+        conds = [r.when for r in self.rb.risk_rules] + [f.when for f in self.rb.red_flags] + [
+            x.when for x in self.rb.answer_safeguards]
+        out: list[dict[str, Any]] = []
+        for qid in a.decisive_gaps:
+            if qid in a.unevidenced:
+                out.append({"kind": "evidence", "id": qid, "from": self.answers.get(qid), "to": "recorded"})
+                continue
+            entry: dict[str, Any] = {"kind": "answer", "id": qid, "from": missing.get(qid, UNKNOWN), "to": None,
+                                     "better": []}
+            tries = [c for cond in conds for c in _answer_candidates(self.q, cond, {}, set()) if c.target == qid]
+            question = self.q.question(qid)
+            if isinstance(question, (SingleChoice, YesNo)):
+                tries = [_Change("answer", qid, "set", v) for v in
+                         (question.values() if isinstance(question, SingleChoice) else ["yes", "no"])]
+            if not tries:
+                entry["better"] = None  # e.g. a table of test results: no single answer to try
+                entry["better_outcome"] = None
+                out.append(entry)
+                continue
+            scores: list[tuple[tuple[int, int], Any]] = []
+            for c in _dedupe(tries):
+                try:
+                    r = self.search.run([c])
+                except _Budget:
+                    self.complete = False
+                    break
+                if r is not None:
+                    to = (self.search.apply(frozenset([c])) or {}).get(qid)
+                    scores.append(((_index(r.outcome_best or r.outcome), _index(r.outcome_worst or r.outcome)),
+                                   list(to) if isinstance(to, tuple) else to))
+            top = max((sc for sc, _ in scores), default=None)
+            if top is not None and any(sc != top for sc, _ in scores):
+                entry["better"] = [v for sc, v in scores if sc == top]
+                entry["better_outcome"] = OUTCOMES[top[0]]
+            else:
+                entry["better"], entry["better_outcome"] = [], None
+            out.append(entry)
         return out
 
     def obstacles(self, target: str) -> list[_Obstacle]:
         out: list[_Obstacle] = []
-        flags = {f.id: f for f in self.rb.red_flags}
-        for f in self.base.triggered:
-            if _index(f.outcome) < _index(target) and f.id in flags:
-                out.append(_Obstacle("flag", f.id, self.answer_candidates([flags[f.id].when])))
+        for f in self.base.red_flags:
+            if _index(f.outcome) < _index(target):
+                out.append(_Obstacle("flag", f.id, self.flag_candidates(f.id)))
         for r in self.base.rights:
             if _index(outcome_for_rank(r.residual_rank)) < _index(target):
                 out.append(_Obstacle("right", r.id, self.right_candidates(r)))
@@ -353,15 +456,28 @@ class _Remedy:
             out += _answer_candidates(self.q, cond, self.answers, self.skip)
         return _dedupe(out)
 
+    def flag_candidates(self, fid: str) -> list[_Change]:
+        """Answer changes to the (non-fact) questions the flag reads, and the evidence records it lacks."""
+        flag = next((f for f in self.rb.red_flags if f.id == fid), None)
+        result = self.base.red_flag(fid)
+        out = self.answer_candidates([flag.when]) if flag is not None else []
+        if result is not None:
+            out += [_Change("evidence", qid, "record") for qid in result.evidence_missing]
+        return _dedupe(out)
+
     def right_candidates(self, r: RightResult) -> list[_Change]:
+        """Safeguards that lower a harm of this right, the held rules' ways out, and answers they read."""
+        harms = {h.id for h in r.harm_ratings} | {h.harm_id or h.id for h in r.rule_hits}
         safeguards = [
             _Change("safeguard", m.id, "verify")
             for m in self.rb.mitigations
-            if m.id not in self.counted and any(x.right == r.id for x in m.reduces)
+            if m.id not in self.counted and any(x.right == r.id or x.harm in harms for x in m.reduces)
         ] if self.rb.mitigation_question else []
-        rules = {x.id: x for x in self.rb.risk_rules}
-        held = [rules[h.id].when for h in r.rule_hits if h.id in rules]
-        return _dedupe(safeguards + self.answer_candidates(held))
+        held = [self.rules[h.id] for h in r.rule_hits if h.id in self.rules]
+        lowered = [c for rule in held for c in _lowered(rule, self.skip, self.answers)]
+        governance = [x.when for x in self.rb.answer_safeguards
+                      if any(y.right == r.id or y.harm in harms for y in x.reduces)]
+        return _dedupe(safeguards + lowered + self.answer_candidates([x.when for x in held] + governance))
 
     def removes(self, ob: _Obstacle, a: Assessment, target: str) -> bool:
         if ob.kind == "flag":
@@ -408,15 +524,15 @@ class _Remedy:
         found: dict[frozenset[_Change], str] = {}
         smallest = None
         for s in sorted(self.unions(per), key=self.key):
-            if smallest is not None and len(s) > smallest:
+            if smallest is not None and _size(s) > smallest:
                 break
             a = self.search.run(s)
             if a is None or _index(a.outcome) < _index(target):
                 continue
             s, outcome = self.trim(s, a.outcome, target)
             found[s] = outcome
-            smallest = min(len(x) for x in found)
-        best = sorted((s for s in found if len(s) == smallest), key=self.key)[:MAX_SETS]
+            smallest = min(_size(x) for x in found)
+        best = sorted((s for s in found if _size(s) == smallest), key=self.key)[:MAX_SETS]
         return best, [found[s] for s in best]
 
     def unions(self, per: list[list[frozenset[_Change]]]) -> set[frozenset[_Change]]:
@@ -427,7 +543,7 @@ class _Remedy:
         """
         order = sorted(range(len(per)), key=lambda i: (len(per[i]), i))
         out: set[frozenset[_Change]] = set()
-        bound = [len(frozenset().union(*(p[0] for p in per))) if per else 0]
+        bound = [_size(frozenset().union(*(p[0] for p in per))) if per else 0]
         visits = [0]
 
         def walk(k: int, union: frozenset[_Change]) -> None:
@@ -435,11 +551,11 @@ class _Remedy:
             if visits[0] > _MAX_VISITS or len(out) >= _MAX_UNIONS:
                 self.complete = False
                 return
-            if len(union) > bound[0] + 1:
+            if _size(union) > bound[0] + 1:
                 return
             if k == len(order):
                 out.add(union)
-                bound[0] = min(bound[0], len(union))
+                bound[0] = min(bound[0], _size(union))
                 return
             options = per[order[k]]
             if any(o <= union for o in options):
@@ -449,7 +565,7 @@ class _Remedy:
                 walk(k + 1, union | o)
 
         walk(0, frozenset())
-        return {u for u in out if len(u) <= bound[0] + 1}
+        return {u for u in out if _size(u) <= bound[0] + 1}
 
     def trim(self, s: frozenset[_Change], outcome: str, target: str) -> tuple[frozenset[_Change], str]:
         """Drop changes the set does not need (changes to the proposal first), checking each drop."""
@@ -468,10 +584,20 @@ class _Remedy:
             "clears_text": result.clears if result is not None else None,
             "answer_changes": [],
             "evidence_questions": [],
+            "evidence_missing": dict(result.evidence_missing) if result is not None else {},
+            "evidence_claims": {},
+            "gap_questions": list(result.gap_questions) if result is not None else [],
+            "facts": [],
         }
         if flag is None:
             return entry
-        ob = _Obstacle("flag", fid, self.answer_candidates([flag.when]))
+        read = list(dict.fromkeys(leaf.question for leaf, _ in leaves(flag.when)))
+        entry["facts"] = [x for x in read if x in self.facts]
+        for qid in read:
+            needs = getattr(self.q.question(qid), "needs_evidence", None)
+            if needs:
+                entry["evidence_claims"][qid] = list(needs)
+        ob = _Obstacle("flag", fid, self.flag_candidates(fid))
         found: list[frozenset[_Change]] = []
         try:
             found = sorted(self.smallest(ob, "proceed"), key=self.key)[:MAX_SETS]
@@ -483,7 +609,8 @@ class _Remedy:
             for c in self.describe(s):
                 question = self.q.question(c["id"])
                 needs = getattr(question, "needs_evidence", None)
-                if needs and c["id"] not in evidence and _needs(needs, c["to"]):
+                claims = c["kind"] == "evidence" or (needs and _needs(needs, c["to"]))
+                if claims and c["id"] not in evidence:
                     evidence.append(c["id"])
         entry["evidence_questions"] = evidence
         return entry
@@ -497,20 +624,37 @@ class _Remedy:
             if c.kind == "safeguard":
                 out.append({"kind": "safeguard", "id": c.target, "from": self.state.get(c.target), "to": "verified"})
         order = {qq.id: i for i, qq in enumerate(self.q.questions())}
-        qids = sorted({c.target for c in changes if c.kind == "answer"}, key=lambda x: (order.get(x, len(order)), x))
-        values = self.search.apply(frozenset(c for c in changes if c.kind == "answer")) or {}
+        by = {qid: c.target for c in changes if c.kind == "lowered" for qid, _ in c.value}
+        qids = sorted(_touched(changes), key=lambda x: (order.get(x, len(order)), x))
+        values = self.search.apply(frozenset(c for c in changes if c.kind in ("answer", "lowered"))) or {}
         for qid in qids:
             to = values.get(qid)
-            out.append({"kind": "answer", "id": qid, "from": self.answers.get(qid),
-                        "to": list(to) if isinstance(to, (list, tuple)) else to})
+            record = {"kind": "answer", "id": qid, "from": self.answers.get(qid),
+                      "to": list(to) if isinstance(to, (list, tuple)) else to}
+            if qid in by:
+                record["lowers"] = by[qid]  # the rule whose way out (lowered_by) this is
+            out.append(record)
+        for c in changes:
+            if c.kind == "evidence":
+                out.append({"kind": "evidence", "id": c.target, "from": self.answers.get(c.target),
+                            "to": "recorded"})
         return out
 
 
+def _size(s: Iterable[_Change]) -> int:
+    """Changes as the council reads them: one per safeguard, evidence record and question changed."""
+    s = list(s)
+    return sum(c.kind in ("safeguard", "evidence") for c in s) + len(_touched(s))
+
+
 def _set_key(s: frozenset[_Change], in_plan: frozenset[str] = frozenset()) -> tuple[Any, ...]:
-    """Smallest first; then fewer changes to the proposal; then measures already in the plan."""
+    """Smallest first; then fewer changes to the proposal, a rule's own way out (lowered_by) before other
+    answers; then measures already in the plan."""
     changes = sorted(s, key=_order_key)
     new = sum(c.kind == "safeguard" and c.target not in in_plan for c in changes)
-    return (len(changes), sum(c.kind == "answer" for c in changes), new, [_order_key(c) for c in changes])
+    answers = len(_touched(changes))
+    others = len(_touched(c for c in changes if c.kind == "answer"))
+    return (_size(changes), answers, others, new, [_order_key(c) for c in changes])
 
 
 def _needs(needs: Any, value: Any) -> bool:
@@ -539,14 +683,13 @@ def what_it_would_take(q: Questionnaire, answers: AnswerSet, assessment: Assessm
     if base.outcome == "prohibited":
         out["basis"] = "prohibited"
         out["target_outcome"] = None  # nothing is aimed at: no set lifts a prohibition
-    elif target is None:
-        out["basis"] = "none_needed"
-    elif gaps := r.gaps_decide(target):
+    elif not base.decided:
+        # Open between worst and best: answering the decisive gaps ends it; nothing is aimed at until then.
         out["basis"] = "answer_gaps"
         out["target_outcome"] = None
-        missing = {g.question: g.value for g in base.evidence_gaps}
-        out["sets"] = [[{"kind": "answer", "id": qid, "from": missing.get(qid, UNKNOWN), "to": None}
-                        for qid in gaps]]
+        out["sets"] = [r.gaps()]
+    elif target is None:
+        out["basis"] = "none_needed"
     else:
         try:
             sets, reaches = r.sets(target)
@@ -577,9 +720,18 @@ def _change_line(c: Mapping[str, Any], titles: Mapping[str, Any], lang: str) -> 
         was = c["from"] or label("remedy.not_in_plan")
         return label("remedy.safeguard").format(id=c["id"], title=text(titles.get(c["id"], c["id"]), lang),
                                                 was=was)
+    if c["kind"] == "evidence":
+        return label("remedy.evidence").format(id=c["id"], was=_value(c["from"]))
     if c["to"] is None:
-        return label("remedy.answer_gap").format(id=c["id"])
-    return label("remedy.answer").format(id=c["id"], was=_value(c["from"]), to=_value(c["to"]))
+        line = label("remedy.answer_gap").format(id=c["id"])
+        if c.get("better"):
+            line += label("remedy.answer_gap_better").format(
+                values=" / ".join(_value(v) for v in c["better"]), target=outcome_label(c["better_outcome"]))
+        return line
+    line = label("remedy.answer").format(id=c["id"], was=_value(c["from"]), to=_value(c["to"]))
+    if c.get("lowers"):
+        line += label("remedy.lowers").format(rule=c["lowers"])
+    return line
 
 
 def remedy_lines(a: Assessment, q: Questionnaire, lang: str = "en") -> list[str]:
@@ -616,6 +768,12 @@ def remedy_lines(a: Assessment, q: Questionnaire, lang: str = "en") -> list[str]
                 changes="; ".join(_change_line(c, titles, lang) for c in s)))
         if entry.get("evidence_questions"):
             out.append("      " + label("remedy.flag_evidence").format(ids=", ".join(entry["evidence_questions"])))
+        for qid, why in entry.get("evidence_missing", {}).items():
+            out.append("      " + label("remedy.flag_evidence_missing").format(id=qid, why=why))
+        if entry.get("gap_questions"):
+            out.append("      " + label("remedy.flag_gaps").format(ids=", ".join(entry["gap_questions"])))
+        if entry.get("facts"):
+            out.append("      " + label("remedy.flag_facts").format(ids=", ".join(entry["facts"])))
     out.append("")
     return out
 
