@@ -40,7 +40,7 @@ def example(name: str) -> tuple[Any, AnswerSet]:
 def changed(answers: AnswerSet, values: dict[str, Any]) -> AnswerSet:
     new = copy.deepcopy(dict(answers.answers))
     new.update(values)
-    return AnswerSet(answers.questionnaire, answers.questionnaire_version, dict(answers.meta), new)
+    return AnswerSet(answers.questionnaire, answers.questionnaire_version, dict(answers.meta), new, dict(answers.evidence))
 
 
 def verified_plan(rows: list[dict[str, Any]], upgrade: list[str], add: list[str]) -> list[dict[str, Any]]:
@@ -56,15 +56,26 @@ def verified_plan(rows: list[dict[str, Any]], upgrade: list[str], add: list[str]
     return out
 
 
+CLAIM_RECORD = {"document": "The provision relied on", "confirmed_by": "Legal adviser", "date": "2026-11-20"}
+
+
 def apply_set(answers: AnswerSet, s: list[dict[str, Any]]) -> AnswerSet:
-    """A remedy set applied by hand: answers changed, safeguards verified with their records."""
+    """A remedy set applied by hand: answers changed, safeguards verified with their records, and every
+    answer that clears a stop (`needs_evidence`) given its evidence record, as a user must."""
     values = {c["id"]: c["to"] for c in s if c["kind"] == "answer"}
     safeguards = [c for c in s if c["kind"] == "safeguard"]
     if safeguards:
         values["mitigation_plan"] = verified_plan(answers.answers.get("mitigation_plan", []),
                                                   [c["id"] for c in safeguards if c["from"]],
                                                   [c["id"] for c in safeguards if not c["from"]])
-    return changed(answers, values)
+    out = changed(answers, values)
+    q = load_cached(find_questionnaire(answers.questionnaire))
+    for c in s:
+        question = q.question(c["id"])
+        claims = question.needs_evidence if question is not None else []
+        if c["kind"] == "evidence" or (c["kind"] == "answer" and c["to"] in claims):
+            out = out.with_evidence(c["id"], CLAIM_RECORD)
+    return out
 
 
 def facts(q: Any) -> set[str]:
@@ -267,11 +278,19 @@ def test_proceed_needs_nothing_and_runs_nothing():
 #   and CHILLING's scale: scale 3 (NO-RULE) -> high. asm_identification_rule: prohibited
 #   (NO-RULE's way out) leaves CHILLING 3 + uplift 1 = 4: not enough alone.
 # So two changes; the measure already in the plan comes first.
+# - RF-11 (do not proceed) is potential: the example claims a sharing basis in law (warrant_or_law) with no
+#   evidence record, so the claim reads as unknown; recording its evidence is the third change (dropping
+#   retro_fr already ends RF-11's biometric branch, whose claim is unevidenced too).
+SHARING_RECORD = {"kind": "evidence", "id": "sharing_basis", "from": "warrant_or_law", "to": "recorded"}
 RETRO_SETS = [
     [{"kind": "safeguard", "id": "M-ASSEMBLY-POLICY", "from": "proposed", "to": "verified"},
-     {"kind": "answer", "id": "technologies", "from": ["cctv", "retro_fr"], "to": ["cctv"]}],
+     {"kind": "answer", "id": "technologies", "from": ["cctv", "retro_fr"], "to": ["cctv"]}, SHARING_RECORD],
     [{"kind": "safeguard", "id": "M-ASSEMBLY-EXCLUSION", "from": None, "to": "verified"},
-     {"kind": "answer", "id": "technologies", "from": ["cctv", "retro_fr"], "to": ["cctv"]}],
+     {"kind": "answer", "id": "technologies", "from": ["cctv", "retro_fr"], "to": ["cctv"]}, SHARING_RECORD],
+    # Not sharing at all is RF-11's other way out; a change to the proposal ranks after recording evidence.
+    [{"kind": "safeguard", "id": "M-ASSEMBLY-POLICY", "from": "proposed", "to": "verified"},
+     {"kind": "answer", "id": "technologies", "from": ["cctv", "retro_fr"], "to": ["cctv"]},
+     {"kind": "answer", "id": "shares_data", "from": "yes", "to": "no"}],
 ]
 
 
@@ -281,12 +300,14 @@ def test_do_not_proceed_reaches_revise_without_touching_the_facts():
     assert a.outcome == "do_not_proceed"
     rem = a.remedy
     assert rem["basis"] == "search" and rem["target_outcome"] == "revise"
-    assert rem["sets"] == RETRO_SETS and rem["reaches"] == ["revise", "revise"]
+    assert rem["sets"] == RETRO_SETS and rem["reaches"] == ["revise"] * 3
     for chosen in RETRO_SETS:
         lifted = assess(q, apply_set(answers, chosen))
         assert lifted.outcome == "revise" and not lifted.triggered
         for drop in chosen:
-            assert assess(q, apply_set(answers, [c for c in chosen if c is not drop])).outcome == "do_not_proceed"
+            # Without the record RF-11 may apply again: open between do not proceed and revise.
+            rest = assess(q, apply_set(answers, [c for c in chosen if c is not drop]))
+            assert rest.outcome in ("do_not_proceed", "incomplete") and rest.outcome_worst == "do_not_proceed"
     assert not proposed(rem) & facts(q)
 
 
