@@ -220,6 +220,14 @@ class Matrix(BaseModel):
     severity4_floor: str = "high"
     """The lowest level any severity-4 cell may have (`high` if left out): a grave harm is never rated low
     because it seems unlikely."""
+    scope_above_scale: Annotated[int, Field(ge=0, le=3)] | None = None
+    """How many steps scope may count above scale in severity, e.g. `1`: a harm to everyone is one step graver
+    than the harm itself, but breadth alone never makes a slight harm grave. Left out, severity is
+    max(scale, scope, irremediability)."""
+    place_each_harm: bool = False
+    """`true`: each harm sits in the matrix on its own dimensions and a right's level is its worst harm's, so
+    the likelihood of one harm never meets the gravity of another. Left out, the right's highest value per
+    dimension is placed as one."""
 
     @model_validator(mode="after")
     def _well_formed(self) -> Matrix:

@@ -12,6 +12,10 @@ obligations. The steps follow scoring-methodology.md section 6:
    floor wins, floors never add up. Vulnerability uplifts then raise it by the
    largest uplift (they do not stack), capped at 4. severity =
    max(scale, scope, irremediability); inherent = matrix[severity][likelihood].
+   An instrument's matrix may count scope at most `scope_above_scale` steps
+   above scale (breadth never makes a slight harm grave) and may place each
+   harm in the matrix on its own dimensions (`place_each_harm`), the right
+   taking its worst harm's level.
 3. Mitigations, per harm. Each rule names the harm it rates; a safeguard
    lowers only the harms it names. Only verified rows with an evidence record
    (evidence, a verifier other than the owner, a date) and governance answers
@@ -394,18 +398,22 @@ class _Run:
             )
 
         values = {d: dims[d].value for d in DIMENSIONS}
-        severity = _severity(values)
-        inherent = self.matrix.level(severity, values["likelihood"])
-        known_level = self.matrix.level(_severity(known), known["likelihood"])
+        applied, residual, projected, harm_ratings = self.mitigate(right, hits, self._safeguards(plan))
+        # Each harm is placed in the matrix on its own dimensions; the right's level is its worst harm's.
+        severity, likelihood = self._position(_harm_dims(harm_ratings, "inherent", values), values)
+        inherent = self.matrix.level(severity, likelihood)
+        known_hits = [(rule, st) for rule, st in hits if st]
+        known_level = self.matrix.level(*self._position(
+            _harm_dims(self.mitigate(right, known_hits, [])[3], "inherent", known), known))
         material = self.matrix.rank(inherent) != self.matrix.rank(known_level)
         for rule, st in hits:
             if st is None:
                 self.record_gap(gap_of[rule.id], rule.id, material=material)
 
-        applied, residual, projected, harm_ratings = self.mitigate(right, hits, self._safeguards(plan))
-        r_sev, p_sev = _severity(residual), _severity(projected)
-        residual_level = self._not_above(self.matrix.level(r_sev, residual["likelihood"]), inherent)
-        projected_level = self._not_above(self.matrix.level(p_sev, projected["likelihood"]), residual_level)
+        r_sev, r_lik = self._position(_harm_dims(harm_ratings, "residual", residual), residual)
+        p_sev, p_lik = self._position(_harm_dims(harm_ratings, "projected", projected), projected)
+        residual_level = self._not_above(self.matrix.level(r_sev, r_lik), inherent)
+        projected_level = self._not_above(self.matrix.level(p_sev, p_lik), residual_level)
 
         gaps: list[str] = []
         for qids in gap_of.values():
@@ -420,15 +428,17 @@ class _Run:
             anchors=list(right.anchors),
             dimensions=dims,
             severity=severity,
-            likelihood=values["likelihood"],
+            likelihood=likelihood,
             inherent=inherent,
             inherent_rank=self.matrix.rank(inherent),
             residual_dimensions=residual,
             residual_severity=r_sev,
+            residual_likelihood=r_lik,
             residual=residual_level,
             residual_rank=self.matrix.rank(residual_level),
             projected_dimensions=projected,
             projected_severity=p_sev,
+            projected_likelihood=p_lik,
             projected=projected_level,
             projected_rank=self.matrix.rank(projected_level),
             harms=harms,
@@ -457,6 +467,16 @@ class _Run:
             harm_ratings=harm_ratings,
             irreducible_rules=[rule.id for rule, _ in hits if rule.irreducible is not None],
         )
+
+    def _position(self, harms: list[dict[str, int]], dims: Mapping[str, int]) -> tuple[int, int]:
+        """(severity, likelihood) of the worst harm: each harm sits in the matrix on its own dimensions, so the
+        likelihood of one harm never meets the gravity of another (scoring-methodology 6.2 D, per right/harm;
+        legal review M-02). Ties go to the graver harm. With no harm rated, the right's own dimensions."""
+        step = self.matrix.scope_above_scale
+        if not harms or not self.matrix.place_each_harm:
+            return _severity(dims, step), dims["likelihood"]
+        pos = [(_severity(h, step), h["likelihood"]) for h in harms]
+        return max(pos, key=lambda p: (self.matrix.rank(self.matrix.level(*p)), p[0], p[1]))
 
     def _not_above(self, level: str, ceiling: str) -> str:
         """Residual never exceeds inherent (guaranteed by a monotone matrix; kept explicit)."""
@@ -680,6 +700,7 @@ class _Run:
                 lowered.update(r.lowered_by or {})
             ratings.append(HarmRating(
                 id=harm,
+                rates_likelihood=any("likelihood" in r.floors for r, _ in rules),
                 harm=first.harm if first is not None else right.name,
                 kind=first.kind if first is not None else "baseline",
                 rules=[r.id for r, _ in rules],
@@ -943,7 +964,8 @@ class _Run:
             return f"The residual risk to every right is {text(self._label(level)).lower()}."
         if reason.kind == "residual" and right is not None:
             return (f"The residual risk to {text(right.name).lower()} is {text(self._label(right.residual)).lower()}: "
-                    f"severity {right.residual_severity} and likelihood {right.residual_dimensions['likelihood']} "
+                    f"severity {right.residual_severity} and likelihood "
+                    f"{right.residual_likelihood or right.residual_dimensions['likelihood']} "
                     f"after verified measures (inherent risk {text(self._label(right.inherent)).lower()}"
                     + (f", set by rules {', '.join(reason.rules)})" if reason.rules else ", at its baseline)")
                     + ".")
@@ -1117,8 +1139,37 @@ def _given(value: Any) -> str | None:
     return str(value)
 
 
-def _severity(dims: Mapping[str, int]) -> int:
-    return max(dims[d] for d in SEVERITY_DIMENSIONS)
+def _severity(dims: Mapping[str, int], scope_above_scale: int | None = None) -> int:
+    """max(scale, scope, irremediability), scope counting at most `scope_above_scale` steps above scale.
+
+    The cap (the matrix's `scope_above_scale`) keeps breadth from making a slight harm grave: proportionality
+    is not "a question of simple multiplication" (R (Bridges) v CC South Wales Police [2020] EWCA Civ 1058
+    para 143; legal review M-04), while scope still counts (UNGP 14).
+    """
+    scope = dims["scope"] if scope_above_scale is None else min(dims["scope"], dims["scale"] + scope_above_scale)
+    return max(dims["scale"], scope, dims["irremediability"])
+
+
+def _harm_dims(ratings: list[HarmRating], which: str, right: Mapping[str, int]) -> list[dict[str, int]]:
+    """Each harm's dimensions (inherent, residual or projected) with the right's uplift for vulnerable groups
+    added; empty when the right has no harm rated.
+
+    A harm none of whose rules rates its likelihood takes the right's likelihood (`right`), as before
+    harms were placed one by one: a rule that rates only gravity says nothing about how likely the harm is,
+    and silence never makes a harm less likely.
+    """
+    core = [h for h in ratings if not h.uplift]
+    ups = [getattr(h, which) for h in ratings if h.uplift]
+    up = {d: max([0] + [u.get(d, 0) for u in ups]) for d in DIMENSIONS}
+    out = []
+    for h in core:
+        dims = {d: min(4, getattr(h, which)[d] + up[d]) for d in DIMENSIONS}
+        if not h.rates_likelihood:
+            dims["likelihood"] = right["likelihood"]
+        out.append(dims)
+    return out
+
+
 
 
 def _drivers(r: RightResult) -> list[str]:

@@ -108,6 +108,9 @@ class HarmRating(BaseModel):
     reductions: list[HarmReduction] = []
     residual: dict[str, int]
     projected: dict[str, int]
+    rates_likelihood: bool = True
+    """False when none of the harm's rules sets a likelihood floor; the harm is then placed in the matrix at
+    the right's likelihood (the highest of its harms)."""
 
 
 class AnswerSafeguardResult(BaseModel):
@@ -165,10 +168,16 @@ class RightResult(BaseModel):
     inherent_rank: int
     residual_dimensions: dict[str, int]
     residual_severity: int
+    residual_likelihood: int | None = None
+    """Likelihood of the harm that sets the residual level: (`residual_severity`, this) is the matrix cell of
+    the residual. Each harm is placed on its own dimensions; `residual_dimensions` shows the highest value per
+    dimension over the harms, which need not be one harm's cell."""
     residual: str
     residual_rank: int
     projected_dimensions: dict[str, int]
     projected_severity: int
+    projected_likelihood: int | None = None
+    """Likelihood of the harm that sets the projected level (with `projected_severity`, its matrix cell)."""
     projected: str
     projected_rank: int
     harms: list[Text] = []

@@ -168,7 +168,7 @@ def matrix_html(a: Any) -> str:
     labels = {lv.id: text(lv.label) for lv in a.matrix.levels}
     placed: dict[tuple[int, int], list[tuple[int, str]]] = {}
     for n, r in enumerate(a.rights, start=1):
-        key = (r.residual_severity, r.residual_dimensions.get("likelihood", r.likelihood))
+        key = (r.residual_severity, r.residual_likelihood or r.residual_dimensions.get("likelihood", r.likelihood))
         placed.setdefault(key, []).append((n, text(r.name)))
     head = "".join(f'<th scope="col">{n}</th>' for n in (f"{k} {score_word(k)}" for k in SCORES))
     body = []

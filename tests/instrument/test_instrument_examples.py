@@ -21,18 +21,21 @@ GOLDEN = {
     "town_centre_cctv_large": ("revise", "high", [], [], {
         "privacy": "high", "assembly": "high", "expression": "high", "press_freedom": "medium",
         "religion": "high", "health": "high"}),
+    # Privacy high, not very high, since breadth counts one step above each harm's gravity (M-04);
+    # movement stays very high (reads searchable by outside agencies through the vendor's network).
     "citywide_plate_readers_police": ("do_not_proceed", "very_high", [], ["RF-11"], {
-        "privacy": "very_high", "assembly": "medium", "non_discrimination": "medium", "due_process_remedy": "high",
+        "privacy": "high", "assembly": "medium", "non_discrimination": "medium", "due_process_remedy": "high",
         "movement": "very_high", "press_freedom": "high", "health": "high"}),
     "retrospective_fr_central_square": ("do_not_proceed", "very_high", ["RF-10", "RF-13"], ["RF-11"], {
-        "privacy": "very_high", "assembly": "very_high", "expression": "very_high", "non_discrimination": "very_high",
+        "privacy": "high", "assembly": "very_high", "expression": "very_high", "non_discrimination": "very_high",
         "due_process_remedy": "very_high", "press_freedom": "very_high", "children": "high"}),
     # Incomplete since accuracy is weighed: the test's rates per group are not given (RF-13 may apply).
     "live_fr_missing_child_authorised": ("incomplete", "high", [], ["RF-13"], {
         "privacy": "high", "expression": "medium", "non_discrimination": "high", "due_process_remedy": "high",
         "children": "medium"}),
+    # Privacy high on its own harms (each placed in the matrix on its own dimensions); prohibited by RF-01.
     "live_fr_police_unauthorised": ("prohibited", "very_high", ["RF-01", "RF-11", "RF-12", "RF-13", "RF-15", "RF-16"], [], {
-        "privacy": "very_high", "expression": "high", "non_discrimination": "very_high", "due_process_remedy": "very_high",
+        "privacy": "high", "expression": "high", "non_discrimination": "very_high", "due_process_remedy": "very_high",
         "press_freedom": "very_high", "children": "high"}),
 }
 

@@ -1,0 +1,132 @@
+"""Calibration against decided cases: a tool that stops everything is as useless as one that approves everything.
+
+Every case a court or regulator stopped must come out at least as severe as the decision, even at the better
+end of pia's range (every unknown answer at its most favourable); every control case (a well-governed system
+the decision let go ahead) must reach the decision's class at that better end. The cases are the answers files
+in tests/cases, translated from the shared fact sheets; tests/cases/cases.py loads both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pia.answers import load
+from pia.assess import assess
+from pia.loader import load_questionnaire
+from pia.rules_model import OUTCOMES
+from tests.cases.cases import answers_path, load_cases
+
+INSTRUMENT = Path(__file__).resolve().parents[2] / "questionnaires" / "camera-hria"
+CASES = load_cases()
+STOPPED = [c for c in CASES if {"PROHIBITED", "DO_NOT_PROCEED"} & set(c.expected)]
+CONTROLS = [c for c in CASES if set(c.expected) <= {"PROCEED_WITH_CONDITIONS", "PROCEED"}]
+
+
+def _rank(cls: str) -> int:
+    """Position on the ladder, worst (prohibited) first; a sheet class is the outcome id in capitals."""
+    return OUTCOMES.index(cls.lower())
+
+
+@pytest.fixture(scope="module")
+def camera():
+    return load_questionnaire(INSTRUMENT / "camera_hria.yaml")
+
+
+def _assess(camera, case_id: str):
+    answers, _ = load(answers_path(case_id))
+    return assess(camera, answers)
+
+
+def test_the_sheet_has_stopped_and_control_cases():
+    assert len(STOPPED) >= 8
+    assert {c.id for c in CONTROLS} >= {"london-road-charging-anpr", "seattle-spd-alpr",
+                                        "stockholm-congestion-tax", "groningen-151c-cameras"}
+
+
+@pytest.mark.parametrize("case", STOPPED, ids=lambda c: c.id)
+def test_a_stopped_case_is_as_severe_as_the_decision_even_at_its_better_end(camera, case):
+    a = _assess(camera, case.id)
+    least_severe = max(_rank(x) for x in case.expected)
+    assert _rank(a.outcome_best) <= least_severe, (
+        f"{case.id}: pia's better end {a.outcome_best} is milder than the decision ({'/'.join(case.expected)})")
+    assert _rank(a.outcome_worst) <= _rank(a.outcome_best)
+
+
+@pytest.mark.parametrize("case", CONTROLS, ids=lambda c: c.id)
+def test_a_control_case_reaches_the_decision_at_its_better_end(camera, case):
+    answers, _ = load(answers_path(case.id))
+    a = assess(camera, answers)
+    if a.unevidenced:
+        # A fact sheet names the law a claim rests on but not who confirmed it, so the translation carries no
+        # evidence record and the claim reads as unknown (Seattle: its disclosure basis). The calibration is
+        # checked as the official would file it, with the legal reviewer's confirmation; the record changes
+        # nothing else, and docs/cases.md reports the case as the sheet gives it.
+        assert a.outcome_best != "proceed" and not a.decided
+        for qid in a.unevidenced:
+            answers = answers.with_evidence(qid, {"document": "the provision the fact sheet cites",
+                                                  "confirmed_by": "legal review", "date": answers.meta["date"]})
+        a = assess(camera, answers)
+    assert a.outcome_best.upper() in case.expected, (
+        f"{case.id}: pia's better end is {a.outcome_best}, the decision was {'/'.join(case.expected)}")
+    # What keeps the worse end down is unknown answers, never a finding on the known ones.
+    assert not [f.id for f in a.red_flags if f.status == "triggered"]
+
+
+def test_a_city_wide_network_is_not_high_by_breadth_alone(camera):
+    """Stockholm: a cordon of readers around the inner city. The breadth (scope 4) counts one step above each
+    harm's gravity (legal review M-04), so it does not make privacy or movement high on the known answers."""
+    a = _assess(camera, "stockholm-congestion-tax")
+    for rid in ("privacy", "movement"):
+        r = a.right(rid)
+        assert r.dimensions["scope"].value == 4
+        assert r.residual_known_only == "medium", (rid, r.residual_known_only)
+        breadth = next(h for h in r.harm_ratings if h.kind == "interference" and h.inherent["scope"] == 4)
+        assert breadth.inherent["scale"] == 1
+
+
+def test_a_council_approved_network_with_30_day_retention_audited_searches_and_legal_sharing_limits(camera):
+    """The issue's example: the network's own harms (privacy, movement, health) come out medium, not high.
+
+    Built from the city-wide example with its privacy officer's advice taken: reads of vehicles nobody seeks
+    kept 30 days, no lookups by outside agencies, every search logged with its reason, sharing only under a
+    council-approved agreement, the council's approval given. The example's planned plan rows are dropped so
+    that the governance answers speak (a plan row always decides over an answer).
+    """
+    answers, _ = load(INSTRUMENT / "examples" / "citywide_plate_readers_police.yaml")
+    for qid, value in {"alpr_nonhit_retention": "up_to_30d", "retention_days": 30, "alpr_network_sharing": "no",
+                       "audit_logging": "full", "sharing_basis": "approved_agreement",
+                       "council_approval": "approved", "mitigation_plan": []}.items():
+        answers = answers.with_answer(qid, value)
+    answers = answers.with_evidence("sharing_basis", {"document": "Council-approved data-sharing agreement",
+                                                      "confirmed_by": "City attorney", "date": "2026-11-01"})
+    a = assess(camera, answers)
+    assert a.decided
+    for rid in ("privacy", "movement", "health"):
+        assert a.right(rid).residual == "medium", (rid, a.right(rid).residual)
+    profiles = next(h for h in a.right("privacy").harm_ratings if h.id == "H-PRIV-PLATE-PROFILES")
+    assert profiles.inherent["likelihood"] == 3 and profiles.residual["likelihood"] == 1
+    assert {r.safeguard for r in profiles.reductions if r.reduction} == {"M-ACCESS-AUDIT", "A-LEGAL-SHARING"}
+    # Kept a year and searchable by outside agencies, the same network stays very high on movement.
+    before, _ = load(INSTRUMENT / "examples" / "citywide_plate_readers_police.yaml")
+    assert assess(camera, before).right("movement").residual == "very_high"
+
+
+def test_the_level_of_a_right_is_its_worst_harm_in_the_matrix(camera):
+    """Each harm is placed on its own dimensions: the cell the report shows is one harm's cell."""
+    a = _assess(camera, "seattle-spd-alpr")
+    for r in a.rights:
+        assert a.matrix.level(r.residual_severity, r.residual_likelihood) == r.residual, r.id
+        assert r.residual_likelihood <= r.residual_dimensions["likelihood"]
+
+
+def test_police_use_with_no_use_policy_and_no_council_decision_is_very_high(camera):
+    """San Diego's streetlight cameras: police use that no elected body authorised and no written rule bounds."""
+    a = _assess(camera, "san-diego-smart-streetlights")
+    hit = next(h for h in a.right("privacy").rule_hits if h.id == "R-PRIV-UNAUTHORISED-POLICE-USE")
+    assert hit.status == "holds"
+    assert a.right("privacy").residual_known_only == "very_high"
+    answers, _ = load(answers_path("san-diego-smart-streetlights"))
+    fixed = assess(camera, answers.with_answer("use_policy", "yes"))
+    assert "R-PRIV-UNAUTHORISED-POLICE-USE" not in {h.id for h in fixed.right("privacy").rule_hits}
