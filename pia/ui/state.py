@@ -30,6 +30,7 @@ ss = st.session_state
 ANSWERS, META, QPATH, DRAFT, BASE, SECTION, WHO = "answers", "meta", "qpath", "draft_id", "base", "section", "who"
 EVIDENCE = "evidence"   # question id -> evidence record of an answer that clears a legal stop
 CONFLICT, SAVE_ERROR, FLASH = "conflict", "save_error", "flash"
+SHOWN = "_shown"   # widget key -> the value this session last put in that widget (see user_changed)
 
 
 @st.cache_resource(show_spinner=False)
@@ -187,6 +188,40 @@ def ensure_from_url() -> None:
     q = questionnaire()
     if draft_id and q is not None and section in {s.id for s in q.sections}:
         ss[SECTION] = section
+
+
+# --- widgets as views of the record ------------------------------------------------
+
+
+def show(key: str, value: Any) -> None:
+    """Seed widget `key` with `value` before drawing it, and remember what the page shows."""
+    ss[key] = value
+    ss.setdefault(SHOWN, {})[key] = value
+
+
+def user_changed(key: str) -> bool:
+    """Whether the browser reports for widget `key` a value other than the one this session showed in it.
+
+    Every widget callback asks this before writing. Streamlit runs a widget's
+    on_change callback when the value the browser sends differs from the one it
+    kept from the previous run; but after a completed run that did not draw the
+    widget (another step, another page) it no longer keeps that value, while
+    the callback stays registered. A browser that has not yet received the end
+    of that run still holds, and sends with the user's next click, the widgets
+    of the step it left, each with the value it was shown: Streamlit finds them
+    all "changed" and runs their callbacks. Compared with what this session
+    showed, such a report is no change, so no answer is written from it; a value
+    the user really typed, emptied or unticked differs, and is written (and is
+    then what the widget shows).
+    """
+    shown = ss.setdefault(SHOWN, {})
+    if key not in shown:
+        return False   # never drawn in this session: nothing the user can have changed
+    value = ss.get(key)
+    if value == shown[key]:
+        return False
+    shown[key] = value
+    return True
 
 
 # --- changing answers ---------------------------------------------------------------

@@ -1,11 +1,13 @@
 """Widgets generated from the question models.
 
 Each widget is a view of one answer: before it is drawn, its key is seeded
-from the answers record, and its on_change callback writes the value back
-through state.set_answer (which autosaves). Because every run re-seeds from
-the record, a question hidden by a condition and shown again — or a section
-left and revisited — shows exactly what was typed (Streamlit itself forgets
-the state of widgets that are not drawn).
+from the answers record (state.show), and its on_change callback writes the
+value back through state.set_answer (which autosaves) — only when the user
+changed it from what was shown (state.user_changed), so a browser reporting
+widgets of a step it has left cannot overwrite an answer. Because every run
+re-seeds from the record, a question hidden by a condition and shown again —
+or a section left and revisited — shows exactly what was typed (Streamlit
+itself forgets the state of widgets that are not drawn).
 """
 
 from __future__ import annotations
@@ -97,11 +99,15 @@ def from_widget(question: Any, value: Any) -> Any:
 
 
 def _copy(q: Questionnaire, qid: str) -> None:
+    if not state.user_changed(wkey(qid)):
+        return
     question = q.question(qid)
     state.set_answer(qid, from_widget(question, ss.get(wkey(qid))))
 
 
 def _toggle_unknown(q: Questionnaire, qid: str) -> None:
+    if not state.user_changed(ukey(qid)):
+        return   # unticking restores the remembered answer, which may be none: only ever on a real click
     remembered = ss.setdefault("_before_unknown", {})
     if ss.get(ukey(qid)):
         current = ss[state.ANSWERS].get(qid)
@@ -113,6 +119,8 @@ def _toggle_unknown(q: Questionnaire, qid: str) -> None:
 
 
 def _copy_field(q: Questionnaire, qid: str, row: int, fid: str) -> None:
+    if not state.user_changed(gkey(qid, row, fid)):
+        return
     group = q.question(qid)
     rows = copy.deepcopy(_rows(ss[state.ANSWERS].get(qid)))
     if row >= len(rows):
@@ -209,16 +217,16 @@ def question_input(q: Questionnaire, question: Any, lang: str = "en") -> None:
         return
     key = wkey(qid)
     if question.type in ("yes_no", "single_choice"):
-        ss[key] = to_widget(question, value)
+        state.show(key, to_widget(question, value))
         _choice(question, key, label, _copy, (q, qid), lang, question.allow_unknown)
         if question.needs_evidence and value in question.needs_evidence:
             _evidence(qid)
         return
     unknown = value == UNKNOWN
-    ss[key] = to_widget(question, value)
+    state.show(key, to_widget(question, value))
     _plain(question, key, label, _copy, (q, qid), unknown, lang)
     if question.allow_unknown:
-        ss[ukey(qid)] = unknown
+        state.show(ukey(qid), unknown)
         st.checkbox(UNKNOWN_BOX, key=ukey(qid), on_change=_toggle_unknown, args=(q, qid))
 
 
@@ -263,7 +271,7 @@ def _group(q: Questionnaire, group: Group, value: Any, lang: str) -> None:
             for j, f in enumerate(group.fields):
                 key = gkey(qid, i, f.id)
                 with cols[j % len(cols)]:
-                    ss[key] = to_widget(f, row.get(f.id))
+                    state.show(key, to_widget(f, row.get(f.id)))
                     flabel = label_of(f, lang)
                     if f.type in ("yes_no", "single_choice"):
                         _choice(f, key, flabel, _copy_field, (q, qid, i, f.id), lang, f.allow_unknown, compact=True)
@@ -276,7 +284,7 @@ def _group(q: Questionnaire, group: Group, value: Any, lang: str) -> None:
     if not rows and not unknown:
         st.caption(f"No {item.lower()} added yet.")
     if group.allow_unknown and not rows:
-        ss[ukey(qid)] = unknown
+        state.show(ukey(qid), unknown)
         st.checkbox(UNKNOWN_BOX, key=ukey(qid), on_change=_toggle_unknown, args=(q, qid))
 
 

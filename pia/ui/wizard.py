@@ -59,15 +59,19 @@ def save_status() -> None:
         st.warning(err, icon=":material/cloud_off:")
 
 
+def _copy_meta(key: str, widget_key: str) -> None:
+    if state.user_changed(widget_key):   # drawn on the first step only: see state.user_changed
+        state.set_meta(key, ss[widget_key])
+
+
 def _meta_editor() -> None:
     meta = ss.get(state.META) or {}
     with st.expander("About this assessment (title, organisation, author)"):
         for key, label in (("title", "Title of the proposal"), ("organisation", "Organisation"),
                            ("prepared_by", "Prepared by"), ("reference", "Reference number (optional)")):
             wk = f"meta_{key}"
-            ss[wk] = meta.get(key, "")
-            st.text_input(label, key=wk, max_chars=200,
-                          on_change=lambda k=key, w=wk: state.set_meta(k, ss[w]))
+            state.show(wk, meta.get(key, ""))
+            st.text_input(label, key=wk, max_chars=200, on_change=_copy_meta, args=(key, wk))
 
 
 def _sidebar(q: Questionnaire, shown: list[Section], current: Section) -> None:
