@@ -239,6 +239,8 @@ def ekey(qid: str, field: str) -> str:
 
 
 def _copy_evidence(qid: str, field: str) -> None:
+    if not state.user_changed(ekey(qid, field)):
+        return
     state.set_evidence(qid, field, ss.get(ekey(qid, field)) or "")
 
 
@@ -253,7 +255,7 @@ def _evidence(qid: str) -> None:
             st.warning(f"This answer clears a legal stop, so it counts only with its evidence: {md(why)}. "
                        "Until then the assessment reads it as not known.", icon=":material/gavel:")
         for field, flabel in EVIDENCE_FIELDS:
-            ss[ekey(qid, field)] = record.get(field, "")
+            state.show(ekey(qid, field), record.get(field, ""))
             st.text_input(flabel, key=ekey(qid, field), on_change=_copy_evidence, args=(qid, field),
                           max_chars=500)
 
