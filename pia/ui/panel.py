@@ -86,6 +86,12 @@ def render(q: Questionnaire, a: Any | None, note: str | None, ctx: str = "panel"
         st.info(note or "No assessment yet.")
         return
     outcome_box(a)
+    if not a.decided and a.decisive_gaps:
+        st.markdown(f"**The outcome turns on {len(a.decisive_gaps)} answer{'s' if len(a.decisive_gaps) != 1 else ''} "
+                    "not yet known:**")
+        _jump_buttons(q, a.decisive_gaps[:8], f"{ctx}_decisive")
+        if len(a.decisive_gaps) > 8:
+            st.caption(f"and {len(a.decisive_gaps) - 8} more, listed in the review.")
     labels = level_labels(a)
     if a.overall_level:
         st.markdown(f"Overall risk after verified safeguards: **{md(labels.get(a.overall_level, a.overall_level))}**")

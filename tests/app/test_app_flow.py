@@ -440,3 +440,20 @@ def test_report_made_with_other_questionnaire_files_is_flagged_on_upload(env, mi
     at.file_uploader(key="upload").upload("same.docx", render(mini, answers, "docx", generated="2026-11-26"),
                                           "application/octet-stream").run()
     assert not [w.value for w in ok(at).warning if "questionnaire files" in w.value]
+
+
+def test_an_open_outcome_links_its_decisive_gaps(env, mini):
+    """The panel names what the open outcome turns on, each answer one click away."""
+    from pia.assess import assess
+
+    answers = AnswerSet("mini", "1.2.0", {"title": "Open"}, {"jurisdiction": "eu", "technologies": ["live_fr"],
+                                                              "law_enforcement": "unknown"})
+    a = assess(mini, answers)
+    assert not a.decided and a.decisive_gaps
+    at = ok(new_app())
+    at.file_uploader(key="upload").upload("a.yaml", dumps(answers, mini).encode(), "application/x-yaml").run()
+    at.button(key="upload_open").click().run()
+    ok(at)
+    keys = {b.key for b in at.button if b.key}
+    assert {f"jump_panel_decisive_{q}" for q in a.decisive_gaps[:8]} <= keys
+    assert any(f"Outcome: {a.headline}" in m.value for m in [*at.error, *at.warning, *at.success])
