@@ -861,7 +861,7 @@ class RemedySet(BaseModel):
 
     model_config = _DATA
     title: str
-    """E.g. "Smallest set (2 changes), reaching 'Proceed with conditions':" (empty for a list of gaps)."""
+    """E.g. "Smallest set (2 changes), reaching '<the next better outcome>':" (empty for a list of gaps)."""
     reaches: str
     """The outcome it reaches, in words."""
     changes: list[str]
