@@ -95,6 +95,8 @@ def remedy(a: Assessment, q: Questionnaire, fmt: Any, lang: str) -> dict[str, An
         "answer_gaps": label("remedy.gaps"),
         "none_found": label("remedy.none_found").format(target=outcome_label(target or "")),
     }.get(basis, "")
+    if basis == "search" and not rem.get("exhaustive", True):
+        intro = label("remedy.not_exhaustive")
     reaches = list(rem.get("reaches") or [])
     sets = []
     for i, s in enumerate(rem.get("sets") or []):

@@ -313,6 +313,9 @@ def test_remedy_is_shown_from_its_data_shape_alone() -> None:
                 assert re.findall(RULE_ID_SHAPE, t) == [], (fmt, t)
     plain = _surfaces(ex)
     assert all(wording.label("remedy.heading") not in t for t in plain.values())
+    stopped = a.model_copy(update={"remedy": {**REMEDY, "exhaustive": False}})
+    t = _md_text(render(ex.q, ex.answers, "md", generated=GENERATED, assessment=stopped))
+    assert wording.label("remedy.not_exhaustive") in t
 
 
 def test_render_works_out_the_remedy_when_asked() -> None:
