@@ -122,6 +122,14 @@ EN: Mapping[str, str] = {
     "remedy.not_in_plan": "not in the plan",
     "remedy.answer": "change {id} from {was} to {to}",
     "remedy.answer_gap": "answer {id}",
+    # ... and as the reports word it (question and safeguard titles, no ids).
+    "remedy.plain_safeguard": "Verify \u201c{title}\u201d with its evidence record (now: {was})",
+    "remedy.plain_answer": "Change \u201c{question}\u201d from {was} to {to}",
+    "remedy.plain_list": "Change \u201c{question}\u201d: {what}",
+    "remedy.list_remove": "remove {items}",
+    "remedy.list_add": "add {items}",
+    "remedy.plain_answer_gap": "Answer \u201c{question}\u201d",
+    "remedy.none_asked": "Not worked out for this report.",
     "remedy.not_exhaustive": "The search stopped at its limit; a smaller set may exist.",
     "remedy.flag": "Red flag {id}",
     "remedy.flag_clears": "clears when: {text}",
@@ -146,6 +154,14 @@ EN: Mapping[str, str] = {
     "basis.established": "established",
     "basis.assumed": "assumed (rests on unknown answers)",
     "basis.assumed.short": "assumed",
+    "basis.heading": "Established or assumed",
+    "basis.note": "Assumed: the rating rests on unknown answers read at their worst; established: the known "
+    "answers alone give it.",
+    "outcome.open.turns_on": "It turns on answers not known yet (or claimed without their evidence record): {questions}",
+    "outcome.open.together": "Several unknown answers together decide it; none settles it alone.",
+    "outcome.open.established": "What the known answers already establish: the outcome can be no better than "
+    "\u2018{best}\u2019.",
+    "outcome.decided.note": "Decided: the unknown answers, if any, cannot change it.",
     # Law in time: the status of a legal anchor and when a duty binds.
     "anchor_status.binding": "Binding",
     "anchor_status.soft_law": "Soft law",
@@ -154,6 +170,12 @@ EN: Mapping[str, str] = {
     "anchor.applied_since": "applies since {date}",
     "anchor.applies_until": "applies until {date}",
     "anchor.applied_until": "ceased to apply after {date}",
+    "anchor.in_force": "in force on the assessment date",
+    "anchor.not_in_force": "not in force on the assessment date",
+    "anchor.in_force_unknown": "in force not known (the assessment has no date)",
+    # Red flags: an answer that would clear a flag but lacks its evidence record.
+    "evidence.missing": "Evidence still missing for a clearing answer (read as unknown until its record is added)",
+    "evidence.missing_item": "{question}: {why}",
     "dated.heading": "Duties that apply from a later date",
     "dated.intro": "Assessment date: {date}. The law behind these duties does not yet apply on that date, so "
     "they do not stop the proposal now; each must be met by the date shown.",

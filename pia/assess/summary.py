@@ -11,7 +11,7 @@ from typing import Any
 
 from ..model import Questionnaire
 from ..text import text
-from ..wording import answered_phrase, label, long_date, outcome_label
+from ..wording import anchor_status_label, answered_phrase, basis_label, label, long_date, outcome_label
 from .models import Assessment
 
 
@@ -50,6 +50,13 @@ def render_summary(a: Assessment, q: Questionnaire | None = None, lang: str = "e
                f"{len(c.missing_required)} required still missing")
     out.append("")
     out.append(f"OUTCOME: {a.headline.upper()}")
+    if a.decided:
+        out.append(f"  {label('outcome.decided.note')}")
+    else:
+        out.append(f"  worst: {outcome_label(a.outcome_worst)}; best (what the known answers establish): "
+                   f"{outcome_label(a.outcome_best)}")
+        gaps = ", ".join(f"{qid} ({_question(q, qid, lang)})" for qid in a.decisive_gaps)
+        out.append(f"  decisive gaps: {gaps or label('outcome.open.together')}")
     for r in a.outcome_reasons:
         out.append(f"  - {r}")
     out.append(f"Overall residual risk: {_label(a, a.overall_level, lang)}"
@@ -68,6 +75,8 @@ def render_summary(a: Assessment, q: Questionnaire | None = None, lang: str = "e
             out.append(f"      depends on: {', '.join(f.gap_questions)}")
         for qid, why in f.evidence_missing.items():
             out.append(f"      evidence needed for {qid}: {why}")
+        if f.anchors:
+            out.append(f"      law: {_law(a, f.anchors)}")
         if f.clears:
             out.append(f"      clears when: {text(f.clears, lang)}")
     out.append("")
@@ -82,21 +91,26 @@ def render_summary(a: Assessment, q: Questionnaire | None = None, lang: str = "e
 
     if a.rights:
         out.append("Risk per right (S/S/I/L = scale/scope/irremediability/likelihood, 1-4)")
-        rows = [["Right", "Inherent", "S/S/I/L", "Residual", "S/S/I/L", "Projected", "Rules"]]
+        out.append(f"  ({label('basis.note')})")
+        rows = [["Right", "Inherent", "S/S/I/L", "Residual", "S/S/I/L", "Projected", "Basis", "Rules"]]
         for r in a.rights:
             dims = "/".join(str(r.dimensions[d].value) for d in ("scale", "scope", "irremediability", "likelihood"))
             rdims = "/".join(str(r.residual_dimensions[d]) for d in ("scale", "scope", "irremediability", "likelihood"))
             rules: list[str] = []
             for d in r.dimensions.values():
                 rules += [x for x in d.rules + d.uplift_rules if x not in rules]
-            gap = " (gap)" if any(d.evidence_gap for d in r.dimensions.values()) else ""
+            assumed = [w for w, b in (("inherent", r.inherent_basis), ("residual", r.residual_basis))
+                       if b == "assumed"]
+            basis = (f"{basis_label('assumed', short=True)} ({', '.join(assumed)})" if assumed
+                     else basis_label("established"))
             rows.append([
                 text(r.name, lang),
-                _label(a, r.inherent, lang) + gap,
+                _label(a, r.inherent, lang),
                 dims,
                 _label(a, r.residual, lang),
                 rdims,
                 _label(a, r.projected, lang) if r.projected != r.residual else "same",
+                basis,
                 ", ".join(rules) or "-",
             ])
         out += _table(rows)
@@ -140,6 +154,31 @@ def render_summary(a: Assessment, q: Questionnaire | None = None, lang: str = "e
         if o.review_interval_months:
             out.append(f"      review every {o.review_interval_months} months")
     return "\n".join(out) + "\n"
+
+
+def _question(q: Questionnaire | None, qid: str, lang: str) -> str:
+    question = q.question(qid) if q is not None else None
+    return text(question.label, lang) if question is not None else qid
+
+
+def _law(a: Assessment, cites: list[str]) -> str:
+    """Each anchor with its status and the dates it applies between (from `Assessment.law`)."""
+    states = {st.cite: st for st in a.law}
+    parts = []
+    for c in cites:
+        st = states.get(c)
+        if st is None:
+            parts.append(c)
+            continue
+        bits = [anchor_status_label(st.status)]
+        if st.applies_from:
+            bits.append(label("anchor.applies_from").format(date=long_date(st.applies_from)))
+        if st.applies_until:
+            bits.append(label("anchor.applies_until").format(date=long_date(st.applies_until)))
+        bits.append(label("anchor.in_force" if st.in_force else "anchor.not_in_force" if st.in_force is False
+                          else "anchor.in_force_unknown"))
+        parts.append(f"{c} ({', '.join(bits)})")
+    return "; ".join(parts)
 
 
 def explain_answers(answers: dict[str, Any]) -> str:

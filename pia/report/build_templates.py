@@ -22,6 +22,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from ..wording import label
+
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 NAVY = RGBColor(0x1F, 0x3A, 0x5F)
 GREY = RGBColor(0x55, 0x55, 0x55)
@@ -230,16 +232,116 @@ def rights_table(doc: Document) -> None:
     table(
         doc,
         ["Right", "Scale", "Scope", "Irremediability", "Likelihood", "Before safeguards",
-         "After verified safeguards", "If planned safeguards are done"],
+         "After verified safeguards", "If planned safeguards are done", label("basis.heading")],
         ["{{ r.name }}", "{{ r.scale }}", "{{ r.scope }}", "{{ r.irremediability }}", "{{ r.likelihood }}",
          "{% cellbg r.inherent.tint %}{{ r.inherent.label }}", "{% cellbg r.residual.tint %}{{ r.residual.label }}",
-         "{{ r.projected.label }}"],
+         "{{ r.projected.label }}", "{{ r.basis }}"],
         "for r in rights",
-        [2.7, 1.3, 1.4, 2.5, 2.0, 2.2, 2.3, 2.2],
+        [2.5, 1.1, 1.1, 2.3, 1.7, 1.9, 2.0, 1.9, 2.1],
     )
     para(doc, "Scale, scope, irremediability and likelihood are rated 1 (low) to 4 (very high). "
          "Severity is the highest of the first three; the level comes from the risk matrix. "
-         "Only verified safeguards lower the rating; planned ones are shown apart.", style="Caption")
+         "Only verified safeguards lower the rating; planned ones are shown apart. {{ basis_note }}",
+         style="Caption")
+
+
+def open_block(doc: Document) -> None:
+    """Decided, or open: what the outcome turns on and what the known answers already establish."""
+    tag(doc, "{%p if outcome.decided %}")
+    para(doc, "{{ outcome.state }}", style="Caption")
+    tag(doc, "{%p else %}")
+    doc.add_paragraph("{{ outcome.turns_on }}", style="List Bullet")
+    doc.add_paragraph("{{ outcome.established }}", style="List Bullet")
+    tag(doc, "{%p endif %}")
+
+
+def dated_block(doc: Document, brief: bool) -> None:
+    """Duties whose legal basis applies only from a later date: listed with their date, not as stops."""
+    tag(doc, "{%p if dated_obligations %}")
+    para(doc, label("dated.heading"), style="Heading 2")
+    if not brief:
+        para(doc, label("dated.intro").replace("{date}", "{{ assessment_date }}"))
+    if brief:
+        table(doc, ["Duty", "When", "What meets it"], ["{{ d.title }}", "{{ d.when }}", "{{ d.clears }}"],
+              "for d in dated_obligations", [6.2, 3.6, 7.6])
+    else:
+        table(doc, ["Duty", "When", "Once it applies", "Legal basis", "What meets it"],
+              ["{{ d.id }}: {{ d.title }}", "{{ d.when }}", "{{ d.outcome_label }}", "{{ d.law }}", "{{ d.clears }}"],
+              "for d in dated_obligations", [3.6, 2.8, 2.4, 4.0, 4.0])
+        bullets(doc, "for d in dated_obligations", "{{ d.reason }}")
+    tag(doc, "{%p endif %}")
+
+
+def accuracy_block(doc: Document, heading: str | None) -> None:
+    """Accuracy weighed: the test result and the expected false alerts with their derivation."""
+    tag(doc, "{%p if accuracy.present %}")
+    if heading:
+        para(doc, "{{ accuracy.heading }}", style=heading)
+        para(doc, "{{ accuracy.reason }}")
+    else:
+        para(doc, "{{ accuracy.heading }}: {{ accuracy.reason }}")
+    bullets(doc, "for line in accuracy.derivation", "{{ line }}")
+    tag(doc, "{%p endif %}")
+
+
+def remedy_block(doc: Document, heading: str, brief: bool = False) -> None:
+    """What it would take, when the assessment carries it; the brief shows the smallest set and, per red flag,
+    the smallest change that lifts it (what clears it is already in its red-flag table)."""
+    tag(doc, "{%p if remedy.present" + (" and remedy.basis != 'prohibited'" if brief else "") + " %}")
+    para(doc, "{{ remedy.heading }}", style=heading)
+    tag(doc, "{%p if remedy.intro %}")
+    para(doc, "{{ remedy.intro }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for s in remedy.sets" + ("[:1]" if brief else "") + " %}")
+    tag(doc, "{%p if s.title %}")
+    para(doc, "{{ s.title }}")
+    tag(doc, "{%p endif %}")
+    bullets(doc, "for c in s.changes", "{{ c }}")
+    tag(doc, "{%p endfor %}")
+    if not brief:  # the brief's red-flag table already says what clears each flag
+        tag(doc, "{%p for f in remedy.flags %}")
+        para(doc, "{{ f.title }}", bold=True)
+        tag(doc, "{%p if f.clears %}")
+        doc.add_paragraph("{{ f.clears }}", style="List Bullet")
+        tag(doc, "{%p endif %}")
+        bullets(doc, "for x in f.answers", "{{ x }}")
+        tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+
+def derivation_annex(doc: Document) -> None:
+    """Annex C: the method box, the fingerprints, then per right and per harm every number."""
+    para(doc, "Annex C. Derivation of every rating", style="Heading 1")
+    para(doc, "Method", style="Heading 2")
+    bullets(doc, "for m in derivation.method", "{{ m }}")
+    para(doc, "SHA-256 of the questionnaire: {{ derivation.questionnaire_sha256 }}")
+    para(doc, "SHA-256 of the answers: {{ derivation.answers_sha256 }}")
+    tag(doc, "{%p for r in derivation.rights %}")
+    para(doc, "{{ r.name }}", style="Heading 2")
+    table(doc, ["Dimension", "Baseline", "Floor (rules)", "Uplift (rules)", "Before safeguards",
+                "After verified safeguards"],
+          ["{{ x.name }}", "{{ x.baseline }}", "{{ x.floor }} ({{ x.floor_rules }})",
+           "+{{ x.uplift }} ({{ x.uplift_rules }})",
+           "{{ x.inherent }}{% if x.assumed %} (" + label("basis.assumed.short") + "){% endif %}",
+           "{{ x.residual_how }}"],
+          "for x in r.dimensions", [2.6, 1.6, 3.6, 3.0, 2.2, 3.6])
+    tag(doc, "{%p if r.harms %}")
+    table(doc, ["Harm", "Rules (floor or uplift)", "Before (S/S/I/L)", "Hard floor", "Reductions (verified)",
+                "Residual (S/S/I/L)"],
+          ["{{ h.id }}: {{ h.harm }} ({{ h.kind }})", "{{ h.rules }}{% if h.irreducible %} {{ h.irreducible }}"
+           "{% endif %}", SLASH.format(v="h.inherent"), SLASH.format(v="h.hard_floor"), "{{ h.reductions_text }}",
+           SLASH.format(v="h.residual")],
+          "for h in r.harms", [3.6, 3.4, 1.8, 1.6, 4.0, 2.2])
+    tag(doc, "{%p endif %}")
+    bullets(doc, "for x in r.steps", "{{ x }}")
+    tag(doc, "{%p if r.rules %}")
+    table(doc, ["Rule", "Holds", "Decisive answers"],
+          ["{{ x.id }}: {{ x.harm }}", "{{ x.status }}", "{{ x.answers }}"], "for x in r.rules", [4.6, 2.2, 9.8])
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+
+SLASH = ("{{{{ {v}.scale }}}}/{{{{ {v}.scope }}}}/{{{{ {v}.irremediability }}}}/{{{{ {v}.likelihood }}}}")
 
 
 def red_flag_table(doc: Document, brief: bool) -> None:
@@ -264,6 +366,16 @@ def red_flag_table(doc: Document, brief: bool) -> None:
         tag(doc, "{%p for x in f.answers %}")
         doc.add_paragraph("{{ x.question }}: {{ x.answer }}", style="List Bullet")
         tag(doc, "{%p endfor %}")
+        tag(doc, "{%p if f.law %}")
+        table(doc, ["Legal anchor", "Status", "Dates", "On the assessment date"],
+              ["{{ x.cite }}", "{{ x.status }}", "{{ x.dates or '-' }}", "{{ x.in_force }}"], "for x in f.law",
+              [6.6, 2.4, 3.6, 4.0])
+        tag(doc, "{%p endif %}")
+        tag(doc, "{%p if f.evidence_missing %}")
+        para(doc, label("evidence.missing") + ":")
+        bullets(doc, "for x in f.evidence_missing",
+                label("evidence.missing_item").replace("{question}", "{{ x.question }}").replace("{why}", "{{ x.why }}"))
+        tag(doc, "{%p endif %}")
         tag(doc, "{%p endfor %}")
     tag(doc, "{%p else %}")
     para(doc, "No red flag applies: nothing in the answers engages an absolute legal bar.")
@@ -339,9 +451,11 @@ def build_full() -> Document:
 
     para(doc, "1. Summary", style="Heading 1")
     para(doc, "{{ outcome.sentence }}", bold=True)
+    open_block(doc)
     bullets(doc, "for reason in outcome.reasons", "{{ reason }}")
     para(doc, "{{ outcome.decision_requested }}")
     rights_table(doc)
+    remedy_block(doc, "Heading 2")
 
     para(doc, "2. Screening and legal triage", style="Heading 1")
     para(doc, "Jurisdiction: {{ jurisdiction.name }}. Frameworks applied: "
@@ -352,6 +466,7 @@ def build_full() -> Document:
     tag(doc, "{%p endfor %}")
     para(doc, "Red flags", style="Heading 2")
     red_flag_table(doc, brief=False)
+    dated_block(doc, brief=False)
 
     para(doc, "3. Answers by section", style="Heading 1")
     para(doc, "Every question shown for this proposal, with the answer given (screening answers are in "
@@ -390,6 +505,7 @@ def build_full() -> Document:
     bullets(doc, "for h in r.harms", "{{ h }}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
+    accuracy_block(doc, "Heading 2")
 
     para(doc, "6. Risk matrix", style="Heading 1")
     matrix_block(doc)
@@ -477,6 +593,7 @@ def build_full() -> Document:
     ])
     para(doc, "The answers file is embedded in this document; `pia validate` on the .docx reads it back.",
          style="Caption")
+    derivation_annex(doc)
     return doc
 
 
@@ -507,8 +624,11 @@ def _no_borders(t) -> None:
 
 def brief_red_flags(doc: Document) -> None:
     tag(doc, "{%p if red_flags %}")
-    table(doc, ["Red flag", "Status", "What would clear it"],
-          ["{{ f.title }}", "{{ f.status_short }}", "{{ f.clears }}"], "for f in red_flags", [6.2, 2.6, 8.6])
+    table(doc, ["Red flag (status) and its legal basis", "What would clear it"],
+          ["{{ f.title }} ({{ f.status_short }}). Legal basis: {{ f.law_text }}",
+           "{{ f.clears }}{% if f.evidence_missing_text %} " + label("evidence.missing")
+           + ": {{ f.evidence_missing_text }}{% endif %}"],
+          "for f in red_flags", [8.4, 9.0])
     tag(doc, "{%p else %}")
     para(doc, "No red flag applies: nothing in the answers engages an absolute legal bar.")
     tag(doc, "{%p endif %}")
@@ -518,11 +638,13 @@ def brief_rights(doc: Document) -> None:
     """One line per right: before -> after safeguards and the main reason, numbered for the matrix."""
     table(
         doc,
-        ["#", "Right", "Before safeguards", "After verified safeguards", "With planned safeguards", "Main reason"],
+        ["#", "Right", "Before safeguards", "After verified safeguards", "With planned safeguards",
+         label("basis.heading"), "Main reason"],
         ["{{ r.number }}", "{{ r.name }}", "{% cellbg r.inherent.tint %}{{ r.inherent.label }}",
-         "{% cellbg r.residual.tint %}{{ r.residual.label }}", "{{ r.projected.label }}", "{{ r.main_reason }}"],
+         "{% cellbg r.residual.tint %}{{ r.residual.label }}", "{{ r.projected.label }}", "{{ r.basis }}",
+         "{{ r.main_reason }}"],
         "for r in rights",
-        [0.7, 4.0, 2.1, 2.1, 2.1, 6.4],
+        [0.7, 3.5, 1.9, 1.9, 1.9, 2.0, 5.5],
     )
 
 
@@ -536,7 +658,7 @@ def brief_matrix(doc: Document) -> None:
     _cell_text(right, "Where each right sits", bold=True)
     for text in (
         "Levels run low, medium, high, very high. Only verified safeguards lower a rating; planned ones are "
-        "shown apart. The full assessment gives each rating's reasons in detail.",
+        "shown apart. {{ basis_note }} The full assessment gives each rating's reasons in detail.",
         "Each circle carries the number of a right in the table above. A black circle is its risk before "
         "safeguards; a white circle, reached by an arrow, is its risk after the safeguards verified so far. "
         "A right with no arrow is not moved by them.",
@@ -628,21 +750,24 @@ def build_brief() -> Document:
 
     para(doc, "Red flags", style="Heading 1")
     brief_red_flags(doc)
+    dated_block(doc, brief=True)
 
     para(doc, "Risk to each right", style="Heading 1")
     brief_rights(doc)
     brief_matrix(doc)
+    accuracy_block(doc, None)
 
     para(doc, "Conditions and safeguards", style="Heading 1")
     brief_conditions(doc)
+    remedy_block(doc, "Heading 2", brief=True)
 
     para(doc, "Decision requested and what follows", style="Heading 1")
     para(doc, "{{ outcome.decision_requested }}", bold=True)
     doc.paragraphs[-1].paragraph_format.keep_with_next = True
     brief_obligations(doc)
     para(doc, "The full assessment sets out every answer, the reasons and rule references behind each rating, "
-         "the evidence gaps and the legal framework crosswalk.")
-    para(doc, "Questionnaire {{ reproducibility.questionnaire_id }} {{ reproducibility.questionnaire_version }}, "
+         "the evidence gaps, the derivation of every rating and the legal framework crosswalk. "
+         "Questionnaire {{ reproducibility.questionnaire_id }} {{ reproducibility.questionnaire_version }}, "
          "engine {{ reproducibility.engine_version }}, answers SHA-256 {{ reproducibility.answers_sha256 }}, "
          "questionnaire SHA-256 {{ reproducibility.questionnaire_sha256 or 'not recorded' }}.",
          style="Caption")

@@ -32,7 +32,7 @@ from ..model import Group, Questionnaire
 from ..rules_model import DIMENSIONS
 from ..text import text
 from ..wording import dimension_help, dimension_label, score_word, state_label, status_label
-from . import plain
+from . import derivation, findings, plain
 from .context_model import ReportContext
 
 EVIDENCE_CHARS = 240
@@ -237,6 +237,9 @@ def build_context(
             "best": a.outcome_best,
             "best_label": wording.outcome_label(a.outcome_best or outcome),
             "decisive_gaps": [fmt.label(x) for x in a.decisive_gaps],
+            "state": wording.label("outcome.decided.note") if a.decided else "",
+            "turns_on": "" if a.decided else plain.turns_on([fmt.label(x) for x in a.decisive_gaps]),
+            "established": "" if a.decided else plain.established(a, rights, red_flags, levels),
             "sentence": _outcome_sentence(outcome, red_flags),
             "reasons": list(a.outcome_reasons),
             # The same conclusions for the council brief, without rule ids (see plain.py).
@@ -250,6 +253,12 @@ def build_context(
         "dated_obligations": [_dated(d, fmt, law, lang) for d in a.dated_obligations],
         "assessment_date": wording.long_date(a.assessment_date),
         "rights": rights,
+        # Said only when some rating is assumed; "Established" alone needs no gloss.
+        "basis_note": wording.label("basis.note") if any(
+            "assumed" in (r.inherent_basis, r.residual_basis) for r in a.rights) else "",
+        "accuracy": findings.accuracy(a.accuracy),
+        "remedy": findings.remedy(a, q, fmt, lang),
+        "derivation": derivation.annex(a, fmt, levels, lang),
         "mitigations": mitigations,
         "conditions": [m for m in mitigations if not m["counted"]],
         "safeguards_verified": [m for m in mitigations if m["counted"]],
@@ -335,6 +344,7 @@ def _dated(d: DatedObligation, fmt: Formatter, law: dict[str, AnchorState], lang
         "due": d.due or "",
         "when": when.format(date=wording.long_date(d.applies_from or d.applies_until)),
         "anchors": _cited(d.anchors, law),
+        "law": findings.anchors_text(findings.anchor_rows(d.anchors, law)),
         "clears": _t(d.clears, lang),
         "reason": d.reason,
         "answers": fmt.traced(d.answers),
@@ -344,6 +354,7 @@ def _dated(d: DatedObligation, fmt: Formatter, law: dict[str, AnchorState], lang
 def _red_flag(rf: RedFlagResult, fmt: Formatter, lang: str, law: dict[str, AnchorState] | None = None
               ) -> dict[str, Any]:
     outcome, status = rf.outcome, rf.status
+    missing = findings.evidence_missing(rf, fmt.label)
     return {
         "id": rf.id,
         "title": _t(rf.title, lang),
@@ -355,6 +366,11 @@ def _red_flag(rf: RedFlagResult, fmt: Formatter, lang: str, law: dict[str, Ancho
         "explanation": _t(rf.explanation, lang),
         "clears": _t(rf.clears, lang),
         "anchors": _cited(rf.anchors, law or {}),
+        "law": findings.anchor_rows(rf.anchors, law or {}),
+        "law_text": findings.anchors_text(findings.anchor_rows(rf.anchors, law or {})),
+        "evidence_missing": missing,
+        "evidence_missing_text": "; ".join(
+            wording.label("evidence.missing_item").format(question=m["question"], why=m["why"]) for m in missing),
         "rights": list(rf.rights),
         "answers": fmt.traced(rf.answers),
     }
@@ -406,6 +422,9 @@ def _right(r: RightResult, fmt: Formatter, levels: dict[str, dict[str, Any]], ha
         "counted": m.counted,
     } for m in r.mitigations]
     name = _t(r.name, lang)
+    assumed = [w for w, b in (("before", r.inherent_basis), ("after", r.residual_basis)) if b == "assumed"]
+    basis = (f"{wording.basis_label('assumed', short=True).capitalize()} ({' and '.join(assumed)} safeguards)"
+             if assumed else wording.basis_label("established").capitalize())
     summary = (f"{name}: {inherent['label'].lower()} before safeguards; {residual['label'].lower()} after "
                f"verified safeguards; {projected['label'].lower()} if planned safeguards are completed.")
     return {
@@ -422,6 +441,10 @@ def _right(r: RightResult, fmt: Formatter, levels: dict[str, dict[str, Any]], ha
         "inherent": inherent,
         "residual": residual,
         "projected": projected,
+        "inherent_basis": wording.basis_label(r.inherent_basis, short=True),
+        "residual_basis": wording.basis_label(r.residual_basis, short=True),
+        "basis": basis,
+        "residual_known_only": _level(levels, r.residual_known_only)["label"] if r.residual_known_only else "",
         "changed": inherent["id"] != residual["id"],
         "residual_position": {"severity": r.residual_severity,
                               "likelihood": r.residual_likelihood or r.residual_dimensions["likelihood"]},
@@ -541,7 +564,7 @@ def _contents(brief: bool) -> list[str]:
         "Summary", "Screening and legal triage", "Answers by section",
         "Legality and proportionality, right by right", "Risk to each right", "Risk matrix",
         "Mitigation plan", "Evidence gaps", "Obligations that follow", "Consultation record",
-        "Sign-off", "Annex: framework crosswalk", "Annex: reproducibility",
+        "Sign-off", "Annex: framework crosswalk", "Annex: reproducibility", "Annex: derivation of every rating",
     ]
 
 

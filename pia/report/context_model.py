@@ -144,6 +144,12 @@ class Outcome(BaseModel):
     """That outcome in words."""
     decisive_gaps: list[str]
     """The questions (as worded) whose answer alone would move an end of the open range."""
+    state: str
+    """For a decided outcome, a note that the unknown answers cannot change it; empty when open."""
+    turns_on: str
+    """For an open outcome, what it turns on (the decisive questions, as worded); empty when decided."""
+    established: str
+    """For an open outcome, what the known answers already establish, in plain words; empty when decided."""
     sentence: str
     """The outcome as one sentence for the reader."""
     reasons: list[str]
@@ -190,10 +196,42 @@ class RedFlag(BaseModel):
     """What would clear the flag (may be empty)."""
     anchors: str
     """Legal anchors, comma-separated; one not in force on the assessment date says when it applies."""
+    law: list[AnchorRow]
+    """Each legal anchor with its status (binding, soft law, local policy) and the dates it applies between."""
+    law_text: str
+    """The same, as one text: 'ECHR Art. 8 (Binding, in force on the assessment date); ...'."""
+    evidence_missing: list[MissingEvidence]
+    """Answers that would clear the flag but lack their evidence record (they read as unknown)."""
+    evidence_missing_text: str
+    """The same, as one text (empty when none)."""
     rights: list[str]
     """Ids of the rights the flag concerns (empty: all)."""
     answers: list[TracedAnswer]
     """The answers that trigger it."""
+
+
+class AnchorRow(BaseModel):
+    """A legal anchor a finding cites, with its status and dates."""
+
+    model_config = _DATA
+    cite: str
+    """The citation."""
+    status: str
+    """Binding, Soft law or Local policy (empty when the anchor is not in the catalogue)."""
+    dates: str
+    """When it applies, e.g. "applies from 2 Aug 2026" (empty when undated)."""
+    in_force: str
+    """Whether it is in force on the assessment date, in words (empty when not in the catalogue)."""
+
+
+class MissingEvidence(BaseModel):
+    """An answer that would clear a red flag but has no evidence record yet."""
+
+    model_config = _DATA
+    question: str
+    """Question wording."""
+    why: str
+    """What is missing."""
 
 
 class DatedObligationRow(BaseModel):
@@ -217,6 +255,8 @@ class DatedObligationRow(BaseModel):
     """When it applies, in words, e.g. "Due by 2 Dec 2027"."""
     anchors: str
     """Legal anchors, comma-separated, each not yet in force with the date it applies from."""
+    law: str
+    """The anchors with their status and dates, as one text."""
     clears: str
     """What meets the duty (may be empty)."""
     reason: str
@@ -305,6 +345,14 @@ class Right(BaseModel):
     """Rating after verified safeguards."""
     projected: Level
     """Rating if the planned safeguards are done and verified."""
+    inherent_basis: str
+    """"established" or "assumed": whether the rating before safeguards rests on unknown answers."""
+    residual_basis: str
+    """"established" or "assumed", for the rating after verified safeguards."""
+    basis: str
+    """Both in one cell: "Established", or "Assumed (before and after safeguards)", "Assumed (after safeguards)"."""
+    residual_known_only: str
+    """The level after verified safeguards on the known answers alone (every unknown at its most favourable)."""
     changed: bool
     """True when verified safeguards lowered the rating."""
     residual_position: Position
@@ -631,6 +679,232 @@ class DimensionHelp(BaseModel):
     """What it measures."""
 
 
+class Scores(BaseModel):
+    """The four dimensions, 1-4 (0-3 for the steps of a vulnerability uplift)."""
+
+    model_config = _DATA
+    scale: int
+    """Scale."""
+    scope: int
+    """Scope."""
+    irremediability: int
+    """Irremediability."""
+    likelihood: int
+    """Likelihood."""
+
+
+class HarmReductionRow(BaseModel):
+    """What one safeguard took off one dimension of one harm."""
+
+    model_config = _DATA
+    safeguard: str
+    """Safeguard id."""
+    dimension: str
+    """Dimension id."""
+    reduction: int
+    """Taken off now (verified safeguards only, after the cap and the hard floor)."""
+    projected_reduction: int
+    """Taken off once planned safeguards are verified."""
+    text: str
+    """The same as a line, e.g. "M-SECURITY likelihood −0 (−1 once planned safeguards are verified)"."""
+
+
+class HarmDerivation(BaseModel):
+    """One harm of one right rated on its own: inherent -> reductions -> residual."""
+
+    model_config = _DATA
+    id: str
+    """Harm id."""
+    harm: str
+    """What the harm is."""
+    kind: str
+    """interference (certain by design), misuse (likelihood of misuse or error), baseline or vulnerability
+    uplift."""
+    uplift: bool
+    """True for a vulnerability uplift (its scores are uplift steps)."""
+    status: str
+    """holds, or potential (a rule rests on an unknown answer)."""
+    rules: str
+    """Its rules with their floors (or uplift steps), e.g. "R-PRIV-SHARING: irremediability 2, likelihood 3"."""
+    irreducible: str
+    """The legal reason no safeguard lowers it (empty when reducible)."""
+    inherent: Scores
+    """Highest floor of its rules per dimension (with the right's baseline)."""
+    hard_floor: Scores
+    """What no safeguard can go below."""
+    reductions: list[HarmReductionRow]
+    """Each safeguard's take per dimension."""
+    reductions_text: str
+    """The reductions that take something, as one text ("none" when none)."""
+    residual: Scores
+    """After verified safeguards: inherent minus the reductions."""
+    projected: Scores
+    """With planned safeguards verified too."""
+    line: str
+    """Inherent -> residual as scale/scope/irremediability/likelihood."""
+
+
+class DimensionDerivation(BaseModel):
+    """One dimension of one right: baseline -> floor -> uplift -> inherent, and its residual."""
+
+    model_config = _DATA
+    dimension: str
+    """Dimension id."""
+    name: str
+    """Dimension name."""
+    baseline: int
+    """The right's baseline."""
+    floor: int
+    """The highest floor of the rules that hold (or may hold)."""
+    floor_rules: str
+    """The rules that set that floor ("none")."""
+    uplift: int
+    """The uplift added on top."""
+    uplift_rules: str
+    """The rules that set the uplift ("none")."""
+    inherent: int
+    """Before safeguards: floor + uplift, capped at 4."""
+    residual: int
+    """After verified safeguards."""
+    residual_how: str
+    """How the residual is reached: highest harm residual + uplift left."""
+    assumed: bool
+    """True when the value rests on an unknown answer read at its worst."""
+
+
+class RuleAnswers(BaseModel):
+    """A rule that holds (or may) for a right and the answers that decide it."""
+
+    model_config = _DATA
+    id: str
+    """Rule id."""
+    harm: str
+    """The harm it rates."""
+    status: str
+    """holds, or may hold (unknown answer)."""
+    answers: str
+    """The decisive answers, "question = answer; ..."."""
+
+
+class RightDerivation(BaseModel):
+    """How one right's ratings are reached, step by step."""
+
+    model_config = _DATA
+    id: str
+    """Right id."""
+    name: str
+    """Right name."""
+    baseline: Scores
+    """Where each dimension starts."""
+    dimensions: list[DimensionDerivation]
+    """Each dimension before and after safeguards."""
+    harms: list[HarmDerivation]
+    """Each harm rated on its own."""
+    core: Scores
+    """Highest residual of the harms (not uplifts) per dimension; the baseline when no harm is rated."""
+    uplift: Scores
+    """Uplift left after targeted safeguards (0 when none)."""
+    residual: Scores
+    """Residual dimensions: core + uplift, capped at 4."""
+    severity: int
+    """Residual severity = max(scale, scope, irremediability)."""
+    likelihood: int
+    """Residual likelihood."""
+    cell: str
+    """The matrix cell's level at (severity, likelihood)."""
+    inherent_severity: int
+    """Severity before safeguards."""
+    inherent_likelihood: int
+    """Likelihood before safeguards."""
+    steps: list[str]
+    """The level before and after safeguards, worked through the matrix, with established or assumed."""
+    rules: list[RuleAnswers]
+    """The rules that hold and their decisive answers."""
+    safeguards: str
+    """What each safeguard took off this right, as one text."""
+
+
+class Derivation(BaseModel):
+    """Annex: every rating reproducible by hand."""
+
+    model_config = _DATA
+    method: list[str]
+    """The method box: how every number is reached."""
+    reduction_cap: int
+    """The most safeguards can take off one dimension of one harm."""
+    questionnaire_sha256: str
+    """SHA-256 of the questionnaire files."""
+    answers_sha256: str
+    """SHA-256 of the answers."""
+    rights: list[RightDerivation]
+    """One block per right."""
+
+
+class Accuracy(BaseModel):
+    """Accuracy weighed: independent test results per group and the expected false alerts."""
+
+    model_config = _DATA
+    present: bool
+    """True when the instrument and the answers call for it."""
+    heading: str
+    """The heading."""
+    result: str
+    """pass, fail, untested or unknown (empty when not present)."""
+    reason: str
+    """The result against the acceptance rule, in words."""
+    derivation: list[str]
+    """Each step: false alert chance, expected false alerts per 10,000, per day, per deployment."""
+
+
+class RemedySet(BaseModel):
+    """One smallest set of changes."""
+
+    model_config = _DATA
+    title: str
+    """E.g. "Smallest set (2 changes), reaching '<the next better outcome>':" (empty for a list of gaps)."""
+    reaches: str
+    """The outcome it reaches, in words."""
+    changes: list[str]
+    """Each change, worded with question and safeguard titles."""
+
+
+class RemedyFlag(BaseModel):
+    """What clears one red flag."""
+
+    model_config = _DATA
+    id: str
+    """Red flag id."""
+    title: str
+    """What the red flag is."""
+    clears: str
+    """What would clear it."""
+    answers: list[str]
+    """Smallest answer changes that lift it."""
+    evidence: str
+    """Questions whose clearing answer needs an evidence record."""
+
+
+class Remedy(BaseModel):
+    """What it would take to reach the next better outcome (shown when the assessment carries it)."""
+
+    model_config = _DATA
+    present: bool
+    """True when it was worked out for this report."""
+    basis: str
+    """search (sets found), none_found, answer_gaps (answer the decisive questions first), prohibited (no set
+    can lift a prohibition) or none_needed (already the best outcome); empty when not worked out."""
+    heading: str
+    """The heading."""
+    target_label: str
+    """The next better outcome, in words."""
+    intro: str
+    """A sentence when there is no set to show (prohibited, none needed, none found, answer the gaps)."""
+    sets: list[RemedySet]
+    """Up to three smallest sets."""
+    flags: list[RemedyFlag]
+    """Per red flag, what clears it."""
+
+
 class ReportContext(BaseModel):
     """Everything a report shows. A Word template may use exactly these variables (and `matrix_image`)."""
 
@@ -670,6 +944,14 @@ class ReportContext(BaseModel):
     """The assessment date (the answers' meta date) as words, e.g. "20 Nov 2026", or "Not dated"."""
     rights: list[Right]
     """The risk to each right."""
+    basis_note: str
+    """What "established" and "assumed" mean; empty when no rating is assumed."""
+    accuracy: Accuracy
+    """Accuracy weighed, with the expected false alerts and their derivation."""
+    remedy: Remedy
+    """What it would take to reach the next better outcome."""
+    derivation: Derivation
+    """Annex: the derivation of every rating."""
     mitigations: list[Mitigation]
     """The whole mitigation plan."""
     conditions: list[Mitigation]

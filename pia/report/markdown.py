@@ -81,8 +81,48 @@ def _outcome(ctx: dict[str, Any], add: Any, heading: str) -> None:
     o = ctx["outcome"]
     add(f"## {heading}")
     add(f"**Outcome: {md(o['label'])}.** {md(o['sentence'])}")
+    _open(o, add)
     if o["reasons"]:
         add("\n".join(f"- {md(r)}" for r in o["reasons"]))
+
+
+def _open(o: dict[str, Any], add: Any) -> None:
+    """Decided, or open between two ends: what it turns on and what the known answers establish."""
+    if o["decided"]:
+        add(f"*{md(o['state'])}*")
+        return
+    add("\n".join(f"- {md(x)}" for x in (o["turns_on"], o["established"]) if x))
+
+
+def _remedy(ctx: dict[str, Any], add: Any, brief: bool = False) -> None:
+    """What it would take, when the assessment carries it (the brief: the smallest set, one change per flag)."""
+    rem = ctx["remedy"]
+    if not rem["present"] or (brief and rem["basis"] == "prohibited"):
+        return
+    add(f"### {md(rem['heading'])}")
+    if rem["intro"]:
+        add(md(rem["intro"]))
+    for s in rem["sets"][:1] if brief else rem["sets"]:
+        lines = ([md(s["title"])] if s["title"] else []) + [f"- {md(c)}" for c in s["changes"]]
+        add("\n".join(lines))
+    if brief:  # the brief's red-flag table already says what clears each flag
+        return
+    for f in rem["flags"]:
+        lines = [f"**{md(f['title'])}**"]
+        if f["clears"]:
+            lines.append(f"- {md(f['clears'])}")
+        lines += [f"- {md(x)}" for x in f["answers"]]
+        if f["evidence"]:
+            lines.append(f"- {md(label('remedy.flag_evidence').format(ids=f['evidence']))}")
+        add("\n".join(lines))
+
+
+def _accuracy(ctx: dict[str, Any], add: Any, level: str = "###") -> None:
+    acc = ctx["accuracy"]
+    if not acc["present"]:
+        return
+    add(f"{level} {md(acc['heading'])}")
+    add("\n".join(f"- {md(x)}" for x in [acc["reason"], *acc["derivation"]]))
 
 
 def _red_flags(ctx: dict[str, Any], add: Any, detail: bool) -> None:
@@ -90,9 +130,10 @@ def _red_flags(ctx: dict[str, Any], add: Any, detail: bool) -> None:
     if not flags:
         add("No red flag applies: nothing in the answers engages an absolute legal bar.")
         return
-    add(_table(["Red flag", "Status", "Forces", "Legal basis", "What would clear it"],
-               [[f"{f['id']}: {f['title']}", f["status_label"], f["outcome_label"], f["anchors"], f["clears"]]
-                for f in flags]))
+    add(_table(["Red flag", "Status", "Forces", "Legal basis", "What would clear it",
+                label("evidence.missing")],
+               [[f"{f['id']}: {f['title']}", f["status_label"], f["outcome_label"], f["anchors"], f["clears"],
+                 f["evidence_missing_text"] or "-"] for f in flags]))
     if detail:
         for f in flags:
             add(f"### {md(f['id'])}: {md(f['title'])}")
@@ -100,28 +141,39 @@ def _red_flags(ctx: dict[str, Any], add: Any, detail: bool) -> None:
                 add(md(f["explanation"]))
             if f["answers"]:
                 add("\n".join(f"- {md(x['question'])}: {md(x['answer'])}" for x in f["answers"]))
+            if f["law"]:
+                add(_table(["Legal anchor", "Status", "Dates", "On the assessment date"],
+                           [[x["cite"], x["status"], x["dates"] or "-", x["in_force"]] for x in f["law"]]))
+            if f["evidence_missing"]:
+                add(f"{md(label('evidence.missing'))}:\n\n" + "\n".join(
+                    f"- {md(label('evidence.missing_item').format(question=x['question'], why=x['why']))}"
+                    for x in f["evidence_missing"]))
 
 
-def _dated(ctx: dict[str, Any], add: Any) -> None:
+def _dated(ctx: dict[str, Any], add: Any, brief: bool = False) -> None:
     """Duties whose legal basis applies only from a later date: listed with their date, not as stops."""
     rows = ctx["dated_obligations"]
     if not rows:
         return
     add(f"### {wording.label('dated.heading')}")
+    if brief:
+        add(_table(["Duty", "When", "What meets it"], [[d["title"], d["when"], d["clears"]] for d in rows]))
+        return
     add(md(wording.label("dated.intro").format(date=ctx["assessment_date"])))
     add(_table(["Duty", "When", "Once it applies", "Legal basis", "What meets it"],
-               [[f"{d['id']}: {d['title']}", d["when"], d["outcome_label"], d["anchors"], d["clears"]] for d in rows]))
+               [[f"{d['id']}: {d['title']}", d["when"], d["outcome_label"], d["law"], d["clears"]] for d in rows]))
     add("\n".join(f"- {md(d['reason'])}" for d in rows))
 
 
 def _rights(ctx: dict[str, Any], add: Any) -> None:
     add(_table(
         ["Right", "Scale", "Scope", "Irremediability", "Likelihood", "Before safeguards",
-         "After verified safeguards", "If planned safeguards are done"],
+         "After verified safeguards", "If planned safeguards are done", label("basis.heading")],
         [[r["name"], r["scale"], r["scope"], r["irremediability"], r["likelihood"], r["inherent"]["label"],
-          r["residual"]["label"], r["projected"]["label"]] for r in ctx["rights"]],
+          r["residual"]["label"], r["projected"]["label"], r["basis"]] for r in ctx["rights"]],
     ))
-    add("*Dimensions are rated 1 (low) to 4 (very high); only verified safeguards lower a rating.*")
+    add(f"*Dimensions are rated 1 (low) to 4 (very high); only verified safeguards lower a rating. "
+        f"{md(ctx['basis_note'])}*")
 
 
 def _matrix(ctx: dict[str, Any], add: Any) -> None:
@@ -177,18 +229,22 @@ def _brief(ctx: dict[str, Any], add: Any) -> None:
         add("\n".join(f"- {md(r)}" for r in o["plain_reasons"]))
     add(f"## {c[2]}")
     if ctx["red_flags"]:
-        add(_table(["Red flag", "Status", "What would clear it"],
-                   [[f["title"], f["status_short"], f["clears"]] for f in ctx["red_flags"]]))
+        add(_table(["Red flag (status) and its legal basis", "What would clear it"],
+                   [[f"{f['title']} ({f['status_short']}). Legal basis: {f['law_text']}",
+                     f["clears"] + (f"\n{label('evidence.missing')}: {f['evidence_missing_text']}"
+                                    if f["evidence_missing_text"] else "")] for f in ctx["red_flags"]]))
     else:
         add("No red flag applies: nothing in the answers engages an absolute legal bar.")
+    _dated(ctx, add, brief=True)
     add(f"## {c[3]}")
     add(_table(["#", "Right", "Before safeguards", "After verified safeguards", "With planned safeguards",
-                "Main reason"],
+                label("basis.heading"), "Main reason"],
                [[r["number"], r["name"], r["inherent"]["label"], r["residual"]["label"], r["projected"]["label"],
-                 r["main_reason"]] for r in ctx["rights"]]))
+                 r["basis"], r["main_reason"]] for r in ctx["rights"]]))
     add("*Levels run low, medium, high, very high. Only verified safeguards lower a rating; planned ones are "
-        "shown apart. The full assessment gives each rating's reasons in detail.*")
+        f"shown apart. {md(ctx['basis_note'])} The full assessment gives each rating's reasons in detail.*")
     _matrix(ctx, add)
+    _accuracy(ctx, add)
     add(f"## {c[4]}")
     pending, verified = ctx["conditions"], ctx["safeguards_verified"]
     if pending:
@@ -207,6 +263,7 @@ def _brief(ctx: dict[str, Any], add: Any) -> None:
         n = len(ctx["evidence_gaps"])
         add(f"{n} answer{'s are' if n > 1 else ' is'} unknown or missing; the full assessment lists "
             f"{'them and what they affect' if n > 1 else 'it and what it affects'}.")
+    _remedy(ctx, add, brief=True)
     add(f"## {c[5]}")
     add(f"**{md(o['decision_requested'])}**")
     if ctx["obligations"]:
@@ -216,7 +273,7 @@ def _brief(ctx: dict[str, Any], add: Any) -> None:
     else:
         add("No obligations are defined for this outcome.")
     add("The full assessment sets out every answer, the reasons and rule references behind each rating, the "
-        "evidence gaps and the legal framework crosswalk.")
+        "evidence gaps, the derivation of every rating and the legal framework crosswalk.")
     add("## Reproducibility")
     _repro(ctx, add)
 
@@ -226,6 +283,7 @@ def _full(ctx: dict[str, Any], add: Any) -> None:
     _outcome(ctx, add, c[0])
     add(md(ctx["outcome"]["decision_requested"]))
     _rights(ctx, add)
+    _remedy(ctx, add)
 
     add(f"## {c[1]}")
     frameworks = "; ".join(ctx["jurisdiction"]["frameworks"]) or "none"
@@ -265,6 +323,7 @@ def _full(ctx: dict[str, Any], add: Any) -> None:
                    [[d["name"], f"{d['value']} {d['word']}".strip(), d["reason"]] for d in r["dimensions"]]))
         if r["harms"]:
             add("Harms identified:\n\n" + "\n".join(f"- {md(h)}" for h in r["harms"]))
+    _accuracy(ctx, add)
 
     add(f"## {c[5]}")
     _matrix(ctx, add)
@@ -314,3 +373,38 @@ def _full(ctx: dict[str, Any], add: Any) -> None:
 
     add(f"## {c[12]}")
     _repro(ctx, add)
+
+    add(f"## {c[13]}")
+    _derivation(ctx, add)
+
+
+def _derivation(ctx: dict[str, Any], add: Any) -> None:
+    """Annex: the method box, then per right and per harm the numbers that give each rating."""
+    d = ctx["derivation"]
+    add("### Method")
+    add("\n".join(f"- {md(x)}" for x in d["method"]))
+    add(_table(["Item", "Detail"], [["SHA-256 of the questionnaire", d["questionnaire_sha256"]],
+                                    ["SHA-256 of the answers", d["answers_sha256"]]]))
+    for r in d["rights"]:
+        add(f"### {md(r['name'])}")
+        add(_table(["Dimension", "Baseline", "Floor (rules)", "Uplift (rules)", "Before safeguards",
+                    "After verified safeguards"],
+                   [[x["name"], x["baseline"], f"{x['floor']} ({x['floor_rules']})",
+                     f"+{x['uplift']} ({x['uplift_rules']})", x["inherent"] if not x["assumed"]
+                     else f"{x['inherent']} ({label('basis.assumed.short')})", x["residual_how"]]
+                    for x in r["dimensions"]]))
+        if r["harms"]:
+            add(_table(["Harm", "Rules (floor or uplift)", "Before (S/S/I/L)", "Hard floor", "Reductions (verified)",
+                        "Residual (S/S/I/L)"],
+                       [[f"{h['id']}: {h['harm']} ({h['kind']})", h["rules"] + (f"\n{h['irreducible']}"
+                                                                              if h["irreducible"] else ""),
+                         _slash(h["inherent"]), _slash(h["hard_floor"]), h["reductions_text"],
+                         _slash(h["residual"])] for h in r["harms"]]))
+        add("\n".join(f"- {md(x)}" for x in r["steps"]))
+        if r["rules"]:
+            add(_table(["Rule", "Holds", "Decisive answers"],
+                       [[f"{x['id']}: {x['harm']}", x["status"], x["answers"]] for x in r["rules"]]))
+
+
+def _slash(s: dict[str, int]) -> str:
+    return f"{s['scale']}/{s['scope']}/{s['irremediability']}/{s['likelihood']}"

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..assess.models import Assessment, DimensionResult
 from ..rules_model import DIMENSIONS
-from ..wording import flag_effect
+from ..wording import flag_effect, label, outcome_label
 
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
 
@@ -40,6 +40,40 @@ def _questions(labels: list[str]) -> str:
 
 def _lower(label: str) -> str:
     return label[:1].lower() + label[1:] if label else label
+
+
+def turns_on(questions: list[str]) -> str:
+    """What an open outcome turns on, by question wording (no ids)."""
+    if not questions:
+        return label("outcome.open.together")
+    return label("outcome.open.turns_on").format(questions=_questions(questions))
+
+
+def established(
+    a: Assessment,
+    rights: list[dict[str, Any]],
+    red_flags: list[dict[str, Any]],
+    levels: Mapping[str, Mapping[str, Any]],
+) -> str:
+    """What the known answers alone already establish, in plain words (from the engine's `established` reason)."""
+    best = a.outcome_best or a.outcome
+    sentence = label("outcome.open.established").format(best=outcome_label(best))
+    reason = next((r for r in a.reasons if r.kind == "established"), None)
+    if reason is None:
+        return sentence
+    flags = {f["id"]: f for f in red_flags}
+    names = {r["id"]: r for r in rights}
+    raw = {r.id: r for r in a.rights}
+    if reason.flags and reason.flags[0] in flags:
+        why = f"a legal red flag applies on the known answers alone ({flags[reason.flags[0]]['title']})"
+    elif reason.rights and reason.rights[0] in names:
+        rid = reason.rights[0]
+        known = raw[rid].residual_known_only or raw[rid].residual
+        level = _lower(str(levels[known]["label"])) if known in levels else ""
+        why = f"the remaining risk to {_lower(names[rid]['name'])} is already {level} on the known answers alone"
+    else:
+        return sentence
+    return sentence.rstrip(".") + f", because {why}."
 
 
 def main_reason(dimensions: Mapping[str, DimensionResult], harm: Mapping[str, str]) -> str:
@@ -111,7 +145,11 @@ def outcome_reasons(
     if outcome == "incomplete":
         for reason in a.reasons:
             qs = [label_of(q) for q in reason.questions]
-            if reason.kind == "possible_red_flag":
+            if reason.kind == "open":
+                out.append(f"{a.headline}. {turns_on(qs)}")
+            elif reason.kind == "established":
+                out.append(established(a, rights, red_flags, levels))
+            elif reason.kind == "possible_red_flag":
                 f = flag_rows[reason.flags[0]]
                 known = ("an answer not known yet" if len(qs) <= 1 else "answers not known yet") + (
                     f": {_questions(qs)}" if qs else ".")

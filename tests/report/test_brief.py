@@ -77,7 +77,7 @@ def test_brief_holds_everything_the_issue_lists(example: Example) -> None:
     assert len(rows) == len(ctx["rights"])
     for row, r in zip(rows, ctx["rights"], strict=True):
         assert row == [str(r["number"]), r["name"], r["inherent"]["label"], r["residual"]["label"],
-                       r["projected"]["label"], r["main_reason"]]
+                       r["projected"]["label"], r["basis"], r["main_reason"]]
     # Conditions still to be met, with owners and dates; the verified ones counted and named.
     for m in ctx["conditions"]:
         for key in ("title", "owner", "due"):
@@ -130,7 +130,10 @@ def test_plain_outcome_reasons_read_for_each_kind_of_outcome() -> None:
     # The planned masking of sensitive entrances now lowers religion and health too (harm-linked safeguards).
     assert "If the planned safeguards are completed and verified, the highest risk would fall to medium." in revise
     incomplete = reasons(HERE / "answers" / "mini-drone-hostile-text.yaml")
-    assert incomplete[0].startswith("A legal red flag may apply (No legal basis); if it does, it stops the proposal")
+    # Open: the range and what it turns on come first, worded without ids; then the flag that may apply.
+    assert incomplete[0] == ("Open between Do not proceed and Proceed (monitor). It turns on answers not known yet "
+                             "(or claimed without their evidence record): Legal basis.")
+    assert incomplete[1].startswith("A legal red flag may apply (No legal basis); if it does, it stops the proposal")
     assert incomplete[-1].startswith("The missing information must be found")
     assert reasons(HERE / "answers" / "mini-cctv-low.yaml") == [
         "The remaining risk to every right is low, and no legal red flag applies."]
