@@ -126,6 +126,7 @@ EN: Mapping[str, str] = {
     "remedy.plain_safeguard": "Verify \u201c{title}\u201d with its evidence record (now: {was})",
     "remedy.plain_answer": "Change \u201c{question}\u201d from {was} to {to}",
     "remedy.plain_list": "Change \u201c{question}\u201d: {what}",
+    "remedy.plain_evidence": "Record who confirmed, and when, the answer to “{question}” ({answer})",
     "remedy.list_remove": "remove {items}",
     "remedy.list_add": "add {items}",
     "remedy.plain_answer_gap": "Answer \u201c{question}\u201d",

@@ -330,7 +330,7 @@ def derivation_annex(doc: Document) -> None:
                 "Residual (S/S/I/L)"],
           ["{{ h.id }}: {{ h.harm }} ({{ h.kind }})", "{{ h.rules }}{% if h.irreducible %} {{ h.irreducible }}"
            "{% endif %}", SLASH.format(v="h.inherent"), SLASH.format(v="h.hard_floor"), "{{ h.reductions_text }}",
-           SLASH.format(v="h.residual")],
+           SLASH.format(v="h.residual") + "{% if h.residual_cell %} ({{ h.residual_cell }}){% endif %}"],
           "for h in r.harms", [3.6, 3.4, 1.8, 1.6, 4.0, 2.2])
     tag(doc, "{%p endif %}")
     bullets(doc, "for x in r.steps", "{{ x }}")
@@ -765,8 +765,7 @@ def build_brief() -> Document:
     para(doc, "{{ outcome.decision_requested }}", bold=True)
     doc.paragraphs[-1].paragraph_format.keep_with_next = True
     brief_obligations(doc)
-    para(doc, "The full assessment sets out every answer, the reasons and rule references behind each rating, "
-         "the evidence gaps, the derivation of every rating and the legal framework crosswalk. "
+    para(doc, "The full assessment gives every answer, the derivation of every rating and the crosswalk. "
          "Questionnaire {{ reproducibility.questionnaire_id }} {{ reproducibility.questionnaire_version }}, "
          "engine {{ reproducibility.engine_version }}, answers SHA-256 {{ reproducibility.answers_sha256 }}, "
          "questionnaire SHA-256 {{ reproducibility.questionnaire_sha256 or 'not recorded' }}.",

@@ -740,6 +740,12 @@ class HarmDerivation(BaseModel):
     """After verified safeguards: inherent minus the reductions."""
     projected: Scores
     """With planned safeguards verified too."""
+    rates_likelihood: bool
+    """False when none of its rules rates likelihood: placed, it takes the right's likelihood."""
+    inherent_cell: str = ""
+    """Where the harm sits in the matrix before safeguards (uplift added), e.g. "severity 3, likelihood 2: High"."""
+    residual_cell: str = ""
+    """Where it sits after verified safeguards."""
     line: str
     """Inherent -> residual as scale/scope/irremediability/likelihood."""
 
@@ -831,6 +837,10 @@ class Derivation(BaseModel):
     method: list[str]
     """The method box: how every number is reached."""
     reduction_cap: int
+    scope_above_scale: int | None
+    """How many steps above scale scope may count in severity (None: no limit)."""
+    place_each_harm: bool
+    """True when each harm is placed in the matrix on its own and the right takes its worst harm's level."""
     """The most safeguards can take off one dimension of one harm."""
     questionnaire_sha256: str
     """SHA-256 of the questionnaire files."""

@@ -19,9 +19,18 @@ from ..text import text
 from ..wording import basis_label, dimension_label, state_label
 
 
-def method(cap: int) -> list[str]:
+def method(cap: int, scope_above_scale: int | None = None, place_each_harm: bool = False) -> list[str]:
     """The method box: the rules every number in the annex follows."""
-    return [
+    extra = []
+    if scope_above_scale is not None:
+        extra.append(f"Scope counts in severity at most {scope_above_scale} step(s) above scale: severity = "
+                     f"max(scale, min(scope, scale + {scope_above_scale}), irremediability) (breadth alone does "
+                     "not make a slight harm grave).")
+    if place_each_harm:
+        extra.append("Each harm is placed in the matrix on its own dimensions (with the right's vulnerability "
+                     "uplift added; a harm whose rules rate no likelihood takes the right's likelihood); the "
+                     "right's level is the level of its worst harm.")
+    return extra + [
         "Each right is rated on four dimensions, 1 (low) to 4 (very high): scale, scope, irremediability "
         "and likelihood. Severity = max(scale, scope, irremediability).",
         "Every dimension starts at the right's baseline. Each risk rule that holds raises it to its floor; "
@@ -47,6 +56,11 @@ def _scores(values: dict[str, int]) -> dict[str, int]:
 
 def _slash(values: dict[str, int]) -> str:
     return "/".join(str(values[d]) for d in DIMENSIONS)
+
+
+def _placed(dims: dict[str, int], step: int | None) -> int:
+    scope = dims["scope"] if step is None else min(dims["scope"], dims["scale"] + step)
+    return max(dims["scale"], scope, dims["irremediability"])
 
 
 def _harm(h: HarmRating, r: RightResult, lang: str) -> dict[str, Any]:
@@ -85,6 +99,9 @@ def _harm(h: HarmRating, r: RightResult, lang: str) -> dict[str, Any]:
         or "none",
         "residual": _scores(h.residual),
         "projected": _scores(h.projected),
+        "rates_likelihood": h.rates_likelihood,
+        "inherent_cell": "",
+        "residual_cell": "",
         "line": f"{_slash(_scores(h.inherent))} -> {_slash(_scores(h.residual))}",
     }
 
@@ -114,18 +131,32 @@ def right(r: RightResult, a: Assessment, fmt: Any, levels: dict[str, dict[str, A
             + f" = {r.residual_dimensions[d]}",
             "assumed": dr.evidence_gap,
         })
-    sev, lik = r.residual_severity, r.residual_dimensions["likelihood"]
+    step, each = a.matrix.scope_above_scale, a.matrix.place_each_harm
+    for h in core_rows:
+        for which, right_dims in (("inherent", {d: r.dimensions[d].value for d in DIMENSIONS}),
+                                  ("residual", r.residual_dimensions)):
+            placed = {d: min(4, h[which][d] + (uplift[d] if which == "residual" else 0)) for d in DIMENSIONS}
+            if which == "inherent":
+                up_in = {d: max([u["inherent"][d] for u in up_rows] or [0]) for d in DIMENSIONS}
+                placed = {d: min(4, h["inherent"][d] + up_in[d]) for d in DIMENSIONS}
+            if not h["rates_likelihood"]:
+                placed["likelihood"] = right_dims["likelihood"]
+            sev_h = _placed(placed, step)
+            level_h = a.matrix.level(sev_h, placed["likelihood"])
+            h[f"{which}_cell"] = (f"severity {sev_h}, likelihood {placed['likelihood']}: "
+                                  f"{levels.get(level_h, {'label': level_h})['label']}")
+    sev = r.residual_severity
+    lik = getattr(r, "residual_likelihood", None) or r.residual_dimensions["likelihood"]
     cell = a.matrix.level(sev, lik)
     lvl = levels.get(cell, {"label": cell})["label"]
     inherent_label = levels.get(r.inherent, {"label": r.inherent})["label"]
     residual_label = levels.get(r.residual, {"label": r.residual})["label"]
     res = r.residual_dimensions
+    how = "worst harm's cell" if each and core_rows else "severity from the right's dimensions"
     steps = [
-        f"Before safeguards: severity = max({r.dimensions['scale'].value}, {r.dimensions['scope'].value}, "
-        f"{r.dimensions['irremediability'].value}) = {r.severity}; likelihood {r.likelihood}; "
+        f"Before safeguards ({how}): severity {r.severity}; likelihood {r.likelihood}; "
         f"matrix cell ({r.severity}, {r.likelihood}) = {inherent_label} ({basis_label(r.inherent_basis)}).",
-        f"After verified safeguards: severity = max({res['scale']}, {res['scope']}, {res['irremediability']}) = "
-        f"{sev}; likelihood {lik}; matrix cell ({sev}, {lik}) = {lvl}"
+        f"After verified safeguards ({how}): severity {sev}; likelihood {lik}; matrix cell ({sev}, {lik}) = {lvl}"
         + (f", not above the level before safeguards: {residual_label}" if lvl != residual_label else "")
         + f" ({basis_label(r.residual_basis)}).",
     ]
@@ -166,8 +197,10 @@ def right(r: RightResult, a: Assessment, fmt: Any, levels: dict[str, dict[str, A
 def annex(a: Assessment, fmt: Any, levels: dict[str, dict[str, Any]], lang: str) -> dict[str, Any]:
     """The whole annex: method box, fingerprints and one block per right."""
     return {
-        "method": method(a.reduction_cap),
+        "method": method(a.reduction_cap, a.matrix.scope_above_scale, a.matrix.place_each_harm),
         "reduction_cap": a.reduction_cap,
+        "scope_above_scale": a.matrix.scope_above_scale,
+        "place_each_harm": a.matrix.place_each_harm,
         "questionnaire_sha256": a.questionnaire_sha256 or wording.label("answer.not_stated"),
         "answers_sha256": a.answers_sha256,
         "rights": [right(r, a, fmt, levels, lang) for r in a.rights],

@@ -134,6 +134,8 @@ def _change(c: dict[str, Any], titles: dict[str, str], fmt: Any) -> str:
         was = c.get("from")  # the plan state, or null when the plan does not list it
         return label("remedy.plain_safeguard").format(
             title=titles.get(cid, cid), was=state_label(was) if was else label("remedy.not_in_plan"))
+    if c.get("kind") == "evidence":
+        return label("remedy.plain_evidence").format(question=fmt.label(cid), answer=fmt.answer(cid, c.get("from")))
     if "to" not in c or c.get("to") is None:
         return label("remedy.plain_answer_gap").format(question=fmt.label(cid))
     was, to = c.get("from"), c.get("to")

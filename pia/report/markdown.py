@@ -399,7 +399,8 @@ def _derivation(ctx: dict[str, Any], add: Any) -> None:
                        [[f"{h['id']}: {h['harm']} ({h['kind']})", h["rules"] + (f"\n{h['irreducible']}"
                                                                               if h["irreducible"] else ""),
                          _slash(h["inherent"]), _slash(h["hard_floor"]), h["reductions_text"],
-                         _slash(h["residual"])] for h in r["harms"]]))
+                         _slash(h["residual"]) + (f" ({h['residual_cell']})" if h.get("residual_cell") else "")]
+                        for h in r["harms"]]))
         add("\n".join(f"- {md(x)}" for x in r["steps"]))
         if r["rules"]:
             add(_table(["Rule", "Holds", "Decisive answers"],

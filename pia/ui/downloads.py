@@ -55,6 +55,6 @@ def report(q: Questionnaire, answers: AnswerSet, fmt: str, brief: bool, today: d
     what = "Council brief" if brief else "Full assessment"
 
     def make() -> bytes:
-        return render(q, answers, fmt, brief=brief, generated=today, remedy=True)
+        return render(q, answers, fmt, brief=brief, generated=today, remedy=not brief)
 
     return Offer(f"{what} ({FORMAT_NAMES[fmt]})", suggested_filename(answers, fmt, brief), MIME[fmt], make)

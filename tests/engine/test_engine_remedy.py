@@ -214,27 +214,22 @@ def test_prohibition_gets_no_set_and_each_flag_says_what_clears_it():
     assert assess(q, changed(answers, {"bias_testing": "independent"})).red_flag("RF-13") is not None
 
 
-# Citywide plate readers: decided do not proceed (v2: the very high privacy and movement
-# ratings decide whatever the unknown sharing basis is, so RF-11, which may apply through that
-# unknown, does not leave the outcome open). The next rung, revise, needs every right at high
-# or below and no do-not-proceed flag:
-# - movement very high: H-MOV-JOURNEYS (interference: scale 3, scope 4, likelihood 3 held),
-#   H-MOV-ARCHIVE and H-MOV-OUTSIDE-SEARCHES (irremediability 3, likelihood up to 4).
-#   M-PLATE-HASHING (proposed, by 2) names JOURNEYS scale and scope and both irremediabilities:
-#   scale 1, scope 2, irremediability 1, likelihood 4 -> severity 2 x 4 = high.
-# - privacy very high: scope 4 from H-PRIV-COVERAGE and H-PRIV-PLATE-NETWORK, both named by
-#   M-PLATE-HASHING (scope -2): scope 2, scale 1, irremediability 3 (retention, sharing),
-#   likelihood 3 -> severity 3 x 3 = high. The same safeguard ends both.
-# - RF-11 (do not proceed) may apply: it reads shares_data and sharing_basis (unknown), which
-#   no safeguard touches, so a second change is needed: not sharing at all (R-PRIV-SHARING's
-#   own way out, preferred), or answering the sharing basis with one RF-11 accepts.
-# Two is therefore the minimum; every set keeps M-PLATE-HASHING.
+# Citywide plate readers: decided do not proceed (v2: the very high movement rating decides whatever
+# the unknown sharing basis is, so RF-11, which may apply through that unknown, does not leave the
+# outcome open). Since each harm is placed in the matrix on its own and scope counts at most one step
+# above scale, privacy, due process, press freedom and health are high (revise) and only movement is
+# very high, from H-MOV-OUTSIDE-SEARCHES (outside agencies searching the network: a misuse harm rated
+# at likelihood 4). M-ACCESS-AUDIT (planned, by 1) names that harm's likelihood: 4 -> 3, high.
+# - RF-11 (do not proceed) may apply: it reads shares_data and sharing_basis (unknown), which no
+#   safeguard touches, so a second change is needed: not sharing at all (R-PRIV-SHARING's own way
+#   out, preferred), or answering the sharing basis with one RF-11 accepts.
+# Two is therefore the minimum; every set keeps M-ACCESS-AUDIT.
 CITYWIDE_SETS = [
-    [{"kind": "safeguard", "id": "M-PLATE-HASHING", "from": "proposed", "to": "verified"},
+    [{"kind": "safeguard", "id": "M-ACCESS-AUDIT", "from": "planned", "to": "verified"},
      {"kind": "answer", "id": "shares_data", "from": "yes", "to": "no"}],
-    [{"kind": "safeguard", "id": "M-PLATE-HASHING", "from": "proposed", "to": "verified"},
+    [{"kind": "safeguard", "id": "M-ACCESS-AUDIT", "from": "planned", "to": "verified"},
      {"kind": "answer", "id": "sharing_basis", "from": "unknown", "to": "ad_hoc"}],
-    [{"kind": "safeguard", "id": "M-PLATE-HASHING", "from": "proposed", "to": "verified"},
+    [{"kind": "safeguard", "id": "M-ACCESS-AUDIT", "from": "planned", "to": "verified"},
      {"kind": "answer", "id": "sharing_basis", "from": "unknown", "to": "approved_agreement"}],
 ]
 

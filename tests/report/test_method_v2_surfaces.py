@@ -24,8 +24,6 @@ from .reportkit import (
     Example,
     example_files,
     load_example,
-    pdf_pages,
-    soffice_or_skip,
 )
 
 EXAMPLES = ROOT / "questionnaires" / "camera-hria" / "examples"
@@ -102,10 +100,33 @@ def test_annex_numbers_give_every_rating_through_the_matrix(path: Path) -> None:
         residual = {dim: min(4, max([c[dim] for c in core] or [dr["baseline"][dim]]) + max([u[dim] for u in ups] or [0]))
                     for dim in DIMENSIONS}
         assert residual == dr["residual"], dr["id"]
-        assert [shown["scale"], shown["scope"], shown["irremediability"], shown["likelihood"]] == \
-            [inherent[dim] for dim in DIMENSIONS]
-        before = _cell(ctx, max(inherent[x] for x in SEVERITY), inherent["likelihood"])
-        after = _cell(ctx, max(residual[x] for x in SEVERITY), residual["likelihood"])
+        assert [shown["scale"], shown["scope"], shown["irremediability"]] == \
+            [inherent[dim] for dim in ("scale", "scope", "irremediability")]
+        # The likelihood shown is the one of the matrix cell (the worst harm's when harms are placed one by one).
+        assert shown["likelihood"] == dr["inherent_likelihood"]
+        step = d["scope_above_scale"]
+
+        def severity(dims: dict[str, int], step: int | None = step) -> int:
+            scope = dims["scope"] if step is None else min(dims["scope"], dims["scale"] + step)
+            return max(dims["scale"], scope, dims["irremediability"])
+
+        def worst(which: str, right_dims: dict[str, int], dr: dict = dr, core: list = core) -> str:
+            # Each harm placed on its own dimensions (uplift added; a harm rating no likelihood takes the right's).
+            if not (d["place_each_harm"] and core):
+                return _cell(ctx, severity(right_dims), right_dims["likelihood"])
+            up = {x: max([u[which][x] for u in dr["harms"] if u["uplift"]] or [0]) for x in DIMENSIONS}
+            cells = []
+            for h in dr["harms"]:
+                if h["uplift"]:
+                    continue
+                placed = {x: min(4, h[which][x] + up[x]) for x in DIMENSIONS}
+                if not h["rates_likelihood"]:
+                    placed["likelihood"] = right_dims["likelihood"]
+                cells.append(_cell(ctx, severity(placed), placed["likelihood"]))
+            return max(cells, key=lambda lv: rank[lv])
+
+        before = worst("inherent", inherent)
+        after = worst("residual", residual)
         after = min(after, before, key=lambda lv: rank[lv])  # never above the level before safeguards
         assert label[before] == shown["inherent"]["label"], dr["id"]
         assert label[after] == shown["residual"]["label"], dr["id"]
@@ -327,13 +348,3 @@ def test_render_works_out_the_remedy_when_asked() -> None:
     t = _docx_text(render(ex.q, ex.answers, "docx", generated=GENERATED, remedy=True))
     for change in ctx["remedy"]["sets"][0]["changes"]:
         assert change in t
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", ["live_fr_police_unauthorised", "retrospective_fr_central_square",
-                                  "town_centre_cctv_large", "live_fr_missing_child_authorised"])
-def test_brief_with_remedy_stays_within_three_pages(name: str) -> None:
-    soffice_or_skip()
-    ex = _ex(name)
-    pdf = render(ex.q, ex.answers, "pdf", brief=True, generated=GENERATED, remedy=True)
-    assert pdf_pages(pdf) <= 3
