@@ -215,9 +215,15 @@ def user_changed(key: str) -> bool:
     then what the widget shows).
     """
     shown = ss.setdefault(SHOWN, {})
-    if key not in shown:
-        return False   # never drawn in this session: nothing the user can have changed
     value = ss.get(key)
+    if key not in shown:
+        # Never drawn in this session, yet reported: the browser kept the widget from an earlier session of
+        # the same page (its connection dropped and a new session took over). What the user typed there is
+        # kept; an empty report (an empty field, an unticked box) never erases a saved answer.
+        if value in (None, "", [], False):
+            return False
+        shown[key] = value
+        return True
     if value == shown[key]:
         return False
     shown[key] = value

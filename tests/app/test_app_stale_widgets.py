@@ -115,3 +115,35 @@ def test_a_deliberate_clear_is_still_saved(env):
     assert saved(env, draft_id).answers["purpose"] == "unknown"
     at.checkbox(key="u_purpose").uncheck().run()
     assert saved(env, draft_id).answers["purpose"] == SECTION["purpose"]
+
+
+def test_a_widget_kept_from_an_earlier_session_saves_typing_but_never_erases():
+    """A browser whose connection dropped keeps its widgets; the new session has never drawn them.
+
+    What the user typed there is a change and is kept; an empty field or an unticked box reported from
+    such a widget is not, so it can never erase a saved answer (the reload race's lesson). Widgets this
+    session drew are judged against what it showed.
+    """
+    import logging
+
+    import streamlit as st
+
+    from pia.ui import state
+
+    logging.disable(logging.WARNING)   # bare session state outside a run warns once per access
+    try:
+        ss = st.session_state
+        for key in list(ss.keys()):
+            del ss[key]
+        ss["w_typed_before"] = "Harbour watch"
+        assert state.user_changed("w_typed_before")
+        ss["w_empty_before"] = ""
+        assert not state.user_changed("w_empty_before")
+        ss["u_box_before"] = False
+        assert not state.user_changed("u_box_before")
+        state.show("w_drawn", "shown")
+        assert not state.user_changed("w_drawn")          # reported as shown: a left-behind report
+        ss["w_drawn"] = ""
+        assert state.user_changed("w_drawn")              # a deliberate clear of a drawn field
+    finally:
+        logging.disable(logging.NOTSET)
