@@ -400,7 +400,8 @@ class _Run:
         values = {d: dims[d].value for d in DIMENSIONS}
         applied, residual, projected, harm_ratings = self.mitigate(right, hits, self._safeguards(plan))
         # Each harm is placed in the matrix on its own dimensions; the right's level is its worst harm's.
-        severity, likelihood = self._position(_harm_dims(harm_ratings, "inherent", values), values)
+        placed_in = _harm_dims(harm_ratings, "inherent", values)
+        severity, likelihood = self._position(placed_in, values)
         inherent = self.matrix.level(severity, likelihood)
         known_hits = [(rule, st) for rule, st in hits if st]
         known_level = self.matrix.level(*self._position(
@@ -410,7 +411,13 @@ class _Run:
             if st is None:
                 self.record_gap(gap_of[rule.id], rule.id, material=material)
 
-        r_sev, r_lik = self._position(_harm_dims(harm_ratings, "residual", residual), residual)
+        placed_res = _harm_dims(harm_ratings, "residual", residual)
+        r_sev, r_lik = self._position(placed_res, residual)
+        step = self.matrix.scope_above_scale
+        core = [h.id for h in harm_ratings if not h.uplift]
+        harm_cells = {hid: {"inherent": (_severity(i, step), i["likelihood"]),
+                            "residual": (_severity(r, step), r["likelihood"])}
+                      for hid, i, r in zip(core, placed_in, placed_res, strict=True)}
         p_sev, p_lik = self._position(_harm_dims(harm_ratings, "projected", projected), projected)
         residual_level = self._not_above(self.matrix.level(r_sev, r_lik), inherent)
         projected_level = self._not_above(self.matrix.level(p_sev, p_lik), residual_level)
@@ -465,6 +472,7 @@ class _Run:
             material_gap=material,
             known_only=known_level,
             harm_ratings=harm_ratings,
+            harm_cells=harm_cells,
             irreducible_rules=[rule.id for rule, _ in hits if rule.irreducible is not None],
         )
 

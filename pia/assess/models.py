@@ -198,6 +198,10 @@ class RightResult(BaseModel):
     dimension is the highest residual of its harms plus any uplift left after targeted safeguards."""
     irreducible_rules: list[str] = []
     """Rules that hold and declare that no safeguard can lower them, with the legal reason in `harm_ratings`."""
+    harm_cells: dict[str, dict[str, tuple[int, int]]] = {}
+    """Each harm's (severity, likelihood) cell in the matrix, before (`inherent`) and after verified safeguards
+    (`residual`), with the uplift and the scope cap applied: the one placement the right's level is taken
+    from (its worst harm), recorded so no surface re-derives it."""
 
 
 class RedFlagResult(BaseModel):

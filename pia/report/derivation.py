@@ -58,11 +58,6 @@ def _slash(values: dict[str, int]) -> str:
     return "/".join(str(values[d]) for d in DIMENSIONS)
 
 
-def _placed(dims: dict[str, int], step: int | None) -> int:
-    scope = dims["scope"] if step is None else min(dims["scope"], dims["scale"] + step)
-    return max(dims["scale"], scope, dims["irremediability"])
-
-
 def _harm(h: HarmRating, r: RightResult, lang: str) -> dict[str, Any]:
     hits = {x.id: x for x in r.rule_hits}
     floors = []
@@ -131,20 +126,11 @@ def right(r: RightResult, a: Assessment, fmt: Any, levels: dict[str, dict[str, A
             + f" = {r.residual_dimensions[d]}",
             "assumed": dr.evidence_gap,
         })
-    step, each = a.matrix.scope_above_scale, a.matrix.place_each_harm
+    each = a.matrix.place_each_harm
     for h in core_rows:
-        for which, right_dims in (("inherent", {d: r.dimensions[d].value for d in DIMENSIONS}),
-                                  ("residual", r.residual_dimensions)):
-            placed = {d: min(4, h[which][d] + (uplift[d] if which == "residual" else 0)) for d in DIMENSIONS}
-            if which == "inherent":
-                up_in = {d: max([u["inherent"][d] for u in up_rows] or [0]) for d in DIMENSIONS}
-                placed = {d: min(4, h["inherent"][d] + up_in[d]) for d in DIMENSIONS}
-            if not h["rates_likelihood"]:
-                placed["likelihood"] = right_dims["likelihood"]
-            sev_h = _placed(placed, step)
-            level_h = a.matrix.level(sev_h, placed["likelihood"])
-            h[f"{which}_cell"] = (f"severity {sev_h}, likelihood {placed['likelihood']}: "
-                                  f"{levels.get(level_h, {'label': level_h})['label']}")
+        for which, (sev_h, lik_h) in r.harm_cells.get(h["id"], {}).items():
+            level_h = a.matrix.level(sev_h, lik_h)
+            h[f"{which}_cell"] = f"severity {sev_h}, likelihood {lik_h}: {levels.get(level_h, {'label': level_h})['label']}"
     sev = r.residual_severity
     lik = getattr(r, "residual_likelihood", None) or r.residual_dimensions["likelihood"]
     cell = a.matrix.level(sev, lik)
