@@ -30,6 +30,9 @@ ss = st.session_state
 ANSWERS, META, QPATH, DRAFT, BASE, SECTION, WHO = "answers", "meta", "qpath", "draft_id", "base", "section", "who"
 EVIDENCE = "evidence"   # question id -> evidence record of an answer that clears a legal stop
 CONFLICT, SAVE_ERROR, FLASH = "conflict", "save_error", "flash"
+# The save this session started and has not yet recorded as its base, {"base": n, "sha256": ...} (see autosave),
+# and whether the record in this window holds a change not yet saved.
+PENDING, DIRTY = "_pending_save", "_dirty"
 SHOWN = "_shown"   # widget key -> the value this session last put in that widget (see user_changed)
 
 
@@ -106,6 +109,8 @@ def open_answers(answers: AnswerSet, qpath: str | Path, draft_id: str | None, ba
     ss[BASE] = base
     ss[CONFLICT] = None
     ss[SAVE_ERROR] = None
+    ss[PENDING] = None
+    ss[DIRTY] = False
     q = load_cached(qpath)
     ss[SECTION] = q.sections[0].id if q.sections else None
     if draft_id:
@@ -239,10 +244,12 @@ def set_answer(qid: str, value: Any) -> None:
     if value is None or value == "" or value == []:
         if qid not in answers:
             return
+        ss[DIRTY] = True
         answers.pop(qid)
     else:
         if answers.get(qid) == value:
             return
+        ss[DIRTY] = True
         answers[qid] = value
     autosave()
 
@@ -254,6 +261,7 @@ def set_evidence(qid: str, field: str, value: str) -> None:
     value = (value or "").strip()
     if record.get(field, "") == value:
         return
+    ss[DIRTY] = True
     if value:
         record[field] = value
     else:
@@ -270,6 +278,7 @@ def set_meta(key: str, value: str) -> None:
     value = (value or "").strip()
     if meta.get(key, "") == value:
         return
+    ss[DIRTY] = True
     if value:
         meta[key] = value
     else:
@@ -278,26 +287,64 @@ def set_meta(key: str, value: str) -> None:
 
 
 def autosave(note: str = "") -> None:
-    """Save the record as a new revision based on the one this session last saw."""
+    """Save the record as a new revision based on the one this session last saw.
+
+    Streamlit may end a callback at any read or write of session state (each is
+    a point where a newer click interrupts the run). So the save is announced
+    before it is made (PENDING: the base it starts from and the hash of what it
+    writes) and the record is marked dirty until the new base is recorded. A
+    save interrupted after its commit is then recognised as this session's own
+    revision, not as another window's (which once blocked every later save of
+    the session as a "conflict" with itself), and a change interrupted before
+    its commit is saved by the next run (`flush`).
+    """
     draft_id = ss.get(DRAFT)
     if not draft_id or ss.get(CONFLICT):
         return  # no draft (database unusable) or a conflict the user must resolve first
     s = store()
     if s is None:
         return
+    q = questionnaire()
     try:
-        ss[BASE] = s.save(draft_id, answer_set(), ss[BASE], who(), note, questionnaire())
-        ss[SAVE_ERROR] = None
+        _settle(s, draft_id)
+        record = answer_set()
+        ss[PENDING] = {"base": ss[BASE], "sha256": record.sha256(q)}
+        head = s.save(draft_id, record, ss[BASE], who(), note, q)
     except Conflict as exc:
         ss[CONFLICT] = {"number": exc.current.number, "author": exc.current.author,
                         "when": f"{exc.current.created_at:%Y-%m-%d %H:%M} UTC"}
+        return
     except PiaError as exc:
         ss[SAVE_ERROR] = problem_message("Your last change is kept in this window but could not be saved.", exc,
                                          "saving your last change")
+        return
+    ss[BASE] = head
+    ss[PENDING] = None
+    ss[DIRTY] = False
+    ss[SAVE_ERROR] = None
+
+
+def _settle(s: Store, draft_id: str) -> None:
+    """Take up a save this session announced but never recorded: if it reached the store (the newest
+    revision is the one after its base, with its hash), that revision is this session's base."""
+    pending = ss.get(PENDING)
+    if not pending:
+        return
+    _, rev = s.load(draft_id)
+    if rev.number == pending["base"] + 1 and rev.sha256 == pending["sha256"]:
+        ss[BASE] = rev.number
+    ss[PENDING] = None
+
+
+def flush() -> None:
+    """Save a change an interrupted callback left in this window's record only (see autosave)."""
+    if ss.get(DIRTY):
+        autosave()
 
 
 def check_newer() -> None:
     """Notice, before the next edit, that another tab or person saved this draft."""
+    flush()
     draft_id, s = ss.get(DRAFT), None
     if not draft_id or ss.get(CONFLICT):
         return
