@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ..serverkit import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
+from ..serverkit import CHROMIUM, CHROMIUM_ARGS, RunWatch, free_port, start_server, wait_idle
 
 
 class Server:
@@ -52,11 +52,13 @@ def browser_requests() -> list[str]:
 
 
 @pytest.fixture
-def page(browser, tmp_path, browser_requests):
+def page(browser, tmp_path, browser_requests, request):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     context.on("request", lambda r: browser_requests.append(r.url))   # every request, workers and favicons too
     pg = context.new_page()
     pg.set_default_timeout(20_000)
+    if request.node.get_closest_marker("own_websocket") is None:
+        RunWatch().attach(pg)
     yield pg
     context.close()
 
@@ -68,16 +70,6 @@ def outside(requests: list[str], app_url: str) -> list[str]:
     own = urlsplit(app_url)
     return sorted({u for u in requests if not u.startswith(("data:", "blob:"))
                    and (urlsplit(u).scheme, urlsplit(u).netloc) != (own.scheme, own.netloc)})
-
-
-def wait_idle(page) -> None:  # noqa: ANN001
-    """Streamlit's own readiness check: connected, script finished, no skeleton."""
-    from playwright.sync_api import expect
-
-    app = page.get_by_test_id("stApp")
-    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=30_000)
-    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=30_000)
-    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=30_000)
 
 
 @pytest.fixture

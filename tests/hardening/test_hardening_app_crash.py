@@ -18,7 +18,7 @@ import pytest
 from pia.store import Store
 
 from .. import serverkit
-from ..serverkit import CHROMIUM, CHROMIUM_ARGS, free_port
+from ..serverkit import CHROMIUM, CHROMIUM_ARGS, RunWatch, free_port, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -28,15 +28,6 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 def start_server(port: int, db_url: str, log: Path):
     return serverkit.start_server(port, db_url, log, FIXTURES / "mini")
-
-
-def wait_idle(page) -> None:  # noqa: ANN001
-    from playwright.sync_api import expect
-
-    app = page.get_by_test_id("stApp")
-    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=30_000)
-    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=30_000)
-    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=30_000)
 
 
 def choose(page, key: str, label: str) -> None:  # noqa: ANN001
@@ -77,6 +68,7 @@ def test_server_killed_mid_session_loses_nothing_typed(tmp_path):
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(20_000)
+            RunWatch().attach(page)
             page.goto(url)
             wait_idle(page)
             page.get_by_label("Questionnaire").click()
