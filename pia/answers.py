@@ -438,7 +438,9 @@ def completeness_problems(q: Questionnaire, answers: AnswerSet, doc: Located | N
     for section in completeness(q, answers.answers).sections:
         title = titles.get(section.section, section.section)
         for qid in section.required_missing:
-            out.append(prob(("answers",), f"required question {qid!r} (section {title!r}) is not answered; "
+            cond = q.question(qid).when
+            why = f", asked because {when_text(cond)}" if cond is not None else ""
+            out.append(prob(("answers",), f"required question {qid!r} (section {title!r}{why}) is not answered; "
                                           f"add `{qid}: ...`, or `{qid}: unknown` while you find out"))
     shown = set(visible_questions(q, answers.answers))
     for qid in answers.answers:
@@ -458,14 +460,17 @@ def when_text(cond: Any) -> str:
     from .conditions import AllOf, AnyOf, Leaf, NotOf
 
     def value(v: Any) -> str:
-        return " or ".join(map(str, v)) if isinstance(v, list) else str(v)
+        if not isinstance(v, list):
+            return str(v)
+        return str(v[0]) if len(v) == 1 else f"one of ({', '.join(map(str, v))})"
 
     if isinstance(cond, Leaf):
         subject = f"{cond.question} has an entry whose {cond.field}" if cond.field else cond.question
         words = {
             "equals": f"is {value(cond.value)}", "not_equals": f"is not {value(cond.value)}",
             "in": f"is {value(cond.value)}", "not_in": f"is not {value(cond.value)}",
-            "contains": f"includes {value(cond.value)}", "contains_any": f"includes {value(cond.value)}",
+            "contains": f"includes {value(cond.value)}",
+            "contains_any": f"includes {value(cond.value)}".replace("includes one of", "includes any of"),
             "answered": "is answered", "unknown": "is unknown",
             "gte": f">= {cond.value}", "lte": f"<= {cond.value}", "gt": f"> {cond.value}", "lt": f"< {cond.value}",
         }

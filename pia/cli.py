@@ -572,7 +572,23 @@ def assess_cmd(answers_path: Path, as_json: bool, lang: str, questionnaire_path:
     if as_json:
         click.echo(result.to_json(), nl=False)
     else:
-        click.echo(render_summary(result, q, lang) + "\n" + "\n".join(remedy_lines(result, q, lang)), nl=False)
+        summary = _name_missing(render_summary(result, q, lang), q, result.completeness.missing_required, lang)
+        click.echo(summary + "\n" + "\n".join(remedy_lines(result, q, lang)), nl=False)
+
+
+def _name_missing(summary: str, q: Any, missing: list[str], lang: str) -> str:
+    """Under the count of required answers still missing, name each one and its section (review: the count
+    alone sent authors to `--json` to learn which)."""
+    if not missing:
+        return summary
+    from .text import text
+
+    section = {qq.id: text(s.title, lang) for s in q.sections for qq in s.questions}
+    named = "; ".join(f"{qid} ({section.get(qid, '?')})" for qid in missing)
+    lines = summary.split("\n")
+    at = next((i for i, line in enumerate(lines) if line.startswith("Answered ")), 0)
+    lines.insert(at + 1, f"  required still missing: {named}")
+    return "\n".join(lines)
 
 
 # --- sign-off: keys, verification, action plan ----------------------------------------------
