@@ -125,8 +125,8 @@ def module_problems(q: Questionnaire, where: Where) -> list[Problem]:
     for doc in where.docs[1:]:
         data = doc.data if isinstance(doc.data, dict) else {}
         if "version" in data:
-            out.append(doc.problem(("version",), "only the core file carries a version; remove it here and "
-                                                 "raise the core file's version instead"))
+            out.append(doc.problem(("version",), f"module {data.get('id')!r}: only the core file carries a version; "
+                                                 "remove it here and raise the core file's version instead"))
         for i, s in enumerate(_dicts(data.get("sections"))):
             if "when" not in s:
                 out.append(doc.problem(("sections", i), f"section {s.get('id')!r}: a module's section must say "

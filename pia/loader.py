@@ -88,6 +88,9 @@ def hint(value: Any, valid: Any, kind: str, where: str = "") -> str:
     """
     names = sorted({str(v) for v in valid})
     near = difflib.get_close_matches(str(value), names, n=1, cutoff=0.6)
+    if not near:   # 'gunshot' for 'gunshot_detection': the one id it begins
+        near = [n for n in names if n.startswith(str(value))][:2]
+        near = near if len(near) == 1 else []
     if not near:   # 'non-discrimination' for 'non_discrimination': compare without separators too
         squash = {re.sub(r"[-_ ]", "", n).lower(): n for n in names}
         near = [squash[k] for k in difflib.get_close_matches(re.sub(r"[-_ ]", "", str(value)).lower(), list(squash),
