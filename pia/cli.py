@@ -195,20 +195,29 @@ def _core_listing(path: Path, doc: Any) -> Path | None:
 
     Checked alone, a module would report every question and right of the core as unknown.
     """
-    from .yamlio import load_file
+    from .safefile import read_regular
+    from .yamlio import MAX_YAML_BYTES, load_text
+
+    def parse(p: Path) -> Any:
+        # read_regular: a pipe or device in the folder is refused, never read (it could block)
+        return load_text(read_regular(p, MAX_YAML_BYTES), str(p), MAX_YAML_BYTES, collect=True).data
 
     try:
-        data = doc.data if doc is not None else load_file(path).data
-    except PiaError:
-        return None   # checking it as a questionnaire reports the YAML error with its line
+        data = doc.data if doc is not None else parse(path)
+    except (PiaError, OSError):
+        return None   # checking it as a questionnaire reports the problem with its line
     if not isinstance(data, dict) or "version" in data or "answers" in data:
         return None
-    for other in sorted(path.parent.glob("*.yaml")):
-        if other.resolve() == path.resolve():
-            continue
+    try:
+        others = sorted(path.parent.glob("*.yaml"))
+    except OSError:
+        others = []
+    for other in others:
         try:
-            core = load_file(other).data
-        except PiaError:
+            if other.resolve() == path.resolve():
+                continue
+            core = parse(other)
+        except (PiaError, OSError, RuntimeError):
             continue
         if isinstance(core, dict) and isinstance(core.get("modules"), list) and \
                 any((other.parent / str(m)).resolve() == path.resolve() for m in core["modules"]):
