@@ -4,7 +4,8 @@ The loader refuses what cannot work (unknown ids, conditions that look ahead).
 These checks refuse what works but misleads: a question that does not say why
 it is asked, a rating no safeguard can ever lower, an abbreviation nobody
 explains, a framework element no question covers, an example that does not
-show what it claims. `pia validate` runs them on every questionnaire and the
+show what it claims (that one assesses, so it lives with the engine:
+pia/assess/examples.py). `pia validate` runs them on every questionnaire and the
 tests call the same functions, so an author learns every rule from the
 command, never from reading the tests. Each problem names the file and line,
 the item, and the fix.
@@ -15,23 +16,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from .errors import PiaError, Problem
+from .errors import Problem
 from .model import Group, Questionnaire
 from .text import text
 from .yamlio import Located, load_file
 
 MIN_GUIDANCE_WORDS = 8
 DIMENSIONS_EVERY_RIGHT_REACHES = ("scale", "scope", "likelihood")
-EXAMPLE_META = ("title", "organisation", "prepared_by", "date")
 # Country abbreviations everybody reads; Roman numerals (Annex III) are not acronyms.
 ALLOWED_ABBREVIATIONS = frozenset({"EU", "UK", "US"})
 _ROMAN = re.compile(r"^[IVXL]+$")
 _TOKEN = re.compile(r"\b[A-Z][A-Z0-9]{1,}\b")
 _EXPLAINED = re.compile(r"\(([A-Z][A-Z0-9]+)\b")
-_INTENDED = re.compile(r"Intended outcome: ([a-z_]+)\.")
 
 # Which list of a questionnaire file holds each kind of item, and how a message names it.
 _KINDS = {
@@ -317,59 +315,6 @@ def crosswalk_problems(q: Questionnaire, where: Where) -> list[Problem]:
             for fw in q.rules.frameworks for e in fw.elements if e.id not in index]
 
 
-# --- examples ---------------------------------------------------------------------------
-
-
-def example_files(q: Questionnaire) -> list[Path]:
-    """The answers files in the `examples/` folder next to the core file."""
-    folder = Path(q.source_files[0]).parent / "examples"
-    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-
-
-def example_problems(q: Questionnaire, paths: list[Path] | None = None) -> list[Problem]:
-    """An example is valid, complete, answers no hidden question, and shows the outcome its first line claims."""
-    from .answers import completeness, load, validate, visible_questions
-    from .assess import assess
-
-    paths = example_files(q) if paths is None else paths
-    readme = paths[0].parent / "README.md" if paths else None
-    listed = readme.read_text(encoding="utf-8") if readme is not None and readme.is_file() else None
-    out: list[Problem] = []
-    for path in paths:
-        try:
-            answers, doc = load(path)
-        except PiaError as exc:
-            out += exc.problems
-            continue
-        found = validate(answers, q, doc)
-        if found:
-            out += found
-            continue
-        for qid in completeness(q, answers.answers).missing_required:
-            out.append(doc.problem(("answers",), f"required question {qid!r} is not answered; an example must be "
-                                                 f"complete: add `{qid}:` (`pia new-answers` shows its choices)"))
-        shown = set(visible_questions(q, answers.answers))
-        for qid in [k for k in answers.answers if k not in shown]:
-            out.append(doc.problem(("answers", qid), f"answers question {qid!r}, which these answers hide; an "
-                                                     "example answers only what it shows: remove it"))
-        for key in EXAMPLE_META:
-            if not answers.meta.get(key):
-                out.append(doc.problem(("meta",), f"meta.{key} is empty; an example fills in {', '.join(EXAMPLE_META)}"))
-        header = path.read_text(encoding="utf-8").splitlines()[:1]
-        claim = _INTENDED.search(header[0]) if header else None
-        outcome = assess(q, answers).outcome
-        if claim is None:
-            out.append(Problem(str(path), 1, 1, "", f"the first line must say what the example shows: "
-                                                    f"'# Example: <what>. Intended outcome: {outcome}.'"))
-        elif claim.group(1) != outcome:
-            out.append(Problem(str(path), 1, 1, "", f"says 'Intended outcome: {claim.group(1)}.' but pia assess "
-                                                    f"gives {outcome}; fix the answers or the first line"))
-        if listed is not None and path.name not in listed:
-            out.append(Problem(str(readme), 0, 0, "", f"{path.name} has no row in this table; add one with what it "
-                                                      "shows, its jurisdiction and its outcome"))
-    return out
-
-
 # --- all of them ------------------------------------------------------------------------
 
 CHECKS: dict[str, Callable[[Questionnaire, Where], list[Problem]]] = {
@@ -382,10 +327,8 @@ CHECKS: dict[str, Callable[[Questionnaire, Where], list[Problem]]] = {
 }
 
 
-def publication_problems(q: Questionnaire, examples: bool = True) -> list[Problem]:
-    """Every publication check, and the examples shipped next to the core file, at once."""
+def publication_problems(q: Questionnaire) -> list[Problem]:
+    """Every publication check of the questionnaire itself, at once (its examples: pia.assess.examples)."""
     where = Where.of(q)
     out = [p for check in CHECKS.values() for p in check(q, where)]
-    if examples:
-        out += example_problems(q)
     return sorted(set(out), key=lambda p: (p.file, p.line, p.col, p.message))

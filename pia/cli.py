@@ -177,11 +177,11 @@ def _validate_one(path: Path, questionnaire_path: Path | None, strict: bool, par
 
 def _validate_questionnaire(path: Path, complete: bool) -> list[Problem]:
     """Load (structure and references), then the publication checks the tests also run."""
-    from .checks import publication_problems
+    from .assess.examples import instrument_problems
     from .loader import load_questionnaire
 
     q = load_questionnaire(path)
-    found = publication_problems(q)
+    found = instrument_problems(q)
     if complete and found:
         raise PiaError(found)
     state = "ready to publish" if not found else f"{len(found)} warning{'s' if len(found) != 1 else ''}"

@@ -6,7 +6,7 @@ import pytest
 
 from pia.answers import load
 from pia.assess import assess
-from pia.checks import example_problems
+from pia.assess.examples import example_problems
 from pia.conditions import UNKNOWN
 
 from .conftest import EXAMPLES

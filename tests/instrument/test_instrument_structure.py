@@ -179,4 +179,6 @@ def test_acronym_check_catches_an_unexplained_abbreviation():
 
 def test_the_instrument_is_ready_to_publish(camera):
     """Every publication check `pia validate` runs, the examples included, at once."""
-    assert checks.publication_problems(camera) == []
+    from pia.assess.examples import instrument_problems
+
+    assert instrument_problems(camera) == []
