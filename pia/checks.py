@@ -315,6 +315,56 @@ def crosswalk_problems(q: Questionnaire, where: Where) -> list[Problem]:
             for fw in q.rules.frameworks for e in fw.elements if e.id not in index]
 
 
+# --- reachability -----------------------------------------------------------------------
+
+REACH_TRIES = 400
+
+
+def _random_value(q: Any, rng: Any) -> Any:
+    kind = q.type
+    if kind == "yes_no":
+        return rng.choice(["yes", "no"])
+    if kind == "single_choice":
+        return rng.choice(q.values())
+    if kind == "multi_choice":
+        return rng.sample(q.values(), rng.randint(max(1, q.min_selected), len(q.values())))
+    if kind == "number":
+        return int(q.min or 0) + rng.randint(0, 100)
+    if kind == "date":
+        return "2027-01-01"
+    if kind == "group":
+        return [{f.id: _random_value(f, rng) for f in q.fields}]
+    return "text"
+
+
+def reachability_problems(q: Questionnaire, where: Where) -> list[Problem]:
+    """Every question is shown for some answers: a seeded walk of random answer sets, stopping once all were.
+
+    A question never shown in REACH_TRIES tries has a `when` (or a section `when`) that almost certainly
+    cannot hold together with the conditions before it.
+    """
+    import random
+
+    from .answers import visible_questions, when_text
+
+    rng = random.Random(20261126)
+    remaining = {qq.id for qq in q.questions()}
+    for _ in range(REACH_TRIES):
+        answers = {qq.id: _random_value(qq, rng) for qq in q.questions()}
+        remaining -= set(visible_questions(q, answers))
+        if not remaining:
+            return []
+    out = []
+    for qid in sorted(remaining):
+        section = q.section_of(qid)
+        conds = [c for c in (section.when if section else None, q.question(qid).when) if c is not None]
+        shown = " and ".join(f"({when_text(c)})" for c in conds) or "always"
+        out.append(where.problem("questions", qid, "when",
+                                 f"never shown in {REACH_TRIES} random assessments (asked only when {shown}); fix "
+                                 "its `when`, or its section's, so that some answers make it hold"))
+    return out
+
+
 # --- all of them ------------------------------------------------------------------------
 
 CHECKS: dict[str, Callable[[Questionnaire, Where], list[Problem]]] = {
@@ -324,6 +374,7 @@ CHECKS: dict[str, Callable[[Questionnaire, Where], list[Problem]]] = {
     "reducibility": reducibility_problems,
     "wording": wording_problems,
     "crosswalk": crosswalk_problems,
+    "reachability": reachability_problems,
 }
 
 

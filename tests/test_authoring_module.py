@@ -160,6 +160,11 @@ MISTAKES = [
     ("module section without when", MODULE,
      "    when: {question: technologies, op: contains, value: gunshot_detection}\n    intro", "    intro",
      "section 'gunshot_detection': a module's section must say when it is asked; add `when:`", MODULE),
+    ("a question that can never show", MODULE,
+     "when: {question: gsd_audio_capture, op: not_equals, value: metadata_only}\n        options:\n"
+     "          - {value: filtered",
+     "when: {question: gsd_sensor_count, op: lt, value: 0}\n        options:\n          - {value: filtered",
+     "question 'gsd_voice_capture': never shown in 400 random assessments", MODULE),
     ("version in a module", MODULE, "after: locations", "after: locations\nversion: 1.0.0",
      "only the core file carries a version; remove it here", MODULE),
     ("example answers a hidden question", EXAMPLE, "  gsd_sensor_count:", "  human_review: two_person\n  gsd_sensor_count:",
