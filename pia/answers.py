@@ -273,6 +273,10 @@ def validate(answers: AnswerSet, q: Questionnaire, doc: Located | None = None) -
         if value is None:
             problems.append(prob((qid,), "empty answer; remove the line or write unknown"))
             continue
+        if _holds_placeholder(value):
+            problems.append(prob((qid,), f"still the placeholder {PLACEHOLDER} from `pia new-answers`; write the "
+                                         "answer, write unknown, or comment the line out again"))
+            continue
         if isinstance(question, Group):
             for sub, msg in question.row_problems(value):
                 problems.append(prob((qid,) + sub, msg))
@@ -300,6 +304,14 @@ def validate(answers: AnswerSet, q: Questionnaire, doc: Located | None = None) -
             except ValueError:
                 problems.append(eprob(f"{record['date']!r} is not a YYYY-MM-DD date", path + ("date",)))
     return sorted(problems, key=lambda p: (p.file, p.line, p.col))
+
+
+def _holds_placeholder(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_holds_placeholder(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_placeholder(v) for v in value.values())
+    return value == PLACEHOLDER
 
 
 def load_validated(path: str | Path, q: Questionnaire) -> AnswerSet:
@@ -409,19 +421,93 @@ def completeness(q: Questionnaire, answers: dict[str, Any]) -> Completeness:
     return Completeness(visible, answered, unknown, required, required_answered, missing, unknown_ids, sections)
 
 
+def completeness_problems(q: Questionnaire, answers: AnswerSet, doc: Located | None = None) -> list[Problem]:
+    """Required answers still missing, and answers to questions these answers hide: one line each, with the fix.
+
+    `pia validate` prints them as warnings (errors with --complete), so it never
+    calls a file fine that `pia assess` would call incomplete.
+    """
+    def prob(path: tuple[Any, ...], msg: str) -> Problem:
+        if doc is not None:
+            return doc.problem(path, msg)
+        return Problem("<answers>", 0, 0, ".".join(map(str, path)), msg)
+
+    out = []
+    titles = {s.id: text(s.title) for s in q.sections}
+    effective = effective_answers(q, answers.answers)
+    for section in completeness(q, answers.answers).sections:
+        title = titles.get(section.section, section.section)
+        for qid in section.required_missing:
+            cond = q.question(qid).when
+            why = f", asked because {when_text(cond)}" if cond is not None else ""
+            out.append(prob(("answers",), f"required question {qid!r} (section {title!r}{why}) is not answered; "
+                                          f"add `{qid}: ...`, or `{qid}: unknown` while you find out"))
+    shown = set(visible_questions(q, answers.answers))
+    for qid in answers.answers:
+        question = q.question(str(qid))
+        if question is None or qid in shown:
+            continue
+        section = q.section_of(str(qid))
+        cond = section.when if section is not None and not is_visible(section.when, effective) else question.when
+        why = f"asked only when {when_text(cond)}" if cond is not None else "not asked with these answers"
+        out.append(prob(("answers", qid), f"answers question {qid!r}, which is {why}; the answer is kept but not "
+                                          "used: remove it, or change the answer that hides it"))
+    return out
+
+
+def when_text(cond: Any) -> str:
+    """A condition in words over question ids, e.g. 'technologies includes live_fr and operator is police'."""
+    from .conditions import AllOf, AnyOf, Leaf, NotOf
+
+    def value(v: Any) -> str:
+        if not isinstance(v, list):
+            return str(v)
+        return str(v[0]) if len(v) == 1 else f"one of ({', '.join(map(str, v))})"
+
+    if isinstance(cond, Leaf):
+        subject = f"{cond.question} has an entry whose {cond.field}" if cond.field else cond.question
+        words = {
+            "equals": f"is {value(cond.value)}", "not_equals": f"is not {value(cond.value)}",
+            "in": f"is {value(cond.value)}", "not_in": f"is not {value(cond.value)}",
+            "contains": f"includes {value(cond.value)}",
+            "contains_any": f"includes {value(cond.value)}".replace("includes one of", "includes any of"),
+            "answered": "is answered", "unknown": "is unknown",
+            "gte": f">= {cond.value}", "lte": f"<= {cond.value}", "gt": f"> {cond.value}", "lt": f"< {cond.value}",
+        }
+        return f"{subject} {words.get(cond.op, cond.op)}"
+    if isinstance(cond, AllOf):
+        return " and ".join(_paren(c, AnyOf) for c in cond.all)
+    if isinstance(cond, AnyOf):
+        return " or ".join(_paren(c, AllOf) for c in cond.any)
+    if isinstance(cond, NotOf):
+        return f"not ({when_text(cond.not_)})"
+    return "always"
+
+
+def _paren(cond: Any, kind: type) -> str:
+    return f"({when_text(cond)})" if isinstance(cond, kind) else when_text(cond)
+
+
 # --- a commented skeleton to fill in by hand -------------------------------------------
 
 
-def skeleton(q: Questionnaire, lang: str = "en") -> str:
-    """An answers file with every question as a comment: its wording, type and choices.
+PLACEHOLDER = "___"
+"""What the skeleton writes where an answer goes: never a valid answer, so an uncommented line is never read as
+a default (`pia validate` says to replace it)."""
 
-    Questionnaire text (possibly from a third party) only ever reaches the
-    output through `_comment`, which keeps it on its one comment line: a title
-    with a line break must not become a live answer in an untouched skeleton.
+
+def skeleton(q: Questionnaire, lang: str = "en") -> str:
+    """An answers file with every question as a comment: its wording, type, choices and when it is asked.
+
+    Each answer line holds the placeholder `___`, which no question accepts: a line uncommented
+    but not filled in is reported, never taken as an answer. Questionnaire text (possibly from a
+    third party) only ever reaches the output through `_comment`, which keeps it on its one
+    comment line: a title with a line break must not become a live answer in an untouched skeleton.
     """
     lines = [
         _comment("", f"Answers for {text(q.title, lang)} ({q.id} {q.version})."),
-        _comment("", "Fill in the answers below; write unknown where you do not know yet. Check with: pia validate FILE"),
+        _comment("", "Uncomment a line and replace ___ with the answer; write unknown where you do not know yet."),
+        _comment("", "A question 'asked only when ...' is answered only in that case. Check with: pia validate FILE"),
         f"questionnaire: {_one_line(q.id)}",
         f"questionnaire_version: {_one_line(q.version)}",
         "meta:",
@@ -434,12 +520,13 @@ def skeleton(q: Questionnaire, lang: str = "en") -> str:
     for section in q.sections:
         lines.append(_comment("  ", f"== {text(section.title, lang)} =="))
         if section.when is not None:
-            lines.append(_comment("  ", "(this section is only asked in some cases)"))
+            lines.append(_comment("  ", f"(this section is asked only when {when_text(section.when)})"))
         for question in section.questions:
             lines.append(_comment("  ", text(question.label, lang)))
-            lines.append(_comment("  ", f"  {_type_hint(question, lang)}"))
+            required = "required; " if question.required else ""
+            lines.append(_comment("  ", f"  {required}{_type_hint(question, lang)}"))
             if question.when is not None:
-                lines.append(_comment("  ", "  (asked only in some cases; leave out when it does not apply)"))
+                lines.append(_comment("  ", f"  (asked only when {when_text(question.when)})"))
             lines.append(_comment("  ", f"{question.id}: {_example(question)}"))
     return "\n".join(lines) + "\n"
 
@@ -485,17 +572,10 @@ def _type_hint(question: Any, lang: str) -> str:
 
 
 def _example(question: Any) -> str:
+    """The placeholder in the shape the answer takes (a list, a list of entries), never a real choice."""
     kind = question.type
-    if kind == "yes_no":
-        return "'no'"
-    if kind == "single_choice":
-        return question.options[0].value
     if kind == "multi_choice":
-        return f"[{question.options[0].value}]"
-    if kind == "number":
-        return str(int(question.min) if question.min is not None else 0)
-    if kind == "date":
-        return "'2026-01-31'"
+        return f"[{PLACEHOLDER}]"
     if kind == "group":
-        return "[{" + ", ".join(f"{f.id}: ..." for f in question.fields) + "}]"
-    return "''"
+        return "[{" + ", ".join(f"{f.id}: {PLACEHOLDER}" for f in question.fields) + "}]"
+    return PLACEHOLDER

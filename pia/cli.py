@@ -105,15 +105,31 @@ def _note(opened: Any) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @QUESTIONNAIRE_OPTION
 @STRICT_OPTION
+@click.option("--complete", is_flag=True,
+              help="Refuse what is otherwise a warning: in answers files, required answers still missing and "
+                   "answers to hidden questions; in questionnaires, the publication checks.")
 @safe
-def validate(paths: tuple[Path, ...], questionnaire_path: Path | None, strict: bool) -> None:
-    """Check questionnaires, answers files and reports (.docx); print every problem with its line."""
+def validate(paths: tuple[Path, ...], questionnaire_path: Path | None, strict: bool, complete: bool) -> None:
+    """Check questionnaires, answers files and reports (.docx); print every problem with its line.
+
+    A questionnaire also gets the publication checks (guidance, legal references,
+    framework elements, abbreviations, ratings a safeguard can lower, its
+    examples); a module file is checked with the core file that lists it. An
+    answers file also lists the required answers still missing and answers to
+    hidden questions. These are warnings (exit 0), or problems with --complete.
+    """
     files, problems = _expand(paths)
+    warnings: list[Problem] = []
     for path, parsed in files:
         try:
-            _validate_one(path, questionnaire_path, strict, parsed)
+            warnings += _validate_one(path, questionnaire_path, strict, parsed, complete)
         except PiaError as exc:
             problems += exc.problems
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
+    if warnings:
+        click.echo(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} (use --complete to refuse them)",
+                   err=True)
     if problems:
         _fail(problems)
 
@@ -121,11 +137,15 @@ def validate(paths: tuple[Path, ...], questionnaire_path: Path | None, strict: b
 Parsed = tuple[bytes, Any]   # a file's bytes and its parsed YAML (pia.yamlio.Located)
 
 
-def _validate_one(path: Path, questionnaire_path: Path | None, strict: bool, parsed: Parsed | None = None) -> None:
-    """Read the file once, parse it once (or use what _expand parsed), then check it as what it is."""
+def _validate_one(path: Path, questionnaire_path: Path | None, strict: bool, parsed: Parsed | None = None,
+                  complete: bool = False) -> list[Problem]:
+    """Read the file once, parse it once (or use what _expand parsed), then check it as what it is.
+
+    Returns the warnings (incomplete answers); raises PiaError with the problems.
+    """
     # Lazy: `pia --help` and `pia --version` start without YAML, pydantic or engine code.
+    from .answers import completeness_problems
     from .intake import is_docx, looks_like_answers, open_parsed, parse_source
-    from .loader import load_questionnaire
     from .safefile import read_regular
     from .yamlio import MAX_YAML_BYTES
 
@@ -138,15 +158,89 @@ def _validate_one(path: Path, questionnaire_path: Path | None, strict: bool, par
         _note(opened)
         q = opened.questionnaire
         click.echo(f"{path}: ok (report with answers for {q.id} {q.version})")
-        return
+        return []
     if looks_like_answers(data) or _flow_answers(data, name):
         doc, _, _ = parse_source(data, name)   # the answers rules: size, no anchors, text keys
         opened = open_parsed(doc, name, questionnaire=questionnaire_path)
         q = opened.questionnaire
-        click.echo(f"{path}: ok (answers for {q.id} {q.version}, {len(opened.answers.answers)} answers)")
-        return
+        gaps = completeness_problems(q, opened.answers, doc) + _newer_minor(opened, doc)
+        if complete and gaps:
+            raise PiaError(gaps)
+        state = "complete" if not gaps else f"{len(gaps)} warning{'s' if len(gaps) != 1 else ''}"
+        click.echo(f"{path}: ok (answers for {q.id} {q.version}, {len(opened.answers.answers)} answers, {state})")
+        return gaps
+    core = _core_listing(path, parsed[1] if parsed else None)
+    if core is not None:
+        click.echo(f"{path}: a module of {core}; checking it with its core file")
+    return _validate_questionnaire(core or path, complete)
+
+
+def _validate_questionnaire(path: Path, complete: bool) -> list[Problem]:
+    """Load (structure and references), then the publication checks the tests also run."""
+    from .assess.examples import instrument_problems
+    from .loader import load_questionnaire
+
     q = load_questionnaire(path)
-    click.echo(f"{path}: ok ({q.id} {q.version}, {len(q.sections)} sections, {len(q.questions())} questions)")
+    found = instrument_problems(q)
+    if complete and found:
+        raise PiaError(found)
+    state = "ready to publish" if not found else f"{len(found)} warning{'s' if len(found) != 1 else ''}"
+    click.echo(f"{path}: ok ({q.id} {q.version}, {len(q.sections)} sections, {len(q.questions())} questions, "
+               f"{len(q.source_files)} files, {state})")
+    return found
+
+
+def _core_listing(path: Path, doc: Any) -> Path | None:
+    """The core file in the same folder whose `modules:` lists `path` (a module has no version of its own).
+
+    Checked alone, a module would report every question and right of the core as unknown.
+    """
+    from .safefile import read_regular
+    from .yamlio import MAX_YAML_BYTES, load_text
+
+    def parse(p: Path) -> Any:
+        # read_regular: a pipe or device in the folder is refused, never read (it could block)
+        return load_text(read_regular(p, MAX_YAML_BYTES), str(p), MAX_YAML_BYTES, collect=True).data
+
+    try:
+        data = doc.data if doc is not None else parse(path)
+    except (PiaError, OSError):
+        return None   # checking it as a questionnaire reports the problem with its line
+    if not isinstance(data, dict) or "version" in data or "answers" in data:
+        return None
+    try:
+        others = sorted(path.parent.glob("*.yaml"))
+    except OSError:
+        others = []
+    for other in others:
+        try:
+            if other.resolve() == path.resolve():
+                continue
+            core = parse(other)
+        except (PiaError, OSError, RuntimeError):
+            continue
+        if isinstance(core, dict) and isinstance(core.get("modules"), list) and \
+                any((other.parent / str(m)).resolve() == path.resolve() for m in core["modules"]):
+            return other
+    if "after" in data:
+        raise PiaError(Problem(str(path), 1, 1, "", "a module (it has `after:` and no version) that no core file in "
+                                                    "this folder lists; add it to the core file's `modules:` and "
+                                                    "validate the core file"))
+    return None
+
+
+def _newer_minor(opened: Any, doc: Any) -> list[Problem]:
+    """Answers written for a newer minor version may use choices this one lacks: say so."""
+    want, have = opened.answers.questionnaire_version, opened.questionnaire.version
+    try:
+        newer = tuple(int(x) for x in want.split(".")[:2]) > tuple(int(x) for x in have.split(".")[:2])
+    except ValueError:
+        return []
+    if not newer:
+        return []
+    return [doc.problem(("questionnaire_version",), f"written for version {want}, newer than the installed {have}; "
+                                                     "update pia's questionnaires or check the answers still mean "
+                                                     "the same")]
 
 
 def _flow_answers(data: bytes, name: str) -> bool:
@@ -487,7 +581,23 @@ def assess_cmd(answers_path: Path, as_json: bool, lang: str, questionnaire_path:
     if as_json:
         click.echo(result.to_json(), nl=False)
     else:
-        click.echo(render_summary(result, q, lang) + "\n" + "\n".join(remedy_lines(result, q, lang)), nl=False)
+        summary = _name_missing(render_summary(result, q, lang), q, result.completeness.missing_required, lang)
+        click.echo(summary + "\n" + "\n".join(remedy_lines(result, q, lang)), nl=False)
+
+
+def _name_missing(summary: str, q: Any, missing: list[str], lang: str) -> str:
+    """Under the count of required answers still missing, name each one and its section (review: the count
+    alone sent authors to `--json` to learn which)."""
+    if not missing:
+        return summary
+    from .text import text
+
+    section = {qq.id: text(s.title, lang) for s in q.sections for qq in s.questions}
+    named = "; ".join(f"{qid} ({section.get(qid, '?')})" for qid in missing)
+    lines = summary.split("\n")
+    at = next((i for i, line in enumerate(lines) if line.startswith("Answered ")), 0)
+    lines.insert(at + 1, f"  required still missing: {named}")
+    return "\n".join(lines)
 
 
 # --- sign-off: keys, verification, action plan ----------------------------------------------

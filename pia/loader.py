@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import hashlib
 import os
 import re
@@ -38,7 +39,8 @@ def pydantic_problems(exc: ValidationError, doc: Located, prefix: tuple[Any, ...
         clean = data_path(doc.data, loc)
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
-            msg = f"unknown field {loc[-1]!r} (misspelt?)"
+            near = difflib.get_close_matches(str(loc[-1]), _field_names(), n=1, cutoff=0.75)
+            msg = f"unknown field {loc[-1]!r}" + (f"; did you mean {near[0]!r}?" if near else " (misspelt?)")
             clean = clean if clean and clean[-1] == loc[-1] else clean + (loc[-1],)
         elif err["type"] == "missing":
             msg = f"required field {loc[-1]!r} is missing"
@@ -52,6 +54,22 @@ def pydantic_problems(exc: ValidationError, doc: Located, prefix: tuple[Any, ...
     return out
 
 
+@functools.cache
+def _field_names() -> list[str]:
+    """Every field name a questionnaire file may use, for 'did you mean' on a misspelt one."""
+    from pydantic import BaseModel
+
+    from . import conditions, model, rules_model
+
+    names: set[str] = set()
+    for mod in (model, rules_model, conditions):
+        for obj in vars(mod).values():
+            if isinstance(obj, type) and issubclass(obj, BaseModel) and obj is not BaseModel:
+                for name, f in obj.model_fields.items():
+                    names.add(f.alias or name)
+    return sorted(names)
+
+
 def data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """Keep the steps of a pydantic loc that exist in the data (drop union tags)."""
     out: list[Any] = []
@@ -61,6 +79,29 @@ def data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
             out.append(step)
             current = current[step]
     return tuple(out)
+
+
+def hint(value: Any, valid: Any, kind: str, where: str = "") -> str:
+    """'; did you mean X?' when a valid id is close, else the valid ids (or where to find them when many).
+
+    An author who misspells an id should never have to read the source or the tests to learn the right one.
+    """
+    names = sorted({str(v) for v in valid})
+    near = difflib.get_close_matches(str(value), names, n=1, cutoff=0.6)
+    if not near:   # 'gunshot' for 'gunshot_detection': the one id it begins
+        near = [n for n in names if n.startswith(str(value))][:2]
+        near = near if len(near) == 1 else []
+    if not near:   # 'non-discrimination' for 'non_discrimination': compare without separators too
+        squash = {re.sub(r"[-_ ]", "", n).lower(): n for n in names}
+        near = [squash[k] for k in difflib.get_close_matches(re.sub(r"[-_ ]", "", str(value)).lower(), list(squash),
+                                                              n=1, cutoff=0.8)]
+    if near:
+        return f"; did you mean {near[0]!r}?"
+    if not names:
+        return f"; no {kind} is defined{where}"
+    if len(names) <= 25:
+        return f"; valid {kind} ids: {', '.join(names)}"
+    return f"; {len(names)} {kind} ids are defined{where}"
 
 
 @dataclass
@@ -106,6 +147,8 @@ def _salvage(data: dict, exc: ValidationError, dropped: set[str], imap: IndexMap
         item = out[key][i]
         orig = imap.setdefault((key,), list(range(len(out[key]))))
         if qs is None:
+            if isinstance(item, dict):   # a dropped rule or safeguard must not be reported again as missing
+                dropped |= {str(item[k]) for k in ("id", "harm_id") if isinstance(item.get(k), str)}
             if key == "sections" and isinstance(item, dict):
                 for q in item.get("questions") or []:
                     if isinstance(q, dict) and isinstance(q.get("id"), str):
@@ -254,7 +297,8 @@ def _assemble(
         if mod.after:
             pos = next((k for k, (s, _) in enumerate(ordered) if s.id == mod.after), None)
             if pos is None:
-                asm.add(_Placed(doc, ()), ("after",), f"no section {mod.after!r} to place this module after")
+                asm.add(_Placed(doc, ()), ("after",), f"no section {mod.after!r} to place this module after"
+                        + hint(mod.after, [x.id for x, _ in ordered], "section"))
                 ordered.extend(placed)
             else:
                 # after the target and any module sections already placed behind it
@@ -346,16 +390,21 @@ def _check_condition(
         if q is None and leaf.question in asm.dropped:
             continue  # already reported where that question is defined
         if q is None:
-            asm.add(placed, path + ("question",), f"unknown question {leaf.question!r}")
+            asm.add(placed, path + ("question",), f"unknown question {leaf.question!r}"
+                    + hint(leaf.question, questions, "question", " (`pia new-answers` lists them)"))
             continue
         if position is not None and position[leaf.question] >= limit:
             asm.add(
                 placed,
                 path + ("question",),
-                f"{leaf.question!r} is not asked before this {what}; a condition may only look back",
+                f"{leaf.question!r} is not asked before this {what}; a condition may only look back: "
+                f"condition on a question asked earlier, or move {leaf.question!r} before it",
             )
             continue
         msg = check_leaf(leaf, q)
+        if msg and "offers no choice" in msg and hasattr(q, "values"):
+            bad = next(v for v in (leaf.value if isinstance(leaf.value, list) else [leaf.value]) if v not in q.values())
+            msg += hint(bad, q.values(), "choice")
         if msg:
             asm.add(placed, path + ("value",) if leaf.value is not None else path + ("op",), msg)
 
@@ -401,7 +450,7 @@ def _merge_rules(
     def check_rights(placed: _Placed, path: tuple[Any, ...], ids: list[str]) -> None:
         for j, r in enumerate(ids):
             if r not in rights:
-                asm.add(placed, path + (j,), f"unknown right {r!r}")
+                asm.add(placed, path + (j,), f"unknown right {r!r}{hint(r, rights, 'right')}")
 
     def check_profiles(placed: _Placed, ids: list[str]) -> None:
         if ids and rb.jurisdiction_question is None:
@@ -410,12 +459,13 @@ def _merge_rules(
             return
         for j, p in enumerate(ids):
             if p not in profiles:
-                asm.add(placed, ("jurisdictions", j), f"unknown jurisdiction profile {p!r}")
+                asm.add(placed, ("jurisdictions", j), f"unknown jurisdiction profile {p!r}"
+                        + hint(p, profiles, "jurisdiction profile"))
 
     for p, placed in placed_items["jurisdictions"]:
         for j, f in enumerate(p.frameworks):
             if frameworks and f not in frameworks:
-                asm.add(placed, ("frameworks", j), f"unknown framework {f!r}")
+                asm.add(placed, ("frameworks", j), f"unknown framework {f!r}{hint(f, frameworks, 'framework')}")
     # Computed accuracy values (pia/assess/accuracy.py) may be read by red flags, rules and safeguards.
     readable = questions
     if rb.accuracy is not None:
@@ -427,7 +477,7 @@ def _merge_rules(
     for rule, placed in placed_items["risk_rules"]:
         _check_condition(asm, rule.when, placed, ("when",), readable, None, 0, "rule")
         if rule.right not in rights:
-            asm.add(placed, ("right",), f"unknown right {rule.right!r}")
+            asm.add(placed, ("right",), f"unknown right {rule.right!r}{hint(rule.right, rights, 'right')}")
         check_profiles(placed, rule.jurisdictions)
     # Harms: each harm id belongs to one right; safeguards name harms that exist, and never the likelihood of an
     # interference (what the design does to everyone in view is certain; only a change of design lowers it).
@@ -436,7 +486,7 @@ def _merge_rules(
     for rule, placed in placed_items["risk_rules"]:
         for qid in rule.lowered_by or {}:
             if qid not in questions:
-                asm.add(placed, ("lowered_by", qid), f"unknown question {qid!r}")
+                asm.add(placed, ("lowered_by", qid), f"unknown question {qid!r}" + hint(qid, questions, "question"))
         if rule.kind == "interference":
             interference.add(rule.harm_key)
         other = harm_right.setdefault(rule.harm_key, rule.right)
@@ -447,10 +497,11 @@ def _merge_rules(
     def check_reductions(placed: _Placed, reduces: list[Any]) -> None:
         for j, red in enumerate(reduces):
             if red.right is not None and red.right not in rights:
-                asm.add(placed, ("reduces", j, "right"), f"unknown right {red.right!r}")
+                asm.add(placed, ("reduces", j, "right"), f"unknown right {red.right!r}{hint(red.right, rights, 'right')}")
             if red.harm is not None:
-                if red.harm not in harm_right:
-                    asm.add(placed, ("reduces", j, "harm"), f"unknown harm {red.harm!r}; name a risk rule's harm_id")
+                if red.harm not in harm_right and red.harm not in asm.dropped:
+                    asm.add(placed, ("reduces", j, "harm"), f"unknown harm {red.harm!r}; name a risk rule's harm_id"
+                            + hint(red.harm, harm_right, "harm"))
                 elif red.harm in interference and red.dimension == "likelihood":
                     asm.add(placed, ("reduces", j, "dimension"),
                             f"harm {red.harm!r} is an interference: no safeguard lowers its likelihood")
@@ -463,7 +514,8 @@ def _merge_rules(
         _check_condition(asm, sg.when, placed, ("when",), questions, None, 0, "answer safeguard")
         check_reductions(placed, sg.reduces)
         if sg.counts_as is not None and sg.counts_as not in catalogue_ids:
-            asm.add(placed, ("counts_as",), f"unknown safeguard {sg.counts_as!r}")
+            asm.add(placed, ("counts_as",), f"unknown safeguard {sg.counts_as!r}"
+                    + hint(sg.counts_as, catalogue_ids, "safeguard"))
     levels = {lv.id for lv in rb.matrix.levels} if rb.matrix else set()
     for ob, placed in placed_items["obligations"]:
         if ob.level not in levels | {"red_flag"}:
@@ -495,8 +547,16 @@ def _merge_rules(
     mq = rb.mitigation_question
     if mq is not None:
         _, placed = singles["mitigation_question"]
-        for msg in _mitigation_question_problems(questions.get(mq), mq, {m.id for m in rb.mitigations}):
+        offered = _offered_mitigations(questions.get(mq))
+        for msg in _mitigation_question_problems(questions.get(mq), mq, {m.id for m in rb.mitigations} | asm.dropped):
             asm.add(placed, ("mitigation_question",), msg)
+        if offered is not None:
+            where = _question_where(asm, mq)
+            for m, mplaced in placed_items["mitigations"]:
+                if m.id not in offered:
+                    asm.add(mplaced, ("id",), f"safeguard {m.id!r} is not offered in the safeguard plan: add "
+                            f"`- {{value: {m.id}, label: ...}}` to the options of field 'mitigation' of question "
+                            f"{mq!r} ({where})")
 
     # Legality limbs point at sections, framework elements and questions that must exist.
     known = {e.id for f in rb.frameworks for e in f.elements}
@@ -504,13 +564,14 @@ def _merge_rules(
     for limb, placed in placed_items["legality_limbs"]:
         for j, sid in enumerate(limb.sections):
             if sid not in section_ids:
-                asm.add(placed, ("sections", j), f"unknown section {sid!r}")
+                asm.add(placed, ("sections", j), f"unknown section {sid!r}{hint(sid, section_ids, 'section')}")
         for j, el in enumerate(limb.elements):
             if el not in known:
-                asm.add(placed, ("elements", j), f"unknown framework element {el!r}")
+                asm.add(placed, ("elements", j), f"unknown framework element {el!r}"
+                        + hint(el, known, "framework element", " (`pia crosswalk` lists them)"))
         for j, qid in enumerate(limb.questions):
             if qid not in questions:
-                asm.add(placed, ("questions", j), f"unknown question {qid!r}")
+                asm.add(placed, ("questions", j), f"unknown question {qid!r}{hint(qid, questions, 'question')}")
 
     # Framework elements named by questions must exist in the catalogue.
     if rb.frameworks:
@@ -518,7 +579,8 @@ def _merge_rules(
             for qi, q in enumerate(section.questions):
                 for j, el in enumerate(q.elements):
                     if el not in known:
-                        asm.add(_qplaced(splaced, qi), ("elements", j), f"unknown framework element {el!r}")
+                        asm.add(_qplaced(splaced, qi), ("elements", j), f"unknown framework element {el!r}"
+                                + hint(el, known, "framework element", " (`pia crosswalk` lists them)"))
     return rb
 
 
@@ -600,11 +662,28 @@ def _resolve_anchors(asm: _Assembly, rb: Rulebook, placed_items: dict[str, list[
                     cites.append(cite_of.get(ref, ref))
                     continue
                 near = difflib.get_close_matches(ref, names, n=1, cutoff=0.6)
-                hint = f"; did you mean {near[0]!r}?" if near else "; add it to the anchor catalogue (anchors:)"
-                asm.add(placed, ("anchors", j), f"unknown anchor {ref!r}{hint}")
+                tip = f"; did you mean {near[0]!r}?" if near else (
+                    "; add it to the anchor catalogue (an `anchors:` entry with id, cite and status, in law.yaml "
+                    "or in this file)")
+                asm.add(placed, ("anchors", j), f"unknown anchor {ref!r}{tip}")
             items.append(item.model_copy(update={"anchors": cites}) if cites != item.anchors else item)
         update[key] = items
     return rb.model_copy(update=update)
+
+
+def _offered_mitigations(q: Any) -> set[str] | None:
+    """The safeguard ids the plan question offers (None when it has no usable mitigation field)."""
+    mit = q.field("mitigation") if isinstance(q, Group) else None
+    return set(mit.values()) if mit is not None and mit.type == "single_choice" else None
+
+
+def _question_where(asm: _Assembly, qid: str) -> str:
+    """file:line of a question, for a message that tells the author where to make the fix."""
+    for section, placed in asm.sections:
+        for qi, q in enumerate(section.questions):
+            if q.id == qid:
+                return _where(_qplaced(placed, qi), ("id",))
+    return "not found"
 
 
 def _mitigation_question_problems(q: Any, qid: str, catalogue: set[str]) -> list[str]:
@@ -618,7 +697,8 @@ def _mitigation_question_problems(q: Any, qid: str, catalogue: set[str]) -> list
     else:
         unknown = [v for v in mit.values() if v not in catalogue]
         if unknown:
-            out.append(f"group {qid}: mitigation choice(s) not in the catalogue: {', '.join(unknown)}")
+            out.append(f"group {qid}: mitigation choice(s) not in the catalogue: {', '.join(unknown)}; add each to "
+                       "`mitigations:` (in mitigations.yaml or a module) or remove the option")
     state = q.field("state")
     if state is None or state.type != "single_choice" or set(state.values()) != set(MITIGATION_STATES):
         out.append(f"group {qid} needs a single-choice field 'state' with {', '.join(MITIGATION_STATES)}")
