@@ -36,9 +36,9 @@ MODULE_FILES = ["drones.yaml", "body_worn_cameras.yaml", "assemblies.yaml", "lic
 
 def test_loads_without_problems_and_is_versioned(camera):
     assert camera.id == "camera_hria"
-    assert camera.version == "1.0.0"
+    assert camera.version == "1.1.0"
     assert len(camera.questions()) >= 150
-    assert len(camera.source_files) == 11
+    assert len(camera.source_files) == 12
 
 
 def test_only_the_core_file_has_a_version():
