@@ -87,6 +87,11 @@ class QuestionBase(BaseModel):
     an answer counts only with an evidence record in the answers file's `evidence:` (document or citation, who
     confirmed it, when). Without one the assessment reads the answer as unknown. Yes/no and single-choice
     questions only."""
+    documentary: str | None = Field(None, min_length=10, max_length=500)
+    """Why the question is kept although no red flag, risk rule, safeguard or derived figure reads it, e.g.
+    `the council weighs the cost against the expected benefit`. Every choice and number question must feed a
+    rule, a flag, a safeguard or the derivation, or say here why it is asked; tests/test_questions_earn_place.py
+    names each one that does neither."""
 
     def check_value(self, value: Any) -> str | None:
         """Why a (non-unknown) answer is not acceptable, or None when it is."""
