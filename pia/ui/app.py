@@ -57,7 +57,7 @@ CSS = """<style>
 .pia-good { background: #e3f4e8; color: #0b3d1c; border: 1px solid #1e6b36; }
 .st-key-pia_landing { display: none; }
 [data-testid="stRadio"] label:has(input:focus-visible) { outline: 3px solid #1f4e99; outline-offset: 2px; }
-h1:focus, h2:focus { outline: 3px solid #1f4e99; outline-offset: 4px; }
+h1:focus, h2:focus { outline: 3px solid #1f4e99 !important; outline-offset: 4px; }
 </style>"""
 
 

@@ -80,10 +80,10 @@ def _gaps(q: Questionnaire, a: Any, ctx: str) -> None:
     first = [x for x in a.decisive_gaps] + [g.question for g in gaps if g.material]
     order = list(dict.fromkeys(first + [g.question for g in gaps]))
     decisive = len(a.decisive_gaps)
-    name = f"{len(gaps)} gap{'s' if len(gaps) != 1 else ''}" + (f" ({decisive} decide the outcome)" if decisive else "")
+    name = f"{len(gaps)} gap{'s' if len(gaps) != 1 else ''}" + (f" ({decisive} decisive)" if decisive else "")
     with st.popover(name, icon=":material/help:"):
-        st.caption("Questions left open or answered “unknown” that the rules depend on; those that decide the "
-                   "outcome come first.")
+        st.caption("Questions left open or answered “unknown” that the rules depend on; the decisive ones, "
+                   "whose answer alone can change the outcome, come first.")
         panel.jump_buttons(q, order[:SHOW_GAPS], f"bar_{ctx}_gap")
         if len(order) > SHOW_GAPS:
             st.caption(f"and {len(order) - SHOW_GAPS} more, listed on the review page.")
