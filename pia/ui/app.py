@@ -44,6 +44,9 @@ CSS = """<style>
 [data-testid="stLayoutWrapper"]:has(> .st-key-pia_decision) { position: sticky; top: 3.75rem; z-index: 990;
   background: #ffffff; border-bottom: 2px solid #d0d3da; padding: 0.35rem 0 0.45rem; max-height: 45vh;
   overflow-y: auto; }
+/* What scrolls into view (a focused field, a found element) is not hidden under the bar. */
+[data-testid="stMain"] { scroll-padding-top: 9rem; }
+@media (max-width: 640px) { [data-testid="stMain"] { scroll-padding-top: 16rem; } }
 /* Pills show each choice in full: a chosen value is never cut off. */
 [data-testid="stButtonGroup"] button { height: auto; min-height: 2rem; text-align: left; }
 [data-testid="stButtonGroup"] button * { white-space: normal !important; text-overflow: clip !important;

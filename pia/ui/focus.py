@@ -49,8 +49,9 @@ _SCRIPT = """<script>(function () {
     var bar = doc.querySelector(".st-key-pia_decision");
     bar = bar ? bar.parentElement : null;
     var off = (head ? head.getBoundingClientRect().height : 0) + (bar ? bar.getBoundingClientRect().height : 0) + 8;
-    el.style.scrollMarginTop = off + "px";
-    el.scrollIntoView({block: "start"});
+    var main = doc.querySelector("[data-testid='stMain']");
+    if (main) main.scrollTop += el.getBoundingClientRect().top - off;   // exact, whatever scroll-padding says
+    else el.scrollIntoView({block: "start"});
     var f = into ? (el.querySelector("input:not([disabled]), textarea:not([disabled]), button:not([disabled])") || el) : el;
     if (!/^(INPUT|TEXTAREA|BUTTON|A|SELECT)$/.test(f.tagName) && !f.hasAttribute("tabindex")) f.setAttribute("tabindex", "-1");
     f.focus({preventScroll: true});
