@@ -59,6 +59,7 @@ CSS = """<style>
 .pia-warn { background: #fff3cd; color: #3d2e00; border: 1px solid #8a6d00; }
 .pia-good { background: #e3f4e8; color: #0b3d1c; border: 1px solid #1e6b36; }
 .st-key-pia_landing { display: none; }
+.st-key-pia_decision [class*="st-key-bar_"] button { border: 2px solid #8b1a1a; color: #8b1a1a; font-weight: 600; }
 [data-testid="stRadio"] label:has(input:focus-visible) { outline: 3px solid #1f4e99; outline-offset: 2px; }
 h1:focus, h2:focus { outline: 3px solid #1f4e99 !important; outline-offset: 4px; }
 </style>"""
