@@ -47,7 +47,7 @@ def _flag_button(q: Questionnaire, f: Any, ctx: str) -> None:
     title = f"{md(f.id)}: {md(text(f.title))}"
     if qids:
         st.button(title, key=f"bar_{ctx}_{f.id}", on_click=panel.goto_question, args=(q, qids[0]),
-                  icon=":material/flag:", type="secondary",
+                  icon=":material/flag:", type="secondary", wrap=True,
                   help=f"{status_label(f.status)}. Go to the answer that decides it")
     else:
         st.markdown(f":material/flag: {title}")
