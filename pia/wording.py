@@ -152,6 +152,7 @@ EN: Mapping[str, str] = {
     # Decided or open (method v2).
     "outcome.open.label": "Open between {worst} and {best}",
     "outcome.open.short": "Open",
+    "outcome.decided.short": "Decided",
     "basis.established": "established",
     "basis.assumed": "assumed (rests on unknown answers)",
     "basis.assumed.short": "assumed",

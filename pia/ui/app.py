@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import compare, history, review, start, state, wizard
+from . import compare, decision, focus, history, panel, review, start, state, wizard
 from .downloads import answers_file
 
 ss = st.session_state
@@ -36,6 +36,32 @@ CSS = """<style>
 .pia-matrix .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 [data-testid="stHtml"] { max-width: 100%; overflow-x: auto; }
 .pia-matrix th { background: #f0f2f6; color: #262730; font-weight: 600; }
+.pia-matrix td.assumed { background-image: repeating-linear-gradient(135deg, rgba(255,255,255,.55) 0 4px,
+  transparent 4px 9px) !important; outline: 2px dashed #262730; outline-offset: -3px; font-style: italic; }
+.pia-matrix .pin.assumed { border-style: dashed; font-style: italic; }
+.pia-matrix td.basis { background: #ffffff; color: #262730; }
+/* The decision bar stays in view at every width (decision.py); long contents scroll inside it. */
+[data-testid="stLayoutWrapper"]:has(> .st-key-pia_decision) { position: sticky; top: 3.75rem; z-index: 990;
+  background: #ffffff; border-bottom: 2px solid #d0d3da; padding: 0.35rem 0 0.45rem; max-height: 45vh;
+  overflow-y: auto; }
+/* What scrolls into view (a focused field, a found element) is not hidden under the bar. */
+[data-testid="stMain"] { scroll-padding-top: 9rem; }
+@media (max-width: 640px) { [data-testid="stMain"] { scroll-padding-top: 16rem; } }
+/* Pills show each choice in full: a chosen value is never cut off. */
+[data-testid="stButtonGroup"] button { height: auto; min-height: 2rem; text-align: left; }
+[data-testid="stButtonGroup"] button * { white-space: normal !important; text-overflow: clip !important;
+  overflow: visible !important; }
+/* Links to questions read as text, left-aligned when they wrap. */
+[data-testid="stBaseButton-tertiary"] { justify-content: flex-start; text-align: left; }
+.pia-outcome { padding: 0.3rem 0.7rem; border-radius: 0.4rem; font-size: 1rem; line-height: 1.4; }
+.pia-outcome .pia-kind { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.04em; margin-right: 0.3rem; }
+.pia-bad { background: #8b1a1a; color: #ffffff; }
+.pia-warn { background: #fff3cd; color: #3d2e00; border: 1px solid #8a6d00; }
+.pia-good { background: #e3f4e8; color: #0b3d1c; border: 1px solid #1e6b36; }
+.st-key-pia_landing { display: none; }
+.st-key-pia_decision [class*="st-key-bar_"] button { border: 2px solid #8b1a1a; color: #8b1a1a; font-weight: 600; }
+[data-testid="stRadio"] label:has(input:focus-visible) { outline: 3px solid #1f4e99; outline-offset: 2px; }
+h1:focus, h2:focus { outline: 3px solid #1f4e99 !important; outline-offset: 4px; }
 </style>"""
 
 
@@ -69,7 +95,19 @@ def main() -> None:
     if ss.pop("goto_wizard", False):
         target = "wizard"
     if target and PAGES[target].url_path != nav.url_path:
+        if not focus.pending():
+            focus.request(focus.PAGE)
         st.switch_page(PAGES[target])
+    if ss.get("_page") != nav.url_path:     # a new page opens at its top, with focus on its title
+        if ss.get("_page") is not None and not focus.pending():
+            focus.request(focus.PAGE)
+        ss["_page"] = nav.url_path
     st.html(CSS)
     _sidebar()
+    if state.has_open():
+        state.check_newer()
+        q = state.questionnaire()
+        a, _ = panel.current_assessment(q)
+        decision.render(q, a, nav.url_path or "start")
     nav.run()
+    focus.emit()

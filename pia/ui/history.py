@@ -9,7 +9,7 @@ from pia.errors import PiaError
 from pia.store import Conflict
 
 from . import compare as compare_page
-from . import state, wizard
+from . import state
 from .safe import md, store_failure
 
 ss = st.session_state
@@ -55,9 +55,7 @@ def page() -> None:
     if s is None:
         st.warning("Saved drafts are unavailable.")
         return
-    state.check_newer()
     state.show_flash()
-    wizard.conflict_banner()
     draft_id = ss[state.DRAFT]
     try:
         hist = s.history(draft_id)

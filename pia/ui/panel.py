@@ -14,15 +14,16 @@ import streamlit as st
 
 from pia.assess import Assessment, assess
 from pia.model import Questionnaire
-from pia.present import describe
 from pia.text import text
-from pia.wording import SCORES, outcome_label, score_word
+from pia.wording import SCORES, basis_label, label, outcome_label, score_word
 
-from . import state
+from . import audit, state
+from .jump import goto_question, jump_buttons  # noqa: F401  (pages use panel.goto_question)
 from .safe import log, md
 
 ss = st.session_state
 BAD = {"prohibited", "do_not_proceed"}
+ASSUMED = "assumed"   # CSS class of a rating that rests on unknown answers (hatched, dashed: see app.CSS)
 WARN = {"incomplete", "revise"}
 
 
@@ -43,26 +44,6 @@ def level_labels(a: Any) -> dict[str, str]:
     return {lv.id: text(lv.label) for lv in a.matrix.levels}
 
 
-def goto_question(q: Questionnaire, qid: str) -> None:
-    """Open the section that holds a question (from any page)."""
-    section = q.section_of(qid)
-    if section is not None:
-        ss[state.SECTION] = section.id
-        ss["focus"] = qid
-        ss["goto_wizard"] = True
-
-
-def _jump_buttons(q: Questionnaire, qids: list[str], ctx: str) -> None:
-    for qid in qids:
-        question = q.question(qid)
-        if question is None:
-            continue
-        value = ss[state.ANSWERS].get(qid)
-        st.button(f"{md(text(question.label))} — {md(describe(question, value))}", key=f"jump_{ctx}_{qid}",
-                  on_click=goto_question, args=(q, qid), type="tertiary", icon=":material/arrow_forward:",
-                  help="Go to this question")
-
-
 def outcome_box(a: Any) -> None:
     body = f"**Outcome: {a.headline}**"  # built from the wording table only, never from answers
     if a.outcome in BAD:
@@ -79,17 +60,21 @@ def outcome_box(a: Any) -> None:
                 st.caption(md(reason))
 
 
-def render(q: Questionnaire, a: Any | None, note: str | None, ctx: str = "panel") -> None:
-    """The whole panel; `ctx` keeps button keys unique when drawn on several pages."""
-    st.header("Live assessment")
+def render(q: Questionnaire, a: Any | None, note: str | None, ctx: str = "panel", outcome: bool = True) -> None:
+    """The whole panel; `ctx` keeps button keys unique when drawn on several pages.
+
+    `outcome`: False where the page shows the outcome box itself (the review page leads with it).
+    """
+    st.header("Live assessment" if outcome else "Findings")
     if a is None:
         st.info(note or "No assessment yet.")
         return
-    outcome_box(a)
+    if outcome:
+        outcome_box(a)
     if not a.decided and a.decisive_gaps:
         st.markdown(f"**The outcome turns on {len(a.decisive_gaps)} answer{'s' if len(a.decisive_gaps) != 1 else ''} "
                     "not yet known:**")
-        _jump_buttons(q, a.decisive_gaps[:8], f"{ctx}_decisive")
+        jump_buttons(q, a.decisive_gaps[:8], f"{ctx}_decisive")
         if len(a.decisive_gaps) > 8:
             st.caption(f"and {len(a.decisive_gaps) - 8} more, listed in the review.")
     labels = level_labels(a)
@@ -100,32 +85,32 @@ def render(q: Questionnaire, a: Any | None, note: str | None, ctx: str = "panel"
     potential = [f for f in a.red_flags if f.status == "potential"]
     if triggered or potential:
         st.markdown("### Red flags")
+    traced = audit.data(q, a) if (triggered or potential or a.rights) else None
+    flags = {f["id"]: f for f in traced["red_flags"]} if traced else {}
     for f in triggered:
         st.error(f"**{md(f.id)}: {md(text(f.title))}** — {outcome_label(f.outcome)}. No safeguard can lift this.",
                  icon=":material/flag:")
         if f.clears:
             st.caption(f"What would clear it: {md(text(f.clears))}")
-        _jump_buttons(q, list(f.answers), f"{ctx}_rf_{f.id}")
+        jump_buttons(q, list(f.answers), f"{ctx}_rf_{f.id}")
+        audit.flag(q, flags[f.id], f"{ctx}_rf")
     if potential:
         with st.expander(f"{len(potential)} possible red flag{'s' if len(potential) != 1 else ''} "
                          "(depend on unanswered or unknown questions)"):
             for f in potential:
                 st.markdown(f"**{md(f.id)}: {md(text(f.title))}** would mean {outcome_label(f.outcome)}.")
-                _jump_buttons(q, f.gap_questions or list(f.answers), f"{ctx}_prf_{f.id}")
+                jump_buttons(q, f.gap_questions or list(f.answers), f"{ctx}_prf_{f.id}")
+        for f in potential:
+            audit.flag(q, flags[f.id], f"{ctx}_prf")
 
     if a.rights:
         st.markdown("### Risk to each right")
         st.html(matrix_html(a))
         rights_table(a, labels)
-        with st.expander("Why these ratings"):
-            for r in a.rights:
-                drivers: list[str] = []
-                for dim in r.dimensions.values():
-                    drivers += [k for k in dim.answers if k not in drivers]
-                st.markdown(f"**{md(text(r.name))}**: "
-                            + (md("; ".join(text(h) for h in r.harms)) or "no specific harm found"))
-                if drivers:
-                    _jump_buttons(q, drivers, f"{ctx}_r_{r.id}")
+        st.markdown("**Why these ratings** (the rules, answers and derivation, as in the full report)")
+        for row in traced["rights"]:
+            audit.right(q, row, f"{ctx}_r")
+        audit.method(traced)
 
     gaps = list(a.evidence_gaps)
     if gaps:
@@ -133,28 +118,37 @@ def render(q: Questionnaire, a: Any | None, note: str | None, ctx: str = "panel"
         title = f"Evidence gaps: {len(gaps)}" + (f" ({len(material)} could change the outcome)" if material else "")
         with st.expander(title):
             st.caption("Questions left open or answered 'unknown' that the rules depend on.")
-            _jump_buttons(q, [g.question for g in gaps], f"{ctx}_gap")
+            jump_buttons(q, [g.question for g in gaps], f"{ctx}_gap")
 
 
 def rights_table(a: Any, labels: dict[str, str]) -> None:
     """Ratings per right as a compact table that fits beside the questions."""
     colours = {lv.id: lv.color for lv in a.matrix.levels}
 
-    def cell(level: str) -> str:
+    def cell(level: str, basis: str = "established") -> str:
         bg = colours.get(level, "#888888")
-        return f'<td style="background:{bg};color:{_text_colour(bg)}">{html.escape(labels.get(level, level))}</td>'
+        return (f'<td class="{ASSUMED if basis == "assumed" else "est"}" style="background:{bg};'
+                f'color:{_text_colour(bg)}">{html.escape(labels.get(level, level))}</td>')
+
+    def basis(r: Any) -> str:
+        assumed = "assumed" in (r.inherent_basis, r.residual_basis)
+        word = basis_label("assumed" if assumed else "established", short=True)
+        return f'<td class="basis">{"<strong>" + html.escape(word) + "</strong>" if assumed else html.escape(word)}</td>'
 
     rows = "".join(
-        f"<tr><th scope='row'>{n}. {html.escape(text(r.name))}</th>{cell(r.inherent)}{cell(r.residual)}"
-        f"{cell(r.projected)}</tr>"
+        f"<tr><th scope='row'>{n}. {html.escape(text(r.name))}</th>{cell(r.inherent, r.inherent_basis)}"
+        f"{cell(r.residual, r.residual_basis)}{cell(r.projected, r.residual_basis)}{basis(r)}</tr>"
         for n, r in enumerate(a.rights, start=1)
     )
     st.html(
         '<table class="pia-matrix"><caption style="caption-side:top;text-align:left;color:#262730">'
         "Rating of each right</caption><thead><tr><th scope='col'>Right</th><th scope='col'>Before safeguards</th>"
-        "<th scope='col'>With verified safeguards</th><th scope='col'>If planned safeguards work</th></tr></thead>"
+        "<th scope='col'>With verified safeguards</th><th scope='col'>If planned safeguards work</th>"
+        f"<th scope='col'>{html.escape(label('basis.heading'))}</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
+    if any("assumed" in (r.inherent_basis, r.residual_basis) for r in a.rights):
+        st.caption(f"Hatched, dashed cells are assumed, not established. {md(label('basis.note'))}")
 
 
 def _text_colour(bg: str) -> str:
@@ -175,7 +169,7 @@ def matrix_html(a: Any) -> str:
     placed: dict[tuple[int, int], list[tuple[int, str]]] = {}
     for n, r in enumerate(a.rights, start=1):
         key = (r.residual_severity, r.residual_likelihood or r.residual_dimensions.get("likelihood", r.likelihood))
-        placed.setdefault(key, []).append((n, text(r.name)))
+        placed.setdefault(key, []).append((n, text(r.name), r.residual_basis))
     head = "".join(f'<th scope="col">{n}</th>' for n in (f"{k} {score_word(k)}" for k in SCORES))
     body = []
     for sev in (4, 3, 2, 1):
@@ -187,8 +181,11 @@ def matrix_html(a: Any) -> str:
             inner = f"<span class='lv'>{html.escape(labels.get(lv, lv))}</span>"
             if names:   # numbered pins; the ratings table below gives each number its right
                 inner += "<div class='pins'>" + "".join(
-                    f"<span class='pin' title='{html.escape(name)}'>{n}<span class='sr'> {html.escape(name)}</span></span>"
-                    for n, name in names) + "</div>"
+                    f"<span class='pin {ASSUMED if b == 'assumed' else 'est'}' title='{html.escape(name)}'>{n}"
+                    f"<span class='sr'> {html.escape(name)}"
+                    f"{' (' + html.escape(basis_label('assumed', short=True)) + ')' if b == 'assumed' else ''}"
+                    "</span></span>"
+                    for n, name, b in names) + "</div>"
             cells.append(f'<td style="background:{bg};color:{_text_colour(bg)}">{inner}</td>')
         body.append(f'<tr><th scope="row">{sev}</th>{"".join(cells)}</tr>')
     return (

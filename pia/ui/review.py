@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import streamlit as st
 
@@ -12,7 +13,7 @@ from pia.present import describe
 from pia.text import text
 from pia.wording import answered_phrase
 
-from . import downloads, panel, state, wizard
+from . import downloads, panel, state
 from .safe import md
 
 ss = st.session_state
@@ -36,6 +37,28 @@ def _offer(o: downloads.Offer, key: str, disabled: bool = False) -> None:
                        icon=":material/download:", disabled=disabled, width="stretch")
 
 
+def _downloads(q: Questionnaire, answers: Any) -> None:
+    st.header("Reports")
+    st.caption("Files are made when you click, from the answers as they are now.")
+    blockers = downloads.report_blockers(q, answers)
+    if blockers:
+        st.error("Reports cannot be made until these answers are fixed:\n\n"
+                 + "\n".join(f"- {md(b)}" for b in blockers[:10]))
+    else:
+        today = dt.date.today()
+        formats = ["docx"] + (["pdf"] if downloads.pdf_available() else []) + ["md", "json"]
+        c1, c2 = st.columns(2)
+        for col, brief in ((c1, True), (c2, False)):
+            with col:
+                st.markdown("**Council brief**" if brief else "**Full assessment**")
+                for fmt in formats:
+                    _offer(downloads.report(q, answers, fmt, brief, today), f"dl_{'brief' if brief else 'full'}_{fmt}")
+        if "pdf" not in formats:
+            st.caption("PDF needs LibreOffice on the server; it is not installed here. "
+                       "Open the Word file and save it as PDF instead.")
+    _offer(downloads.answers_file(q, answers), "dl_answers")
+
+
 def page() -> None:
     st.title("Review and reports")
     if not state.has_open():
@@ -43,46 +66,33 @@ def page() -> None:
         st.button("Go to the start page", key="to_start", on_click=state.request_page, args=("start",))
         return
     q = state.questionnaire()
-    state.check_newer()
     state.show_flash()
-    wizard.conflict_banner()
     answers = state.answer_set()
     comp = completeness(q, answers.answers)
     st.markdown(f"**{md(answers.meta.get('title', '(untitled)'))}** — {md(text(q.title))} {md(q.version)}")
     st.progress(min(comp.fraction, 1.0), text=f"Answered {answered_phrase(comp.answered, comp.visible, comp.unknown)}")
+    a, note = panel.current_assessment(q)
+    # The page leads with the decision and the reports; what is still open follows, folded.
+    if a is not None:
+        panel.outcome_box(a)
+    _downloads(q, answers)
 
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.header("Still open")
         if comp.missing_required:
-            st.warning(f"{len(comp.missing_required)} required question{'s are' if len(comp.missing_required) != 1 else ' is'}"
-                       " not answered yet. A report can still be made; it lists them as gaps.")
-            _question_list(q, comp.missing_required, "missing")
+            n = len(comp.missing_required)
+            st.warning(f"{n} required question{'s are' if n != 1 else ' is'} not answered yet. A report can still "
+                       "be made; it lists them as gaps.")
+            with st.expander(f"The {n} unanswered required question{'s' if n != 1 else ''}"):
+                _question_list(q, comp.missing_required, "missing")
         else:
             st.success("Every required question has an answer.")
         if comp.unknown_ids:
-            st.header("Answered “unknown”")
-            st.caption("Each unknown is an evidence gap in the report. Find out and come back when you can.")
-            _question_list(q, comp.unknown_ids, "unknown")
-        st.header("Downloads")
-        st.caption("Files are made when you click, from the answers as they are now.")
-        blockers = downloads.report_blockers(q, answers)
-        _offer(downloads.answers_file(q, answers), "dl_answers")
-        if blockers:
-            st.error("Reports cannot be made until these answers are fixed:\n\n"
-                     + "\n".join(f"- {md(b)}" for b in blockers[:10]))
-        else:
-            today = dt.date.today()
-            formats = ["docx"] + (["pdf"] if downloads.pdf_available() else []) + ["md", "json"]
-            c1, c2 = st.columns(2)
-            for col, brief in ((c1, True), (c2, False)):
-                with col:
-                    st.markdown("**Council brief**" if brief else "**Full assessment**")
-                    for fmt in formats:
-                        _offer(downloads.report(q, answers, fmt, brief, today), f"dl_{'brief' if brief else 'full'}_{fmt}")
-            if "pdf" not in formats:
-                st.caption("PDF needs LibreOffice on the server; it is not installed here. "
-                           "Open the Word file and save it as PDF instead.")
+            n = len(comp.unknown_ids)
+            with st.expander(f"{n} answer{'s' if n != 1 else ''} “unknown”"):
+                st.caption("Each unknown is an evidence gap in the report. Find out and come back when you can.")
+                _question_list(q, comp.unknown_ids, "unknown")
         with st.expander("All answers"):
             for section in q.sections:
                 rows = [(question, answers.answers.get(question.id)) for question in section.questions
@@ -91,5 +101,4 @@ def page() -> None:
                     st.markdown(f"**{md(text(section.title))}**")
                     st.markdown("\n".join(f"- {md(text(qq.label))}: {md(describe(qq, v))}" for qq, v in rows))
     with right:
-        a, note = panel.current_assessment(q)
-        panel.render(q, a, note, ctx="review")
+        panel.render(q, a, note, ctx="review", outcome=False)

@@ -22,6 +22,7 @@ from pia.loader import list_questionnaires, load_cached
 from pia.model import Questionnaire
 from pia.store import Conflict, Store, StoreError, default_url
 
+from . import focus
 from .safe import md, problem_lines, store_failure
 
 ss = st.session_state
@@ -418,13 +419,17 @@ def _merge(start: dict, mine: dict, theirs: dict) -> tuple[dict, int]:
 
 
 def flash(kind: str, message: str) -> None:
-    """A message shown once at the top of the next page run."""
+    """A message shown once at the top of the next page run, which then opens at the message."""
     ss.setdefault(FLASH, []).append((kind, message))
+    focus.request(focus.FLASH)
 
 
 def show_flash() -> None:
-    for kind, message in ss.pop(FLASH, []):
-        getattr(st, kind)(message)
+    messages = ss.pop(FLASH, [])
+    if messages:
+        with st.container(key="pia_flash"):
+            for kind, message in messages:
+                getattr(st, kind)(message)
 
 
 def request_page(name: str) -> None:

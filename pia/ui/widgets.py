@@ -180,6 +180,23 @@ def _choice(question: Any, key: str, label: str, on_change: Any, args: tuple[Any
                      placeholder="Choose an option")
 
 
+def number_range(question: Any, lang: str = "en") -> str:
+    """The range a number must fall in, said beside the box (a value outside it is not saved)."""
+    lo, hi = question.min, question.max
+    unit = f" {text(question.unit, lang)}" if question.unit else ""
+
+    def n(x: float) -> str:
+        return f"{int(x):,}" if float(x).is_integer() else f"{x:,}"
+
+    if lo is not None and hi is not None:
+        return f"From {n(lo)} to {n(hi)}{md(unit)}. A number outside this range is not saved."
+    if lo is not None:
+        return f"At least {n(lo)}{md(unit)}. A smaller number is not saved."
+    if hi is not None:
+        return f"At most {n(hi)}{md(unit)}. A larger number is not saved."
+    return ""
+
+
 def _plain(question: Any, key: str, label: str, on_change: Any, args: tuple[Any, ...], disabled: bool,
            lang: str) -> None:
     kind = question.type
@@ -199,12 +216,20 @@ def _plain(question: Any, key: str, label: str, on_change: Any, args: tuple[Any,
             st.number_input(shown, value=None, step=1.0,
                             min_value=float(question.min) if question.min is not None else None,
                             max_value=float(question.max) if question.max is not None else None, **common)
+        allowed = number_range(question, lang)
+        if allowed:
+            st.caption(allowed)
     elif kind == "date":
         st.date_input(label, value=None, min_value=MIN_DATE, max_value=MAX_DATE, format="YYYY-MM-DD", **common)
     elif kind == "multi_choice":
         labels = {o.value: text(o.label, lang) for o in question.options}
-        st.multiselect(label, list(labels), format_func=labels.get, placeholder="Choose one or more",
-                       max_selections=question.max_selected, **common)
+        if question.max_selected is None:
+            # Every choice stays on screen, the chosen ones marked: these answers decide the sections and flags.
+            st.pills(label, list(labels), selection_mode="multi", format_func=labels.get, width="stretch", wrap=True,
+                     **common)
+        else:
+            st.multiselect(label, list(labels), format_func=labels.get, placeholder="Choose one or more",
+                           max_selections=question.max_selected, **common)
 
 
 def question_input(q: Questionnaire, question: Any, lang: str = "en") -> None:

@@ -10,7 +10,7 @@ from pia.model import Questionnaire, Section
 from pia.text import text
 from pia.wording import answered_phrase
 
-from . import panel, state, widgets
+from . import focus, panel, state, widgets
 from .safe import md
 
 ss = st.session_state
@@ -25,6 +25,7 @@ def steps(q: Questionnaire, answers: dict) -> list[Section]:
 
 def _go(section_id: str) -> None:
     ss[state.SECTION] = section_id
+    focus.request(focus.STEP)   # the new step opens at its heading, with focus on it
 
 
 def _to_review() -> None:
@@ -99,7 +100,6 @@ def page() -> None:
         st.button("Go to the start page", key="to_start", on_click=state.request_page, args=("start",))
         return
     q = state.questionnaire()
-    state.check_newer()
     answers = ss[state.ANSWERS]
     shown = steps(q, answers)
     ids = [s.id for s in shown]
@@ -114,7 +114,6 @@ def page() -> None:
     meta = ss.get(state.META) or {}
     st.title(md(meta.get("title")) or "Assessment")
     state.show_flash()
-    conflict_banner()
     save_status()
     comp = state.derived("completeness", q, lambda: completeness(q, answers))
     st.progress(min(comp.fraction, 1.0),
@@ -125,7 +124,7 @@ def page() -> None:
     with main:
         if idx == 0:
             _meta_editor()
-        st.header(md(text(current.title)))
+        st.header(md(text(current.title)), anchor=focus.STEP_ANCHOR)
         if current.screening:
             st.caption("Screening: these answers decide which parts of the assessment apply and reveal uses "
                        "the law does not allow.")

@@ -89,13 +89,13 @@ def test_title_is_required(env):
 def test_conditional_question_hides_and_returns_with_its_value(env):
     at = start()
     assert not [r for r in at.radio if r.key == "w_at_assemblies"]
-    at.multiselect(key="w_technologies").set_value(["live_fr"]).run()
+    at.pills(key="w_technologies").set_value(["live_fr"]).run()
     at.radio(key="w_at_assemblies").set_value("no").run()
-    at.multiselect(key="w_technologies").set_value(["cctv"]).run()
+    at.pills(key="w_technologies").set_value(["cctv"]).run()
     ok(at)
     assert not [r for r in at.radio if r.key == "w_at_assemblies"]       # hidden now
     assert at.session_state["answers"]["at_assemblies"] == "no"         # but kept
-    at.multiselect(key="w_technologies").set_value(["cctv", "live_fr"]).run()
+    at.pills(key="w_technologies").set_value(["cctv", "live_fr"]).run()
     assert at.radio(key="w_at_assemblies").value == "no"                # back, with its value
     # A typed text answer survives the same round trip (notes depends on purpose).
     at.button(key="next").click().run()
@@ -166,7 +166,7 @@ def test_repeatable_group_add_fill_remove(env):
 def test_live_panel_shows_prohibited_use_during_screening(env):
     at = start()
     assert "RF-10" not in errors(at)
-    at.multiselect(key="w_technologies").set_value(["live_fr"]).run()
+    at.pills(key="w_technologies").set_value(["live_fr"]).run()
     at.radio(key="w_at_assemblies").set_value("yes").run()
     text = errors(at)
     assert "Outcome: Do not proceed" in text and "RF-10" in text
@@ -183,7 +183,7 @@ def test_live_panel_shows_prohibited_use_during_screening(env):
 def test_autosave_and_reload_restores_everything(env):
     at = start()
     at.radio(key="w_jurisdiction").set_value("eu").run()
-    at.multiselect(key="w_technologies").set_value(["cctv", "drone"]).run()
+    at.pills(key="w_technologies").set_value(["cctv", "drone"]).run()
     at.button(key="next").click().run()
     at.text_input(key="w_system_name").input("Square watch").run()
     draft_id = at.session_state["draft_id"]
