@@ -51,10 +51,11 @@ def report_blockers(q: Questionnaire, answers: AnswerSet) -> list[str]:
     return [str(p) for p in validate(answers, q)]
 
 
-def report(q: Questionnaire, answers: AnswerSet, fmt: str, brief: bool, today: dt.date) -> Offer:
+def report(q: Questionnaire, answers: AnswerSet, fmt: str, brief: bool, today: dt.date, signoff: str = "") -> Offer:
+    """`signoff`: the signed approval of these answers (Store.signed_decision), carried by the report."""
     what = "Council brief" if brief else "Full assessment"
 
     def make() -> bytes:
-        return render(q, answers, fmt, brief=brief, generated=today, remedy=not brief)
+        return render(q, answers, fmt, brief=brief, generated=today, remedy=not brief, signoff=signoff)
 
     return Offer(f"{what} ({FORMAT_NAMES[fmt]})", suggested_filename(answers, fmt, brief), MIME[fmt], make)

@@ -14,7 +14,7 @@ from pia.loader import load_cached
 from pia.store import StoreError
 from pia.text import text
 
-from . import state, uploads
+from . import signoff_verify, state, uploads
 from .safe import file_name, log, md, problem_lines, store_failure
 
 ss = st.session_state
@@ -161,6 +161,7 @@ def _upload() -> None:
     if checked is None:
         return
     name = md(up.name)
+    signoff_verify.show(up)   # a signed report: is it the decision as signed?
     if not checked.ok:
         st.error(f"**{name} cannot be loaded.** Nothing was changed.\n\n"
                  + uploads.problems_markdown(checked, MAX_SHOWN_PROBLEMS), icon=":material/error:")

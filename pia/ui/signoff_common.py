@@ -1,0 +1,111 @@
+"""What every sign-off screen shares: the acting store, refusals as messages, the status line.
+
+The store decides who may do what (pia.signoff.roles); the screens ask it
+(`my_roles`) only to choose what to offer, and every refusal the store still
+raises becomes one clear message, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from pia import wording
+from pia.errors import PiaError
+from pia.signoff.records import SignoffState
+from pia.signoff.roles import ACTIONS, ROLES, may
+from pia.store import Store, StoreError
+
+from . import identity, state
+from .safe import md, store_failure
+
+ss = st.session_state
+
+
+def context() -> tuple[Store, str, frozenset[str]] | None:
+    """(store, draft id, my roles) for the open draft, or None after saying why not."""
+    if not state.has_open() or not ss.get(state.DRAFT):
+        st.info("Open a saved draft first.")
+        st.button("Go to the start page", key="so_to_start", on_click=state.request_page, args=("start",))
+        return None
+    s = state.store()
+    if s is None:
+        st.warning("Saved drafts are unavailable.")
+        return None
+    try:
+        return s, ss[state.DRAFT], s.my_roles(ss[state.DRAFT])
+    except StoreError as exc:
+        st.error(store_failure("reading the draft", exc))
+    except PiaError as exc:
+        st.error(md(exc))
+    return None
+
+
+def attempt(action: Callable[..., Any], *args: Any, done: str = "", **kwargs: Any) -> bool:
+    """Run a store method from a callback: its refusal or failure is flashed as one line, never raised."""
+    try:
+        action(*args, **kwargs)
+    except StoreError as exc:
+        state.flash("error", store_failure("saving the sign-off", exc))
+        return False
+    except PiaError as exc:
+        state.flash("error", f"Not done: {md(exc)}")
+        return False
+    if done:
+        state.flash("success", done)
+    return True
+
+
+def roles_line(roles: frozenset[str]) -> str:
+    names = [wording.label(f"role.{r}") for r in ROLES if r in roles]
+    return ", ".join(names) if names else "no role"
+
+
+def can(action: str, roles: frozenset[str]) -> bool:
+    return may(action, roles)
+
+
+def cannot(action: str, roles: frozenset[str]) -> str:
+    """Why the form for `action` is not offered, in the words the store would refuse with."""
+    allowed, words = ACTIONS[action]
+    needed = " or ".join(wording.label(f"role.{r}").lower() for r in ROLES if r in allowed)
+    return f"Only the {needed} may {words}; you are {roles_line(roles).lower()} on this draft."
+
+
+def status_badge(sig: SignoffState) -> None:
+    """The sign-off state of the newest revision, loud when the signed decision is out of date."""
+    label = wording.label(f"signoff.{sig.status}")
+    extra = []
+    if sig.decision is not None:
+        extra.append(f"decision by {md(sig.decision.by)} on revision {sig.decision.revision}")
+    if sig.to_correct:
+        extra.append(f"{len(sig.to_correct)} section(s) marked {wording.label('review.to_correct').lower()}")
+    if sig.open_threads:
+        extra.append(f"{sig.open_threads} open comment thread(s)")
+    line = f"**Sign-off: {label}**" + (" — " + "; ".join(extra) if extra else "")
+    if sig.status == "stale":
+        changed = ", ".join(md(c) for c in sig.changed[:12])
+        st.error(f"{line}\n\nChanged since the decision: {changed}. An approver must decide again on revision "
+                 f"{sig.head}.", icon=":material/warning:")
+    elif sig.status == "approved":
+        st.success(line, icon=":material/verified:")
+    elif sig.status == "rejected":
+        st.warning(line, icon=":material/block:")
+    else:
+        st.info(line)
+    if identity.acting().user is None:
+        st.caption(wording.label("signoff.single_user") + ".")
+
+
+def signed_envelope() -> str:
+    """The signed approval covering the open draft's newest answers, for the reports ("" when none)."""
+    s = state.store()
+    draft_id = ss.get(state.DRAFT)
+    if s is None or not draft_id:
+        return ""
+    try:
+        return s.signed_decision(draft_id) or ""
+    except PiaError:
+        return ""

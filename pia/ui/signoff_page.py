@@ -1,0 +1,48 @@
+"""Sign-off page: the status of the newest revision, roles, review, formal records and the decision.
+
+One page with tabs, in the order the work happens: who is involved, the
+reviewers' marks and comments, then the DPO's advice, the consultation and
+the approver's decision. What a tab offers depends on the visitor's roles on
+the draft; the store refuses anything else with a message shown here.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pia.errors import PiaError
+from pia.text import text
+
+from . import signoff_records, signoff_review, signoff_roles, state, wizard
+from .safe import md
+from .signoff_common import context, roles_line, status_badge
+
+ss = st.session_state
+
+
+def page() -> None:
+    st.title("Review and sign-off")
+    ctx = context()
+    if ctx is None:
+        return
+    s, draft_id, roles = ctx
+    state.check_newer()
+    state.show_flash()
+    wizard.conflict_banner()
+    q = state.questionnaire()
+    try:
+        sig = s.signoff_state(draft_id)
+    except PiaError as exc:
+        st.error(md(exc))
+        return
+    title = (ss.get(state.META) or {}).get("title", "")
+    st.markdown(f"**{md(title) or '(untitled)'}** — {md(text(q.title))} {md(q.version)}, revision {sig.head}. "
+                f"You are {roles_line(roles).lower()}.")
+    status_badge(sig)
+    t_review, t_records, t_roles = st.tabs(["Review", "Records and decision", "People and roles"])
+    with t_review:
+        signoff_review.show(s, draft_id, q, roles)
+    with t_records:
+        signoff_records.show(s, draft_id, q, roles)
+    with t_roles:
+        signoff_roles.show(s, draft_id, roles)
