@@ -83,7 +83,8 @@ def page() -> None:
                 with col:
                     st.markdown("**Council brief**" if brief else "**Full assessment**")
                     for fmt in formats:
-                        _offer(downloads.report(q, answers, fmt, brief, today, signed), f"dl_{'brief' if brief else 'full'}_{fmt}")
+                        _offer(signoff_common.audited(downloads.report(q, answers, fmt, brief, today, signed),
+                                                  f"{'brief' if brief else 'full report'} {fmt}"), f"dl_{'brief' if brief else 'full'}_{fmt}")
             if "pdf" not in formats:
                 st.caption("PDF needs LibreOffice on the server; it is not installed here. "
                            "Open the Word file and save it as PDF instead.")

@@ -109,3 +109,24 @@ def signed_envelope() -> str:
         return s.signed_decision(draft_id) or ""
     except PiaError:
         return ""
+
+
+def audited(offer: Any, what: str) -> Any:
+    """The same download, written to the draft's audit log (with the file's SHA-256) when it is made."""
+    import contextlib
+    import dataclasses
+    import hashlib
+
+    s, draft_id, base = state.store(), ss.get(state.DRAFT), ss.get(state.BASE)
+    if s is None or not draft_id:
+        return offer
+    make = offer.make
+
+    def made() -> bytes:   # runs on click, on another thread: only what was captured above
+        data = make()
+        # The entry is refused only when the draft is gone; the file is still the user's.
+        with contextlib.suppress(PiaError):
+            s.record_export(draft_id, what, base, hashlib.sha256(data).hexdigest())
+        return data
+
+    return dataclasses.replace(offer, make=made)
