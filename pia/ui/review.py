@@ -74,6 +74,7 @@ def page() -> None:
         else:
             today = dt.date.today()
             signed = signoff_common.signed_envelope()   # an approval signed for these answers travels with them
+            audit = signoff_common.audit_now()   # annexed to the full report
             if signed:
                 st.success("These answers are approved and signed: the reports carry the signature "
                            "(`pia verify` checks it).", icon=":material/verified:")
@@ -83,8 +84,9 @@ def page() -> None:
                 with col:
                     st.markdown("**Council brief**" if brief else "**Full assessment**")
                     for fmt in formats:
-                        _offer(signoff_common.audited(downloads.report(q, answers, fmt, brief, today, signed),
-                                                  f"{'brief' if brief else 'full report'} {fmt}"), f"dl_{'brief' if brief else 'full'}_{fmt}")
+                        offer = downloads.report(q, answers, fmt, brief, today, signed, audit)
+                        what = f"{'brief' if brief else 'full report'} {fmt}"
+                        _offer(signoff_common.audited(offer, what), f"dl_{'brief' if brief else 'full'}_{fmt}")
             if "pdf" not in formats:
                 st.caption("PDF needs LibreOffice on the server; it is not installed here. "
                            "Open the Word file and save it as PDF instead.")

@@ -130,3 +130,14 @@ def audited(offer: Any, what: str) -> Any:
         return data
 
     return dataclasses.replace(offer, make=made)
+
+
+def audit_now() -> tuple[Any, Any] | None:
+    """(entries, chain check) of the open draft's audit log, for the full report's annex; None when unreadable."""
+    s, draft_id = state.store(), ss.get(state.DRAFT)
+    if s is None or not draft_id:
+        return None
+    try:
+        return s.audit_log(draft_id), s.verify_audit(draft_id)
+    except PiaError:
+        return None

@@ -145,6 +145,7 @@ def open_tab(page, name: str) -> None:  # noqa: ANN001
 
 
 def test_author_reviewer_approver_sign_and_verify(app, person, idle, tmp_path):  # noqa: PLR0915
+    from docx import Document
     from playwright.sync_api import expect
 
     from pia import wording
@@ -260,6 +261,10 @@ def test_author_reviewer_approver_sign_and_verify(app, person, idle, tmp_path): 
         anna.get_by_role("button", name="Full assessment (Word)").click()
     signed = tmp_path / "signed.docx"
     dl.value.save_as(signed)
+    annex = "\n".join(p.text for p in Document(str(signed)).paragraphs)
+    assert "Annex: audit log" in annex and "intact" in annex     # the full report carries the audit log
+    assert re.search(rf"{re.escape(rita_u.email)}\s+marked\s", annex)
+    assert re.search(rf"{re.escape(anna_u.email)}\s+decision\s", annex)
     ok = pia("verify", str(signed), "--public-key", str(app.key))
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "VERIFIED" in ok.stdout and f"decided by {anna_u.email}" in ok.stdout
