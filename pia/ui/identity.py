@@ -106,6 +106,18 @@ def current() -> Identity | None:
     return Identity(OIDC, user, str(claims.get("name") or ""))
 
 
+def authlib_installed() -> bool:
+    """st.login needs Authlib 1.3.2 or later (Streamlit's "auth" extra, pia's "login" extra)."""
+    try:
+        import authlib
+    except ImportError:
+        return False
+    try:
+        return tuple(int(p) for p in authlib.__version__.split(".")[:3]) >= (1, 3, 2)
+    except ValueError:
+        return True
+
+
 def _login() -> None:
     provider = os.environ.get(PROVIDER_ENV, "").strip() or None
     st.login(provider)
@@ -118,6 +130,10 @@ def gate() -> Identity | None:
         return ident
     st.title("Camera impact assessment")
     if how() == OIDC:
+        if not authlib_installed():
+            st.error("Logins are configured (the [auth] section of the secrets file), but this server lacks the "
+                     "library they need. Whoever runs pia installs it with `pip install 'pia[login]'`.")
+            return None
         if st.user.is_logged_in:   # logged in, but the provider gave no usable email or subject
             st.error("Your login gave pia no e-mail address or user id to record, so it cannot be used here. "
                      "Ask whoever runs pia to check the identity provider's claims.")

@@ -310,3 +310,41 @@ def test_author_reviewer_approver_sign_and_verify(app, person, idle, tmp_path): 
         assert expected in actions, expected
     assert all(e.mode == "login" for e in entries)
     assert app.provider.logins == ["alice", "rita", "anna"]
+
+
+@pytest.fixture(scope="module")
+def proxied(tmp_path_factory, fixtures) -> Iterator[str]:
+    """The app behind a (pretend) reverse proxy: the operator names the header that carries the user."""
+    tmp = tmp_path_factory.mktemp("proxy-e2e")
+    port = free_port()
+    proc = start_server(port, f"sqlite:///{tmp / 'drafts.db'}", tmp / "server.log", fixtures / "mini",
+                        extra_env={"PIA_TRUSTED_USER_HEADER": "X-Forwarded-User"})
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_trusted_proxy_header_names_the_user_and_its_absence_is_refused(proxied, browser, idle):  # noqa: ANN001
+    from playwright.sync_api import expect
+
+    named = browser.new_context(extra_http_headers={"X-Forwarded-User": "paul@example.org"})
+    bare = browser.new_context()
+    try:
+        page = named.new_page()
+        page.goto(proxied)
+        idle(page)
+        expect(page.get_by_text("Signed in as")).to_contain_text(seen("paul@example.org"))
+        expect(page.get_by_role("button", name="Log out")).to_have_count(0)   # the proxy logs people out
+        expect(page.get_by_text("Resume a saved draft")).to_be_visible()
+        other = bare.new_page()
+        other.goto(proxied)
+        idle(other)
+        expect(other.get_by_text("expects its reverse proxy to say who you are")).to_be_visible()
+        expect(other.get_by_text("Resume a saved draft")).to_have_count(0)
+        expect(other.get_by_role("link", name="Sign-off")).to_have_count(0)
+    finally:
+        named.close()
+        bare.close()
