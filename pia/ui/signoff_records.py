@@ -100,7 +100,7 @@ def _dpo(s: Store, draft_id: str, roles: frozenset[str], records: list[Record]) 
                              horizontal=True, format_func=lambda x: wording.label(f"dpo.{x}"))
                     st.text_area("Reasons (required unless followed)", key=f"so_dpo_why_{r.id}", max_chars=5000,
                                  height=80)
-                    st.form_submit_button("Record the response", on_click=_respond, args=(s, draft_id, r.id))
+                    st.form_submit_button("Record the response", key=f"so_dpo_resp_save_{r.id}", on_click=_respond, args=(s, draft_id, r.id))
             else:
                 st.caption("Not answered yet. " + cannot("dpo_response", roles))
     if not advices:
@@ -110,7 +110,7 @@ def _dpo(s: Store, draft_id: str, roles: frozenset[str], records: list[Record]) 
             st.markdown("**Record the DPO's advice** (as given; it cannot be changed afterwards)")
             st.text_input("Data protection officer", key="so_dpo_name", max_chars=200)
             st.text_area("Advice", key="so_dpo_advice", max_chars=20000, height=120)
-            st.form_submit_button("Record the advice", on_click=_advice, args=(s, draft_id))
+            st.form_submit_button("Record the advice", key="so_dpo_save", on_click=_advice, args=(s, draft_id))
     else:
         st.caption(cannot("dpo_advice", roles))
 
@@ -134,7 +134,7 @@ def _consultations(s: Store, draft_id: str, roles: frozenset[str], records: list
             st.text_area("What they said", key="so_cons_said", max_chars=20000, height=100)
             st.text_area("What changed because of it (or “nothing”, and why)", key="so_cons_changed",
                          max_chars=20000, height=80)
-            st.form_submit_button("Record the consultation", on_click=_consult, args=(s, draft_id))
+            st.form_submit_button("Record the consultation", key="so_cons_save", on_click=_consult, args=(s, draft_id))
     else:
         st.caption(cannot("consultation", roles))
 
@@ -166,12 +166,12 @@ def _decisions(s: Store, draft_id: str, q: Questionnaire, roles: frozenset[str],
         st.markdown("**Approve the newest revision**: attest each of these")
         for a in ATTESTATIONS:
             st.checkbox(wording.label(f"attest.{a}"), key=f"so_attest_{a}")
-        st.form_submit_button("Approve and sign", type="primary", on_click=_approve, args=(s, draft_id, q),
+        st.form_submit_button("Approve and sign", key="so_approve", type="primary", on_click=_approve, args=(s, draft_id, q),
                               disabled=s.signing_key is None)
     with st.form("so_reject_form", border=True):
         st.markdown("**Or reject it**, with reasons")
         st.text_area("Reasons for the rejection", key="so_reject_why", max_chars=20000, height=100)
-        st.form_submit_button("Reject", on_click=_reject, args=(s, draft_id, q))
+        st.form_submit_button("Reject", key="so_reject", on_click=_reject, args=(s, draft_id, q))
 
 
 def show(s: Store, draft_id: str, q: Questionnaire, roles: frozenset[str]) -> None:

@@ -78,7 +78,8 @@ def _mark_forms(s: Store, draft_id: str, q: Questionnaire, status: list[SectionR
                          format_func=lambda m: wording.label(f"review.{m}"))
                 st.text_area(f"Comment (required for “{wording.label('review.to_correct')}”)",
                              key=f"so_mark_note_{sec.id}", max_chars=5000, height=80)
-                st.form_submit_button("Save the mark", on_click=_mark, args=(s, draft_id, q, sec.id))
+                st.form_submit_button("Save the mark", key=f"so_mark_save_{sec.id}", on_click=_mark,
+                                      args=(s, draft_id, q, sec.id))
 
 
 def _comment(s: Store, draft_id: str, q: Questionnaire, key: str, question: str, thread: int | None) -> None:
