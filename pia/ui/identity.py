@@ -49,23 +49,44 @@ class Identity:
         return SINGLE_USER if self.user is None else LOGIN
 
 
-def _auth_section() -> dict | None:
-    """The [auth] section of the secrets, when login is configured; None otherwise (never raises)."""
+BROKEN = "broken"   # a secrets file is there but unusable: refuse, never fall back to single-user
+
+
+def _secrets_present() -> bool:
+    """Does any secrets file or folder Streamlit reads exist (so a failure to read it is an error)?"""
+    try:
+        paths = st.get_option("secrets.files") or []
+    except Exception:   # an unknown option in an older Streamlit: nothing to find
+        return False
+    return any(os.path.exists(p) for p in paths)
+
+
+def _auth_section() -> dict | str | None:
+    """The [auth] section of the secrets when login is configured, BROKEN when they cannot be read, else None."""
     try:
         if "auth" not in st.secrets:
             return None
-        auth = st.secrets["auth"]
-    except (FileNotFoundError, KeyError, OSError, ValueError):
+        auth = dict(st.secrets["auth"] or {})
+    except FileNotFoundError:          # Streamlit's "no secrets", and also its "cannot parse them"
+        if _secrets_present():
+            log.error("the secrets file cannot be read, so logins cannot be checked; refusing every visitor")
+            return BROKEN
         return None
-    except Exception:   # Streamlit raises its own error for a secrets file it cannot parse
-        log.exception("the secrets file cannot be read; login is not configured")
-        return None
-    return dict(auth) if auth else None
+    except Exception:   # any other failure to read them: fail closed as well
+        log.exception("the secrets file cannot be read; refusing every visitor")
+        return BROKEN
+    if not auth.get("redirect_uri") or not auth.get("cookie_secret"):
+        log.error("the [auth] secrets lack redirect_uri or cookie_secret; refusing every visitor")
+        return BROKEN
+    return auth
 
 
 def how() -> str:
-    """Which identity mode the operator configured (see the module docstring)."""
-    if _auth_section() is not None:
+    """Which identity mode the operator configured (see the module docstring); BROKEN refuses everyone."""
+    auth = _auth_section()
+    if auth == BROKEN:
+        return BROKEN
+    if auth is not None:
         return OIDC
     if os.environ.get(HEADER_ENV, "").strip():
         return PROXY
@@ -83,6 +104,8 @@ def _from_claims(claims: dict) -> str:
 def current() -> Identity | None:
     """The visitor's identity, or None when this mode needs a login the visitor does not have."""
     mode = how()
+    if mode == BROKEN:
+        return None
     if mode == SINGLE_USER:
         return Identity(SINGLE_USER, None)
     if mode == PROXY:
@@ -129,7 +152,13 @@ def gate() -> Identity | None:
     if ident is not None:
         return ident
     st.title("Camera impact assessment")
-    if how() == OIDC:
+    mode = how()
+    if mode == BROKEN:
+        st.error("Logins are configured, but their settings cannot be read (the secrets file, or its [auth] "
+                 "section lacks redirect\\_uri or cookie\\_secret), so nobody can be let in. Whoever runs pia "
+                 "finds the reason in the server log.")
+        return None
+    if mode == OIDC:
         if not authlib_installed():
             st.error("Logins are configured (the [auth] section of the secrets file), but this server lacks the "
                      "library they need. Whoever runs pia installs it with `pip install 'pia[login]'`.")

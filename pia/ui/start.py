@@ -78,7 +78,12 @@ def _open(draft_id: str) -> None:
 def _archive(draft_id: str) -> None:
     s = state.store()
     if s is not None:
-        s.archive(draft_id, not s.draft(draft_id).archived)
+        try:
+            s.archive(draft_id, not s.draft(draft_id).archived)
+        except StoreError as exc:
+            state.flash("error", store_failure("archiving a draft", exc))
+        except PiaError as exc:   # e.g. not the owner: the store's one-line refusal
+            state.flash("error", f"Not done: {md(exc)}")
 
 
 def _cancel_delete() -> None:

@@ -109,6 +109,14 @@ def log_in(page, app: App, user: User, idle) -> None:  # noqa: ANN001
     expect(page.get_by_text("Signed in as")).to_contain_text(seen(user.email))
 
 
+def shot(page, name: str) -> None:  # noqa: ANN001
+    """With PIA_SCREENSHOTS set to a folder, keep a full-page picture of this moment."""
+    folder = os.environ.get("PIA_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"signoff-{name}.png"), full_page=True)
+
+
 def seen(text: str) -> str:
     """How the page shows text with an e-mail address: pia.ui.safe.md puts a word joiner after "@"."""
     return text.replace("@", "@\u2060")
@@ -162,6 +170,7 @@ def test_author_reviewer_approver_sign_and_verify(app, person, idle, tmp_path): 
     idle(alice)
     expect(alice.get_by_role("button", name="Log in")).to_be_visible()
     expect(alice.get_by_role("link", name="Sign-off")).to_have_count(0)
+    shot(alice, "0-login")
     expect(alice.get_by_text("Resume a saved draft")).to_have_count(0)
 
     # --- the author drafts and hands out roles -------------------------------------------------
@@ -201,6 +210,9 @@ def test_author_reviewer_approver_sign_and_verify(app, person, idle, tmp_path): 
     # --- the reviewer marks the screening "to correct" and comments on the question ----------------
     log_in(rita, app, rita_u, idle)
     expect(rita.get_by_text("Station square cameras")).to_be_visible()     # listed: she has a role on it
+    key(rita, f"arch_{draft}").get_by_role("button").click()               # F9: only the owner archives
+    idle(rita)
+    expect(rita.get_by_text(seen(f"Not done: {rita_u.email} may not archive it"))).to_be_visible()
     visit(rita, app, "signoff", draft, idle)
     expect(rita.get_by_text("You are reviewer.")).to_be_visible()
     rita.get_by_text("Screening — Not reviewed").click()
@@ -213,6 +225,7 @@ def test_author_reviewer_approver_sign_and_verify(app, person, idle, tmp_path): 
     rita.get_by_role("button", name="Add the comment").click()
     idle(rita)
     expect(flash(rita, "Comment added.")).to_be_visible()
+    shot(rita, "1-review")
     # A reviewer cannot change answers: the store refuses and the wizard says so.
     visit(rita, app, "assessment", draft, idle)
     choose_radio(rita, "w_jurisdiction", "United States city", idle)
@@ -230,6 +243,7 @@ def test_author_reviewer_approver_sign_and_verify(app, person, idle, tmp_path): 
     thread.get_by_role("button", name="Resolve").click()
     idle(alice)
     expect(flash(alice, "Thread resolved.")).to_be_visible()
+    shot(alice, "2-resolved")
 
     # --- the reviewer checks the fix and marks the section acceptable -------------------------------------
     visit(rita, app, "signoff", draft, idle)
@@ -253,6 +267,7 @@ def test_author_reviewer_approver_sign_and_verify(app, person, idle, tmp_path): 
     idle(anna)
     expect(flash(anna, "Approved and signed with the municipality's key.")).to_be_visible()
     expect(anna.get_by_text("Sign-off: Approved and signed")).to_be_visible()
+    shot(anna, "3-approved")
 
     # --- the signed report verifies, and an edited one does not --------------------------------------------
     visit(anna, app, "review", draft, idle)
@@ -284,6 +299,7 @@ def test_author_reviewer_approver_sign_and_verify(app, person, idle, tmp_path): 
     anna.locator("input[type=file]").first.set_input_files(str(signed))
     idle(anna)
     expect(anna.get_by_text("Signature verified")).to_be_visible()
+    shot(anna, "4-upload-verified")
 
     # --- a change after signing makes the sign-off visibly stale ---------------------------------------------
     visit(alice, app, "assessment", draft, idle)
@@ -291,11 +307,13 @@ def test_author_reviewer_approver_sign_and_verify(app, person, idle, tmp_path): 
     visit(alice, app, "signoff", draft, idle)
     expect(alice.get_by_text("Sign-off out of date")).to_be_visible()
     expect(alice.get_by_text("Changed since the decision: law_enforcement")).to_be_visible()
+    shot(alice, "5-stale")
 
     # --- the audit log, in History and as the record of this flow -----------------------------------------
     visit(anna, app, "history", draft, idle)
     expect(anna.get_by_text("The log is intact")).to_be_visible()
     log = anna.get_by_test_id("stCode").filter(has_text="decision")
+    shot(anna, "6-history")
     expect(log).to_contain_text(f"{anna_u.email}")   # code blocks show text as it is
     store = Store(app.db_url)
     entries = store.audit_log(draft)
@@ -348,3 +366,30 @@ def test_trusted_proxy_header_names_the_user_and_its_absence_is_refused(proxied,
     finally:
         named.close()
         bare.close()
+
+
+def test_unreadable_login_settings_refuse_everyone_instead_of_falling_back(tmp_path, fixtures, browser, idle):
+    """A secrets file that cannot be parsed must not turn the server into single-user mode (every role to all)."""
+    from playwright.sync_api import expect
+
+    (tmp_path / "secrets.toml").write_text('[auth]\nredirect_uri = "http://127.0.0.1/oauth2callback\n')  # no quote
+    port = free_port()
+    proc = start_server(port, f"sqlite:///{tmp_path / 'drafts.db'}", tmp_path / "server.log", fixtures / "mini",
+                        extra_args=("--secrets.files", str(tmp_path / "secrets.toml")),
+                        extra_env={"PIA_TRUSTED_USER_HEADER": "X-Forwarded-User"})
+    ctx = browser.new_context(extra_http_headers={"X-Forwarded-User": "paul@example.org"})
+    try:
+        page = ctx.new_page()
+        page.goto(f"http://127.0.0.1:{port}")
+        idle(page)
+        expect(page.get_by_text("Logins are configured, but their settings cannot be read")).to_be_visible()
+        expect(page.get_by_text("Resume a saved draft")).to_have_count(0)
+        expect(page.get_by_text("Signed in as")).to_have_count(0)
+        expect(page.get_by_text("Single-user mode")).to_have_count(0)
+    finally:
+        ctx.close()
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
