@@ -74,7 +74,19 @@ def cannot(action: str, roles: frozenset[str]) -> str:
     return f"Only the {needed} may {words}; you are {roles_line(roles).lower()} on this draft."
 
 
-def status_badge(sig: SignoffState) -> None:
+def _changed_words(q: Any, changed: tuple[str, ...]) -> str:
+    """The questions changed since the decision, by their labels (ids for meta fields and unknown ids)."""
+    from pia.text import text
+
+    out = []
+    for qid in changed[:12]:
+        question = q.question(qid) if q is not None and not qid.startswith("meta.") else None
+        out.append(f"“{md(text(question.label))}”" if question is not None else md(qid))
+    more = f" and {len(changed) - 12} more" if len(changed) > 12 else ""
+    return ", ".join(out) + more
+
+
+def status_badge(sig: SignoffState, q: Any = None) -> None:
     """The sign-off state of the newest revision, loud when the signed decision is out of date."""
     label = wording.label(f"signoff.{sig.status}")
     extra = []
@@ -84,11 +96,11 @@ def status_badge(sig: SignoffState) -> None:
         extra.append(f"{len(sig.to_correct)} section(s) marked {wording.label('review.to_correct').lower()}")
     if sig.open_threads:
         extra.append(f"{sig.open_threads} open comment thread(s)")
-    line = f"**Sign-off: {label}**" + (" — " + "; ".join(extra) if extra else "")
+    head = label if label.lower().startswith("sign-off") else f"Sign-off: {label}"
+    line = f"**{head}**" + (" — " + "; ".join(extra) if extra else "")
     if sig.status == "stale":
-        changed = ", ".join(md(c) for c in sig.changed[:12])
-        st.error(f"{line}\n\nChanged since the decision: {changed}. An approver must decide again on revision "
-                 f"{sig.head}.", icon=":material/warning:")
+        st.error(f"{line}\n\nChanged since the decision: {_changed_words(q, sig.changed)}. An approver must "
+                 f"decide again on revision {sig.head}.", icon=":material/warning:")
     elif sig.status == "approved":
         st.success(line, icon=":material/verified:")
     elif sig.status == "rejected":

@@ -18,6 +18,7 @@ from .safe import md
 from .signoff_common import context, roles_line, status_badge
 
 ss = st.session_state
+PARTS = ("Review", "Records and decision", "People and roles")
 
 
 def page() -> None:
@@ -38,11 +39,12 @@ def page() -> None:
     title = (ss.get(state.META) or {}).get("title", "")
     st.markdown(f"**{md(title) or '(untitled)'}** — {md(text(q.title))} {md(q.version)}, revision {sig.head}. "
                 f"You are {roles_line(roles).lower()}.")
-    status_badge(sig)
-    t_review, t_records, t_roles = st.tabs(["Review", "Records and decision", "People and roles"])
-    with t_review:
-        signoff_review.show(s, draft_id, q, roles)
-    with t_records:
+    status_badge(sig, q)
+    # A radio, not st.tabs: the part chosen stays chosen when a form's button reruns the page.
+    part = st.radio("Part of the sign-off", PARTS, key="so_part", horizontal=True, label_visibility="collapsed")
+    if part == PARTS[1]:
         signoff_records.show(s, draft_id, q, roles)
-    with t_roles:
+    elif part == PARTS[2]:
         signoff_roles.show(s, draft_id, roles)
+    else:
+        signoff_review.show(s, draft_id, q, roles)
