@@ -81,14 +81,17 @@ def test_single_user_holds_every_role_and_decisions_say_so(env):
     at.text_area(key="so_mark_note_description").input("The purpose cites no source.")
     ok(at.button(key="so_mark_save_description").click().run())
     assert "Marked “System description” to correct." in shown(at)
+    ok(at.radio(key="so_part").set_value("Records and decision").run())
     for a in ATTESTATIONS:
         at.checkbox(key=f"so_attest_{a}").check()
     ok(at.button(key="so_approve").click().run())
     assert "Not done: cannot approve: section(s) description are marked to correct" in shown(at)
     assert Store(env).signoff_state(d).status == "none"
 
+    ok(at.radio(key="so_part").set_value("Review").run())
     at.radio(key="so_mark_description").set_value("acceptable")
     ok(at.button(key="so_mark_save_description").click().run())
+    ok(at.radio(key="so_part").set_value("Records and decision").run())
     for a in ATTESTATIONS:
         at.checkbox(key=f"so_attest_{a}").check()
     ok(at.button(key="so_approve").click().run())
@@ -102,6 +105,7 @@ def test_single_user_holds_every_role_and_decisions_say_so(env):
 def test_formal_records_are_written_once_and_shown_locked(env):
     d = draft(env)
     at = opened(d, "signoff")
+    ok(at.radio(key="so_part").set_value("Records and decision").run())
     at.text_input(key="so_dpo_name").input("D. Officer")
     at.text_area(key="so_dpo_advice").input("Mask the school gate at all hours.")
     ok(at.button(key="so_dpo_save").click().run())
