@@ -46,6 +46,16 @@ def pia(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
+@pytest.fixture(autouse=True)
+def patient_expect():
+    """On a loaded machine a rerun can take seconds: wait for the page's state up to 30 s, as actions do."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, fixtures) -> Iterator[App]:
     tmp = tmp_path_factory.mktemp("signoff-e2e")
@@ -123,8 +133,11 @@ def seen(text: str) -> str:
 
 
 def visit(page, app: App, where: str, draft: str, idle) -> None:  # noqa: ANN001
+    from playwright.sync_api import expect
+
     page.goto(f"{app.url}/{where}?draft={draft}")
     idle(page)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
 
 
 def key(page, k: str):  # noqa: ANN001, ANN201
@@ -297,7 +310,7 @@ def test_author_reviewer_approver_sign_and_verify(app, person, idle, tmp_path): 
     assert "ALTERED" in bad.stdout and "changed since signing: jurisdiction" in bad.stdout
 
     # The app checks a signed report on upload.
-    visit(anna, app, "start", draft, idle)
+    visit(anna, app, "", draft, idle)                                      # the start page is the root
     anna.locator("input[type=file]").first.set_input_files(str(edited))
     idle(anna)
     expect(anna.get_by_text("This report does not match its signature")).to_be_visible()
