@@ -241,6 +241,15 @@ EN: Mapping[str, str] = {
     "role.reviewer": "Reviewer",
     "role.approver": "Approver",
     "role.reader": "Reader",
+    # What an approver attests (pia.signoff.records.ATTESTATIONS).
+    "attest.read_full_assessment": "I have read the whole assessment and the evidence it names",
+    "attest.dpo_advice_considered": "The data protection officer's advice is recorded and was considered",
+    "attest.consultation_considered": "What the people consulted said is recorded and was considered",
+    "attest.safeguards_owned": "Each safeguard in the action plan has an owner and a due date",
+    "attest.authority_to_decide": "I have the authority to take this decision",
+    # Thread state on a question.
+    "thread.open": "Open",
+    "thread.resolved": "Resolved",
     # Action plan export columns and flags; schedule events.
     "actions.column.row": "Row",
     "actions.column.id": "Safeguard id",

@@ -26,15 +26,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, db_url: str, log: Path, pia_path: Path) -> subprocess.Popen[bytes]:
-    """Start the app and wait until its health check answers (or fail with the server's log)."""
+def start_server(port: int, db_url: str, log: Path, pia_path: Path, extra_args: tuple[str, ...] = (),
+                 extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Start the app and wait until its health check answers (or fail with the server's log).
+
+    `extra_args` go to `streamlit run` (e.g. `--secrets.files` for a login), `extra_env` to its environment.
+    """
     env = {**os.environ, "PIA_DATABASE_URL": db_url, "PIA_PATH": str(pia_path),
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONPATH": str(ROOT)}
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONPATH": str(ROOT), **(extra_env or {})}
     with open(log, "ab") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--global.developmentMode", "false"],
+             "--server.fileWatcherType", "none", "--global.developmentMode", "false", *extra_args],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + 60

@@ -10,7 +10,20 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import compare, decision, focus, history, panel, review, start, state, wizard
+from . import (
+    compare,
+    decision,
+    focus,
+    history,
+    identity,
+    panel,
+    review,
+    signoff_actions,
+    signoff_page,
+    start,
+    state,
+    wizard,
+)
 from .downloads import answers_file
 
 ss = st.session_state
@@ -67,11 +80,12 @@ h1:focus, h2:focus { outline: 3px solid #1f4e99 !important; outline-offset: 4px;
 
 def _sidebar() -> None:
     with st.sidebar:
-        ss["who_w"] = ss.get(state.WHO, "")
-        fallback = (ss.get(state.META) or {}).get("prepared_by", "") if state.has_open() else ""
-        st.text_input("Your name (recorded in the history)", key="who_w", max_chars=200,
-                      placeholder=f"Otherwise recorded as {fallback}" if fallback else "Name and role",
-                      on_change=lambda: ss.__setitem__(state.WHO, ss["who_w"].strip()))
+        if identity.acting().user is None:   # with a login, the login names who saved: nothing to type
+            ss["who_w"] = ss.get(state.WHO, "")
+            fallback = (ss.get(state.META) or {}).get("prepared_by", "") if state.has_open() else ""
+            st.text_input("Your name (recorded in the history)", key="who_w", max_chars=200,
+                          placeholder=f"Otherwise recorded as {fallback}" if fallback else "Name and role",
+                          on_change=lambda: ss.__setitem__(state.WHO, ss["who_w"].strip()))
         if state.has_open():
             q = state.questionnaire()
             offer = answers_file(q, state.answer_set())
@@ -82,10 +96,17 @@ def _sidebar() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="pia — camera impact assessment", page_icon=str(ICON), layout="wide")
+    ident = identity.gate()   # a login, the proxy's header, or single-user mode (pia.ui.identity)
+    if ident is None:
+        st.html(CSS)
+        st.stop()
+    identity.remember(ident)
     PAGES.update({
         "start": st.Page(start.page, title="Start", icon=":material/home:", url_path="start", default=True),
         "wizard": st.Page(wizard.page, title="Assessment", icon=":material/checklist:", url_path="assessment"),
         "review": st.Page(review.page, title="Review and reports", icon=":material/description:", url_path="review"),
+        "signoff": st.Page(signoff_page.page, title="Sign-off", icon=":material/approval:", url_path="signoff"),
+        "actions": st.Page(signoff_actions.page, title="Action plan", icon=":material/task_alt:", url_path="actions"),
         "compare": st.Page(compare.page, title="Compare", icon=":material/compare_arrows:", url_path="compare"),
         "history": st.Page(history.page, title="History", icon=":material/history:", url_path="history"),
     })
@@ -103,6 +124,7 @@ def main() -> None:
             focus.request(focus.PAGE)
         ss["_page"] = nav.url_path
     st.html(CSS)
+    identity.sidebar(ident)
     _sidebar()
     if state.has_open():
         state.check_newer()

@@ -11,11 +11,13 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from pia.answers import AnswerSet, dumps, validate
 from pia.model import Questionnaire
 from pia.report import MEDIA_TYPES, render, suggested_filename
-from pia.report.pdf import soffice
+from pia.report.pdf import docx_to_pdf, soffice
+from pia.signoff.annex import with_audit_log
 
 MIME = {**MEDIA_TYPES, "yaml": "application/x-yaml"}
 FORMAT_NAMES = {"docx": "Word", "pdf": "PDF", "md": "Markdown", "json": "JSON"}
@@ -51,10 +53,18 @@ def report_blockers(q: Questionnaire, answers: AnswerSet) -> list[str]:
     return [str(p) for p in validate(answers, q)]
 
 
-def report(q: Questionnaire, answers: AnswerSet, fmt: str, brief: bool, today: dt.date) -> Offer:
+def report(q: Questionnaire, answers: AnswerSet, fmt: str, brief: bool, today: dt.date, signoff: str = "",
+           audit: tuple[Any, Any] | None = None) -> Offer:
+    """`signoff`: the signed approval of these answers (Store.signed_decision), carried by the report;
+    `audit`: (entries, chain check) of the draft's audit log, annexed to a full Word, PDF or Markdown report."""
     what = "Council brief" if brief else "Full assessment"
 
     def make() -> bytes:
-        return render(q, answers, fmt, brief=brief, generated=today, remedy=not brief)
+        if audit is None or brief or fmt == "json":   # the JSON report's schema has no place for it
+            return render(q, answers, fmt, brief=brief, generated=today, remedy=not brief, signoff=signoff)
+        base = "md" if fmt == "md" else "docx"
+        data = with_audit_log(render(q, answers, base, brief=brief, generated=today, remedy=not brief,
+                                     signoff=signoff), base, *audit)
+        return docx_to_pdf(data) if fmt == "pdf" else data
 
     return Offer(f"{what} ({FORMAT_NAMES[fmt]})", suggested_filename(answers, fmt, brief), MIME[fmt], make)

@@ -9,7 +9,7 @@ from pia.errors import PiaError
 from pia.store import Conflict
 
 from . import compare as compare_page
-from . import state
+from . import signoff_audit, state
 from .safe import md, store_failure
 
 ss = st.session_state
@@ -101,3 +101,4 @@ def page() -> None:
                            data=lambda: s.content(draft_id, pick, q).encode("utf-8"),
                            file_name=f"draft-{draft_id[:8]}-rev{pick}.yaml", mime="application/x-yaml",
                            key="dl_rev", on_click="ignore")
+    signoff_audit.show(s, draft_id)

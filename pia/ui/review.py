@@ -13,7 +13,7 @@ from pia.present import describe
 from pia.text import text
 from pia.wording import answered_phrase
 
-from . import downloads, panel, state
+from . import downloads, panel, signoff_common, state
 from .safe import md
 
 ss = st.session_state
@@ -46,13 +46,20 @@ def _downloads(q: Questionnaire, answers: Any) -> None:
                  + "\n".join(f"- {md(b)}" for b in blockers[:10]))
     else:
         today = dt.date.today()
+        signed = signoff_common.signed_envelope()   # an approval signed for these answers travels with them
+        audit = signoff_common.audit_now()   # annexed to the full report
+        if signed:
+            st.success("These answers are approved and signed: the reports carry the signature "
+                       "(`pia verify` checks it).", icon=":material/verified:")
         formats = ["docx"] + (["pdf"] if downloads.pdf_available() else []) + ["md", "json"]
         c1, c2 = st.columns(2)
         for col, brief in ((c1, True), (c2, False)):
             with col:
                 st.markdown("**Council brief**" if brief else "**Full assessment**")
                 for fmt in formats:
-                    _offer(downloads.report(q, answers, fmt, brief, today), f"dl_{'brief' if brief else 'full'}_{fmt}")
+                    offer = downloads.report(q, answers, fmt, brief, today, signed, audit)
+                    what = f"{'brief' if brief else 'full report'} {fmt}"
+                    _offer(signoff_common.audited(offer, what), f"dl_{'brief' if brief else 'full'}_{fmt}")
         if "pdf" not in formats:
             st.caption("PDF needs LibreOffice on the server; it is not installed here. "
                        "Open the Word file and save it as PDF instead.")

@@ -14,7 +14,7 @@ from pia.loader import load_cached
 from pia.store import StoreError
 from pia.text import text
 
-from . import state, uploads
+from . import signoff_verify, state, uploads
 from .safe import file_name, log, md, problem_lines, store_failure
 
 ss = st.session_state
@@ -78,7 +78,12 @@ def _open(draft_id: str) -> None:
 def _archive(draft_id: str) -> None:
     s = state.store()
     if s is not None:
-        s.archive(draft_id, not s.draft(draft_id).archived)
+        try:
+            s.archive(draft_id, not s.draft(draft_id).archived)
+        except StoreError as exc:
+            state.flash("error", store_failure("archiving a draft", exc))
+        except PiaError as exc:   # e.g. not the owner: the store's one-line refusal
+            state.flash("error", f"Not done: {md(exc)}")
 
 
 def _cancel_delete() -> None:
@@ -161,6 +166,7 @@ def _upload() -> None:
     if checked is None:
         return
     name = md(up.name)
+    signoff_verify.show(up)   # a signed report: is it the decision as signed?
     if not checked.ok:
         st.error(f"**{name} cannot be loaded.** Nothing was changed.\n\n"
                  + uploads.problems_markdown(checked, MAX_SHOWN_PROBLEMS), icon=":material/error:")

@@ -22,7 +22,7 @@ from pia.loader import list_questionnaires, load_cached
 from pia.model import Questionnaire
 from pia.store import Conflict, Store, StoreError, default_url
 
-from . import focus
+from . import focus, identity
 from .safe import md, problem_lines, store_failure
 
 ss = st.session_state
@@ -45,7 +45,7 @@ def _store(url: str) -> Store:
 def store() -> Store | None:
     """The shared store, or None (with the reason in session state) when the database is unusable."""
     try:
-        return _store(default_url())
+        return identity.scoped(_store(default_url()))   # acting as this session's login (pia.ui.identity)
     except (PiaError, OSError) as exc:   # the URL, host, user and path stay in the server log, not on the page
         ss[SAVE_ERROR] = store_failure("", exc)
         return None
@@ -97,6 +97,8 @@ def answer_set() -> AnswerSet:
 
 
 def who() -> str:
+    if identity.acting().user is not None:
+        return identity.acting().user   # a login: the history records who really saved, not a typed name
     return (ss.get(WHO) or "").strip() or (ss.get(META) or {}).get("prepared_by", "") or "anonymous"
 
 

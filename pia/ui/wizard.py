@@ -10,7 +10,7 @@ from pia.model import Questionnaire, Section
 from pia.text import text
 from pia.wording import answered_phrase
 
-from . import focus, panel, state, widgets
+from . import focus, panel, signoff_review, state, widgets
 from .safe import md
 
 ss = st.session_state
@@ -79,6 +79,7 @@ def _sidebar(q: Questionnaire, shown: list[Section], current: Section) -> None:
     comp = state.derived("completeness", q, lambda: completeness(q, ss[state.ANSWERS]))
     progress = {sp.section: sp for sp in comp.sections}
     shown_ids = {s.id for s in shown}
+    marks = signoff_review.section_marks(q)   # the reviewers' marks, if any
     with st.sidebar:
         st.markdown("**Sections**")
         for s in shown:
@@ -86,7 +87,8 @@ def _sidebar(q: Questionnaire, shown: list[Section], current: Section) -> None:
             done = sp.answered + sp.unknown
             mark = ":material/check_circle:" if done >= sp.questions and not sp.required_missing \
                 else ":material/radio_button_unchecked:"
-            st.button(f"{md(text(s.title))} · {done}/{sp.questions}", key=f"nav_{s.id}", on_click=_go, args=(s.id,),
+            review = f" · {marks[s.id]}" if s.id in marks else ""
+            st.button(f"{md(text(s.title))} · {done}/{sp.questions}{review}", key=f"nav_{s.id}", on_click=_go, args=(s.id,),
                       icon=mark, type="primary" if s.id == current.id else "secondary", width="stretch")
         skipped = [s for s in q.sections if s.id not in shown_ids]
         if skipped:
