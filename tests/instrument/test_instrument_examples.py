@@ -23,8 +23,7 @@ GOLDEN = {
         "religion": "high", "health": "high"}),
     # Privacy high, not very high, since breadth counts one step above each harm's gravity (M-04);
     # movement stays very high (reads searchable by outside agencies through the vendor's network).
-    # RF-US-05 (state plate-reader law) is potential: the example has not yet checked the state's statute.
-    "citywide_plate_readers_police": ("do_not_proceed", "very_high", [], ["RF-11", "RF-US-05"], {
+    "citywide_plate_readers_police": ("do_not_proceed", "very_high", [], ["RF-11"], {
         "privacy": "high", "assembly": "medium", "non_discrimination": "medium", "due_process_remedy": "high",
         "movement": "very_high", "press_freedom": "high", "health": "high"}),
     "retrospective_fr_central_square": ("do_not_proceed", "very_high", ["RF-10", "RF-13"], ["RF-11"], {
