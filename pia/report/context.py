@@ -29,6 +29,7 @@ from ..assess.models import (
 from ..conditions import UNKNOWN, is_visible
 from ..crosswalk import crosswalk
 from ..model import Group, Questionnaire
+from ..references import shown_or_note
 from ..rules_model import DIMENSIONS
 from ..text import text
 from ..wording import dimension_help, dimension_label, score_word, state_label, status_label
@@ -181,8 +182,10 @@ def build_context(
     outcome = a.outcome
 
     law = {st.cite: st for st in a.law}
-    red_flags = [_red_flag(rf, fmt, lang, law) for rf in a.red_flags]
-    rights = [_right(r, fmt, levels, rule_harm, lang) for r in a.rights]
+    # Only the references of the chosen jurisdiction are shown (pia/references.py).
+    refs = lambda cites: shown_or_note(cites, rules.anchors, a.jurisdiction)  # noqa: E731
+    red_flags = [_red_flag(rf.model_copy(update={"anchors": refs(rf.anchors)}), fmt, lang, law) for rf in a.red_flags]
+    rights = [_right(r.model_copy(update={"anchors": refs(r.anchors)}), fmt, levels, rule_harm, lang) for r in a.rights]
     for i, r in enumerate(rights, 1):
         r["number"] = i
     mitigations = [_mitigation(m, q, lang) for m in a.mitigations]
@@ -250,7 +253,8 @@ def build_context(
         "overall_level_label": levels[str(overall)]["label"] if overall in levels else wording.label("level.none"),
         "red_flags": red_flags,
         "red_flags_triggered": [rf for rf in red_flags if rf["status"] == "triggered"],
-        "dated_obligations": [_dated(d, fmt, law, lang) for d in a.dated_obligations],
+        "dated_obligations": [_dated(d.model_copy(update={"anchors": refs(d.anchors)}), fmt, law, lang)
+                              for d in a.dated_obligations],
         "assessment_date": wording.long_date(a.assessment_date),
         "rights": rights,
         # Said only when some rating is assumed; "Established" alone needs no gloss.
@@ -519,6 +523,9 @@ def _obligation(o: ObligationResult, levels: dict[str, dict[str, Any]], lang: st
 
 def _sections(q: Questionnaire, effective: dict[str, Any], fmt: Formatter, lang: str) -> list[dict[str, Any]]:
     out = []
+    jq = q.rules.jurisdiction_question
+    profile = effective.get(jq) if jq else None
+    profile = profile if isinstance(profile, str) and profile != UNKNOWN else None
     for s in q.sections:
         if not is_visible(s.when, effective):
             continue
@@ -533,7 +540,7 @@ def _sections(q: Questionnaire, effective: dict[str, Any], fmt: Formatter, lang:
                 "question": _t(question.label, lang),
                 "answer": fmt.value(question, value),
                 "status": status,
-                "legal_refs": ", ".join(question.legal_refs),
+                "legal_refs": ", ".join(shown_or_note(question.legal_refs, q.rules.anchors, profile)),
                 "elements": ", ".join(question.elements),
             })
         out.append({

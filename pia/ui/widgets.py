@@ -20,6 +20,7 @@ import streamlit as st
 
 from pia.conditions import UNKNOWN
 from pia.model import Group, Questionnaire
+from pia.references import shown_or_note
 from pia.text import text
 
 from . import state
@@ -315,15 +316,23 @@ def _group(q: Questionnaire, group: Group, value: Any, lang: str) -> None:
         st.checkbox(UNKNOWN_BOX, key=ukey(qid), on_change=_toggle_unknown, args=(q, qid))
 
 
-def guidance(question: Any, lang: str = "en") -> None:
-    """Help, guidance and legal references: shown beside the question, never hidden in a tooltip."""
+def guidance(question: Any, lang: str = "en", q: Questionnaire | None = None) -> None:
+    """Help, guidance and legal references: shown beside the question, never hidden in a tooltip.
+
+    The references are those of the chosen jurisdiction (pia/references.py), once it is answered.
+    """
     parts = []
     if question.help:
         parts.append(md(text(question.help, lang)))
     if question.guidance:
         parts.append(f"**Guidance.** {md(text(question.guidance, lang))}")
-    if question.legal_refs:
-        parts.append("**Legal references.** " + md("; ".join(question.legal_refs)))
+    refs = list(question.legal_refs)
+    if refs and q is not None and q.rules.jurisdiction_question:
+        profile = (ss.get(state.ANSWERS) or {}).get(q.rules.jurisdiction_question)
+        refs = shown_or_note(refs, q.rules.anchors, profile if isinstance(profile, str) and profile != UNKNOWN
+                             else None)
+    if refs:
+        parts.append("**Legal references.** " + md("; ".join(refs)))
     if parts:
         st.caption("\n\n".join(parts))
 
@@ -333,7 +342,7 @@ def question_block(q: Questionnaire, question: Any, lang: str = "en") -> None:
         if ss.get("focus") == question.id:
             st.info("This is the question you selected.", icon=":material/arrow_downward:")
         if isinstance(question, Group):   # rows need the full width; guidance goes above them
-            guidance(question, lang)
+            guidance(question, lang, q)
             question_input(q, question, lang)
             st.divider()
             return
@@ -341,5 +350,5 @@ def question_block(q: Questionnaire, question: Any, lang: str = "en") -> None:
         with left:
             question_input(q, question, lang)
         with right:
-            guidance(question, lang)
+            guidance(question, lang, q)
         st.divider()

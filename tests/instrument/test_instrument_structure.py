@@ -150,8 +150,13 @@ def test_obligations_for_every_level_and_red_flags(camera):
     high = next(o for o in camera.rules.obligations if o.level == "high" and not o.jurisdictions)
     assert high.review_interval_months == 6
     assert "council" in text(high.approver).lower()
-    us = {o.level for o in camera.rules.obligations if o.jurisdictions == ["us_city"]}
-    assert us == {"low", "medium"}
+    # The United States and United Kingdom packs have a row for every level, so none falls back to the generic
+    # row (which asks a United States city to consult a data protection authority; legal review L-13).
+    for profile in ("us_city", "uk"):
+        rows = {o.level for o in camera.rules.obligations if o.jurisdictions == [profile]}
+        assert rows == generic, profile
+    us_high = next(o for o in camera.rules.obligations if o.level == "high" and o.jurisdictions == ["us_city"])
+    assert "data protection authority" not in text(us_high.approver).lower()
 
 
 def test_jurisdiction_profiles_cover_the_jurisdiction_question(camera):

@@ -116,7 +116,8 @@ def test_embedded_answers_are_checked() -> None:
 # report showed before the limbs were declared as data (it used to match words in section ids).
 CAMERA_LIMBS = {
     "law": ["lfr_national_law", "deployment_criteria", "legal_basis", "legal_basis_citation",
-            "law_limits_discretion", "pressing_need", "biometric_condition", "reasonable_expectations"],
+            "law_limits_discretion", "pressing_need", "biometric_condition", "reasonable_expectations",
+            "uk_directed_surveillance"],
     "aim": ["purposes", "pressing_need", "problem_evidence", "secondary_uses"],
     "necessity": ["asm_identification_rule", "pressing_need", "problem_evidence", "problem_description",
                   "effectiveness_evidence", "alternatives", "less_intrusive_adequate", "success_measures", "balance"],
