@@ -19,6 +19,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from pia.store import Store
 
+from ..serverkit import RunWatch
 from . import test_browser as tb
 
 pytestmark = pytest.mark.e2e
@@ -35,10 +36,12 @@ class Relay:
         self.finished_held = False
         self.reruns_sent = 0
         self.page_side = None
+        self.watch = RunWatch()   # counts runs as the page sees them (held messages count once released)
 
     def route(self, ws) -> None:  # noqa: ANN001
         server = ws.connect_to_server()
         self.page_side = ws
+        self.watch.current = RunWatch._Conn()
         server.on_message(self._from_server)
         ws.on_message(lambda m: (self._count(m), server.send(m)))
 
@@ -47,6 +50,7 @@ class Relay:
         if isinstance(message, bytes):
             msg.ParseFromString(message)
             self.reruns_sent += msg.WhichOneof("type") == "rerun_script"
+        RunWatch._from_page(self.watch.current, message)
 
     def _from_server(self, message: bytes | str) -> None:
         if self.holding and not self.held and isinstance(message, bytes):
@@ -57,12 +61,16 @@ class Relay:
         if self.finished_held:
             self.held.append(message)
             return
+        self._to_page(message)
+
+    def _to_page(self, message: bytes | str) -> None:
+        RunWatch._from_server(self.watch.current, message)
         self.page_side.send(message)
 
     def release(self) -> None:
         self.holding = self.finished_held = False
         for message in self.held:
-            self.page_side.send(message)
+            self._to_page(message)
         self.held = []
 
 
@@ -90,6 +98,7 @@ def test_click_before_the_previous_run_ended_keeps_the_steps_answers(page, serve
     tb.wait_idle = idle
     relay = Relay()
     page.route_web_socket(re.compile(r"/_stcore/stream"), relay.route)
+    page.pia_watch = relay.watch   # idle() waits for the runs the page asked for, as seen through this relay
     tb.start_assessment(page, server, "Relay check")
     expect(page).to_have_url(re.compile(r"draft="))
     draft_id = re.search(r"draft=([0-9a-f-]+)", page.url).group(1)
