@@ -38,7 +38,7 @@ def test_loads_without_problems_and_is_versioned(camera):
     assert camera.id == "camera_hria"
     assert camera.version == "1.0.0"
     assert len(camera.questions()) >= 150
-    assert len(camera.source_files) == 11
+    assert len(camera.source_files) == 13
 
 
 def test_only_the_core_file_has_a_version():
