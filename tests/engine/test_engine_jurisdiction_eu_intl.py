@@ -263,3 +263,18 @@ def test_every_new_stop_cites_catalogued_anchors_with_a_status(camera):
         assert f.anchors and all(c in statuses for c in f.anchors), f.id
         if f.outcome == "prohibited":
             assert any(statuses[c] == "binding" for c in f.anchors), f.id
+
+
+# --- approver and consultation duties per pack ---------------------------------------------------------------
+
+def test_each_pack_names_its_own_approver_and_consultation_at_high_risk(camera):
+    town = load(INSTRUMENT / "examples" / "town_centre_cctv_large.yaml")[0]   # residual high (revise), no red flag
+    def high(j: str):
+        a = assess(camera, _with(town, jurisdiction=j, echr_party="yes", national_camera_authorisation="pending"))
+        assert a.overall_level == "high" and not a.triggered, j
+        (o,) = a.obligations
+        return str(o.approver), str(o.consultation)
+    eu, intl = high("eu"), high("international")
+    assert "prior authorisation national law requires" in eu[0] and "data protection authority" in eu[1]
+    assert "court or an independent authority" in intl[0]
+    assert "data protection authority" not in intl[1] and "human-rights institution" in intl[1]
