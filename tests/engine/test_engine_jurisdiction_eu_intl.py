@@ -149,6 +149,14 @@ def test_untargeted_retrospective_search_is_stopped_under_the_baseline(camera, s
     assert _status(a, "INT-RFR-UNTARGETED") == "triggered" and _status(a, "RF-07") is None
 
 
+@pytest.mark.parametrize("change", [{"rfr_authorisation": "none"}, {"rfr_search_log": "no"}])
+def test_unauthorised_or_unrecorded_police_searches_are_stopped_under_the_baseline(camera, square, change):
+    intl = _with(square, jurisdiction="international", echr_party="no")
+    assert _status(assess(camera, intl), "INT-RFR-UNCONTROLLED") is None
+    assert _status(assess(camera, _with(intl, rfr_authorisation="internal")), "INT-RFR-UNCONTROLLED") is None
+    assert _status(assess(camera, _with(intl, **change)), "INT-RFR-UNCONTROLLED") == "triggered"
+
+
 def test_scraped_source_is_stopped_under_the_baseline_but_a_missing_letter_alone_is_not(camera, square):
     intl = _with(square, jurisdiction="international", echr_party="no")
     assert _status(assess(camera, _with(intl, fr_reference_sources=["custody", "scraped"])), "INT-SCRAPED") == "triggered"
@@ -257,7 +265,7 @@ def test_bridges_and_glukhin_are_cited_for_what_they_held(camera):
 
 def test_every_new_stop_cites_catalogued_anchors_with_a_status(camera):
     new = [f for f in camera.rules.red_flags if f.id.startswith(("INT-", "EU-"))]
-    assert len(new) == 10
+    assert len(new) == 11
     statuses = {x.cite: x.status for x in camera.rules.anchors} | {x.id: x.status for x in camera.rules.anchors}
     for f in new:
         assert f.anchors and all(c in statuses for c in f.anchors), f.id
