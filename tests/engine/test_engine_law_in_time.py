@@ -303,6 +303,9 @@ def test_no_catalogued_anchor_means_no_timing():
 def test_an_obligation_entry_with_a_later_basis_is_dated_until_then(tmp_path):
     folder = tmp_path / "camera-hria"
     shutil.copytree(CORE.parent, folder, ignore=shutil.ignore_patterns("examples"))
+    # The EU pack's own high-risk row (jurisdiction_eu.yaml) would stand beside the dated one: drop it here.
+    pack = folder / "jurisdiction_eu.yaml"
+    pack.write_text(pack.read_text(encoding="utf-8").split("\nobligations:\n")[0] + "\n", encoding="utf-8")
     core = folder / "camera_hria.yaml"
     core.write_text(core.read_text(encoding="utf-8").replace("\nobligations:\n", """
 obligations:

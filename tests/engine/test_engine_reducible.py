@@ -148,7 +148,12 @@ def test_with_every_safeguard_verified_only_an_irreducible_rule_keeps_revise(cam
         # What keeps the right high must be the irreducible harms alone.
         held = [h for h in right.harm_ratings if h.irreducible is not None]
         assert held, f"{path.stem}: {right.id} stays {right.residual} with no irreducible rule"
-        dims = {d: max(h.residual[d] for h in held) for d in ("scale", "scope", "irremediability", "likelihood")}
+        # A harm whose rules rate no likelihood takes the right's likelihood (engine `_harm_dims`): the Glukhin harm
+        # of identifying protesters (R-EXP-FR-GATHERINGS) is one, reached since RF-10 no longer stops the
+        # judge-authorised, logged searches of the central-square example (legal review L-11).
+        placed = [{**h.residual, "likelihood": h.residual["likelihood"] if h.rates_likelihood
+                   else right.residual_likelihood} for h in held]
+        dims = {d: max(x[d] for x in placed) for d in ("scale", "scope", "irremediability", "likelihood")}
         assert _level_of(camera, dims) == right.residual_rank, (path.stem, right.id)
     if a.outcome == "revise":
         assert any(r.irreducible_rules for r in a.rights if r.residual_rank >= HIGH_RANK)

@@ -25,7 +25,9 @@ GOLDEN = {
     "citywide_plate_readers_police": ("do_not_proceed", "very_high", [], ["RF-11"], {
         "privacy": "high", "assembly": "medium", "non_discrimination": "medium", "due_process_remedy": "high",
         "movement": "very_high", "press_freedom": "high", "health": "high"}),
-    "retrospective_fr_central_square": ("do_not_proceed", "very_high", ["RF-10", "RF-13"], ["RF-11"], {
+    # RF-10 does not fire: footage of gatherings is searched only for specific serious offences, each search
+    # authorised in advance by a judge and logged (the narrow path of legal review L-11).
+    "retrospective_fr_central_square": ("do_not_proceed", "very_high", ["RF-13"], ["RF-11"], {
         "privacy": "high", "assembly": "very_high", "expression": "very_high", "non_discrimination": "very_high",
         "due_process_remedy": "very_high", "press_freedom": "very_high", "children": "high"}),
     # Incomplete since accuracy is weighed: the test's rates per group are not given (RF-13 may apply).
@@ -135,12 +137,13 @@ CLAIMS = ("lfr_objective", "lfr_national_law", "lfr_prior_authorisation", "lfr_f
 def test_live_face_recognition_within_the_exceptions_is_not_prohibited(camera, examples, answer_set):
     screening = _screening(camera, examples["live_fr_police_unauthorised"].answers)
     screening |= {"lfr_objective": "victims_missing", "lfr_national_law": "yes", "lfr_prior_authorisation": "yes"}
-    # The last condition (impact assessment and registration before first use) is asked in the module.
+    # The last conditions (use only to confirm the identity of targeted people, Art. 5(2), legal review L-05;
+    # impact assessment and registration before first use) are asked in the module.
     pending = assess(camera, _evidenced(answer_set(screening), *CLAIMS))
     rf01 = next(f for f in pending.red_flags if f.id == "RF-01")
     assert rf01.status == "potential"
-    assert rf01.gap_questions == ["lfr_fria_registered"]
-    claimed = answer_set(screening | {"lfr_fria_registered": "yes"})
+    assert rf01.gap_questions == ["lfr_targeted_only", "lfr_fria_registered"]
+    claimed = answer_set(screening | {"lfr_fria_registered": "yes", "lfr_targeted_only": "yes"})
     # Claimed without evidence, the prohibition stays potential on every claim; with it, it clears.
     assert set(next(f for f in assess(camera, claimed).red_flags if f.id == "RF-01").evidence_missing) == set(CLAIMS)
     a = assess(camera, _evidenced(claimed, *CLAIMS))
@@ -151,7 +154,7 @@ def test_live_face_recognition_within_the_exceptions_is_not_prohibited(camera, e
 def test_unknown_authorisation_is_a_potential_prohibition(camera, examples, answer_set):
     screening = _screening(camera, examples["live_fr_police_unauthorised"].answers)
     screening |= {"lfr_objective": "victims_missing", "lfr_national_law": "yes", "lfr_prior_authorisation": UNKNOWN,
-                  "lfr_fria_registered": "yes"}
+                  "lfr_fria_registered": "yes", "lfr_targeted_only": "yes"}
     a = assess(camera, _evidenced(answer_set(screening), *CLAIMS))
     rf01 = next(f for f in a.red_flags if f.id == "RF-01")
     assert rf01.status == "potential"
