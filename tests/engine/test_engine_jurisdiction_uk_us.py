@@ -132,7 +132,11 @@ def test_rf_uk_07_scraped_face_database(camera):
     a = assess(camera, scraped)
     assert status(a, "RF-UK-07") == "triggered"
     assert "Information Commissioner v Clearview AI Inc [2025] UKUT 319 (AAC)" in a.red_flag("RF-UK-07").anchors
-    assert status(assess(camera, change(uk_face_recognition(), fr_vendor_scraping_free="no")), "RF-UK-07") == "triggered"
+    # A vendor database whose images the vendor does not show to be free of scraping (the question is asked only
+    # when a vendor database is used).
+    vendor = change(uk_face_recognition(), fr_reference_sources=["case_specific", "vendor_database"],
+                    fr_vendor_scraping_free="no")
+    assert status(assess(camera, vendor), "RF-UK-07") == "triggered"
 
 
 # ---- United States -------------------------------------------------------------------------------------------
@@ -281,9 +285,9 @@ def test_report_context_shows_the_references_of_the_chosen_jurisdiction(camera):
     ctx_uk = build_context(camera, uk, assess(camera, uk), generated=date(2026, 11, 30))
     refs_uk = {x["id"]: x["legal_refs"] for s in ctx_uk["sections"] for x in s["questions"]}
     assert "EDPB" not in refs_uk["legal_basis"] and "ECHR Art. 8(2)" in refs_uk["legal_basis"]
-    assert refs_uk["law_limits_discretion"] == ("R (Bridges) v CC South Wales Police [2020] EWCA Civ 1058, "
-                                                "Glukhin v Russia (ECtHR 2023), "
-                                                "UN Human Rights Committee General Comment 37 para 39")
+    assert refs_uk["law_limits_discretion"] == ("R (Bridges) v CC South Wales Police [2020] EWCA Civ 1058 paras 90-96, "
+                                                "130, UN Human Rights Committee General Comment 37 para 39, "
+                                                "Glukhin v Russia (ECtHR 2023)")
     assert refs["law_limits_discretion"] == "UN Human Rights Committee General Comment 37 para 39"
 
 

@@ -29,10 +29,12 @@ GOLDEN = {
     # authorised in advance by a judge and logged (the narrow path of legal review L-11).
     "retrospective_fr_central_square": ("do_not_proceed", "very_high", ["RF-13"], ["RF-11"], {
         "privacy": "high", "assembly": "very_high", "expression": "very_high", "non_discrimination": "very_high",
-        "due_process_remedy": "very_high", "press_freedom": "very_high", "children": "high"}),
+        # A written rule that no step is taken on a match alone lowers the gravity of a false match as well as its
+        # likelihood (A-NO-SOLE-DECISION; Detroit settlement 2024).
+        "due_process_remedy": "high", "press_freedom": "very_high", "children": "high"}),
     # Incomplete since accuracy is weighed: the test's rates per group are not given (RF-13 may apply).
     "live_fr_missing_child_authorised": ("incomplete", "high", [], ["RF-13"], {
-        "privacy": "high", "expression": "medium", "non_discrimination": "high", "due_process_remedy": "high",
+        "privacy": "high", "expression": "medium", "non_discrimination": "high", "due_process_remedy": "medium",
         "children": "medium"}),
     # Privacy high on its own harms (each placed in the matrix on its own dimensions); prohibited by RF-01.
     "live_fr_police_unauthorised": ("prohibited", "very_high", ["RF-01", "RF-11", "RF-12", "RF-13", "RF-15", "RF-16"], [], {
