@@ -144,6 +144,8 @@ class Row:
     case: Case
     sidecar: Sidecar
     outcome: str                                 # pia's outcome as a sheet class
+    worst: str                                   # the worse end of an open outcome (= outcome when decided)
+    best: str                                    # the better end of an open outcome (= outcome when decided)
     red_flags: tuple[str, ...]                   # triggered
     potential_flags: tuple[str, ...]
     top_rights: tuple[tuple[str, str, bool], ...]   # (right id, residual level, rests on unknown answers), worst first
@@ -151,12 +153,29 @@ class Row:
     coverage: tuple[tuple[str, str, tuple[str, ...]], ...]   # (must_flag item, status, ids that fired)
 
     @property
+    def reachable(self) -> tuple[str, ...]:
+        """The classes pia may end at once its open questions are answered: the ends of an open outcome and every
+        decided class between them (INCOMPLETE between the ends is the open label itself, not a decision)."""
+        if self.worst == self.best:
+            return (self.outcome,)
+        lo, hi = CLASSES.index(self.worst), CLASSES.index(self.best)
+        return tuple(c for i, c in enumerate(CLASSES) if lo <= i <= hi and (c != "INCOMPLETE" or i in (lo, hi)))
+
+    @property
     def within_expected(self) -> bool:
-        return self.outcome in self.case.expected
+        """Decided: the outcome is an expected class. Open: every class it may end at is one, so however the open
+        questions are answered pia agrees with the decision."""
+        return all(c in self.case.expected for c in self.reachable)
 
     @property
     def clearly_wrong(self) -> bool:
-        return self.outcome in self.case.must_not
+        """Decided: the outcome is a class the sheet calls clearly wrong. Open: either end is one."""
+        return self.outcome in self.case.must_not or self.worst in self.case.must_not or self.best in self.case.must_not
+
+    @property
+    def shown(self) -> str:
+        """The outcome as the table prints it: an open one with its two ends."""
+        return self.outcome if self.worst == self.best else f"{self.outcome} (open: {self.worst} .. {self.best})"
 
     @property
     def uncovered(self) -> list[tuple[str, str]]:
@@ -211,6 +230,8 @@ def run_case(case: Case) -> Row:
         case=case,
         sidecar=side,
         outcome=CLASS_OF[a.outcome],
+        worst=CLASS_OF[a.outcome_worst],
+        best=CLASS_OF[a.outcome_best],
         red_flags=tuple(f.id for f in a.red_flags if f.status == "triggered"),
         potential_flags=tuple(f.id for f in a.red_flags if f.status != "triggered"),
         top_rights=top_rights(a),
@@ -234,6 +255,7 @@ def as_dicts(rows: list[Row]) -> list[dict[str, Any]]:
             "expected": list(r.case.expected),
             "must_not": list(r.case.must_not),
             "pia_outcome": r.outcome,
+            "pia_range": [r.worst, r.best],
             "within_expected": r.within_expected,
             "red_flags": list(r.red_flags),
             "potential_flags": list(r.potential_flags),

@@ -70,11 +70,14 @@ def render(rows: list[Row]) -> str:
         "`tests/cases/<id>.flags.yaml` maps each item the decision turned on (`must_flag`) to the red flags and "
         "rules that would express it, by judgement.",
         "",
-        f"**{within} of {len(rows)}** outcomes fall within the classes the decision corresponds to; "
+        f"**{within} of {len(rows)}** outcomes fall within the classes the decision corresponds to (an open outcome "
+        "counts as within only when every class it may end at is expected, so that however its open questions are "
+        "answered pia agrees with the decision); "
         f"{wrong} fall in a class the sheet calls clearly wrong. {covered} of {items} must-flag items are "
         f"expressed by a triggered flag or a rule that holds; for {no_rule} pia has no question or rule at all.",
         "",
-        "Columns: *Expected* lists the acceptable classes; *pia* is its current outcome; *pia flagged* gives "
+        "Columns: *Expected* lists the acceptable classes; *pia* is its current outcome (an open one with the two "
+        "outcomes it lies between); *pia flagged* gives "
         "triggered red flags, the number of red flags that depend on unknown answers, the three worst rights by "
         "residual level (`*` = the level rests on unknown answers) and the worst right on known answers alone. "
         "*Not covered* lists must-flag items that no triggered flag or holding rule expresses: *possible only* "
@@ -88,7 +91,7 @@ def render(rows: list[Row]) -> str:
             f"`{r.case.id}` ({r.case.jurisdiction})",
             r.sidecar.decision_line,
             _classes(r.case.expected),
-            r.outcome,
+            r.shown,
             _verdict(r),
             _flagged(r),
             _uncovered(r),
