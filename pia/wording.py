@@ -264,6 +264,8 @@ EN: Mapping[str, str] = {
     "gaps.assumed": "{n} of {total} rights are rated on unknown answers read at their worst (marked "
     "\u201cassumed\u201d below); answering them could lower those ratings.",
     "gaps.established": "Every rating rests on known answers.",
+    "gaps.open": "Answering the open questions above decides the outcome between \u2018{worst}\u2019 and "
+    "\u2018{best}\u2019.",
     "gaps.potential_flags": "{n} red flag{s} may apply or fall away once the unknown answers are known.",
     "remedy.see_flags": "What would clear each red flag is in its row below.",
     # How complete the assessment is (pia.assess.summary.completeness_figure): one figure on every surface.

@@ -666,9 +666,9 @@ def brief_red_flags(doc: Document) -> None:
     """Each red flag with its status (established, potential, dated), its reason and its legal basis."""
     para(doc, "Red flags", style="Heading 1")
     tag(doc, "{%p if council.flags %}")
-    brief_table(doc, ["Red flag (status)", "Why", "Legal basis", "What would clear it"],
-                ["{{ f.title }} ({{ f.status }})", "{{ f.reason }}", "{{ f.law }}", "{{ f.clears }}"],
-                "for f in council.flags", [3.6, 5.4, 4.0, 4.4])
+    brief_table(doc, ["Red flag (status)", "Why, and its legal basis", "What would clear it"],
+                ["{{ f.title }} ({{ f.status }})", "{{ f.reason }} Legal basis: {{ f.law }}.", "{{ f.clears }}"],
+                "for f in council.flags", [3.8, 8.2, 5.4], size=8)
     tag(doc, "{%p else %}")
     para(doc, "No red flag applies: nothing in the answers engages an absolute legal bar.")
     tag(doc, "{%p endif %}")
@@ -686,6 +686,9 @@ def brief_remedy(doc: Document) -> None:
     para(doc, "{{ council.remedy.intro }}")
     tag(doc, "{%p endif %}")
     bullets(doc, "for x in council.remedy.changes", "{{ x }}")
+    tag(doc, "{%p if council.remedy.note %}")
+    para(doc, "{{ council.remedy.note }}")
+    tag(doc, "{%p endif %}")
 
 
 def brief_rights(doc: Document) -> None:

@@ -985,8 +985,9 @@ class CouncilRemedy(BaseModel):
     intro: str
     """The sentence before the list: the smallest set's title, or why there is none."""
     changes: list[str]
-    """The changes of the first smallest set, or the questions to answer (what clears each red flag is in its
-    row of `flags`)."""
+    """The changes of the first smallest set, or the questions to answer."""
+    note: str
+    """That what clears each red flag is in its row of `flags` (empty when no red flag)."""
 
 
 class Council(BaseModel):

@@ -149,7 +149,8 @@ def flags(red_flags: list[dict[str, Any]], dated: list[Any], q: Questionnaire, l
 def gaps(a: Assessment, outcome: Mapping[str, Any], red_flags: list[dict[str, Any]]) -> dict[str, Any]:
     """How complete the assessment is (the core figure) and what the open gaps could change."""
     figure = completeness_figure(a.completeness)
-    could = [outcome["state"] if outcome["decided"] else outcome["turns_on"]]
+    could = [outcome["state"] if outcome["decided"] else label("gaps.open").format(
+        worst=outcome["worst_label"], best=outcome["best_label"])]
     assumed = sum(1 for r in a.rights if "assumed" in (r.inherent_basis, r.residual_basis))
     if assumed:
         could.append(label("gaps.assumed").format(n=assumed, total=len(a.rights)))
@@ -171,9 +172,8 @@ def remedy(rem: Mapping[str, Any], red_flags: list[dict[str, Any]]) -> dict[str,
         if first is not None:
             intro = first["title"] or intro
             changes += first["changes"]
-    if red_flags:
-        intro = (intro + " " + label("remedy.see_flags")).strip()
-    return {"heading": label("remedy.heading"), "intro": intro, "changes": changes}
+    note = label("remedy.see_flags") if red_flags else ""
+    return {"heading": label("remedy.heading"), "intro": intro, "changes": changes, "note": note}
 
 
 __all__ = ["decision", "decision_for", "flags", "gaps", "in_use", "key_reasons", "remedy"]

@@ -237,10 +237,13 @@ def _brief(ctx: dict[str, Any], add: Any) -> None:
     add(f"## {c[3]}")
     rem = cl["remedy"]
     add("\n".join(([md(rem["intro"])] if rem["intro"] else []) + [f"- {md(x)}" for x in rem["changes"]]))
+    if rem["note"]:
+        add(md(rem["note"]))
     add(f"## {c[4]}")
     if cl["flags"]:
-        add(_table(["Red flag (status)", "Why", "Legal basis", "What would clear it"],
-                   [[f"{f['title']} ({f['status']})", f["reason"], f["law"], f["clears"]] for f in cl["flags"]]))
+        add(_table(["Red flag (status)", "Why, and its legal basis", "What would clear it"],
+                   [[f"{f['title']} ({f['status']})", f"{f['reason']} Legal basis: {f['law']}.", f["clears"]]
+                    for f in cl["flags"]]))
     else:
         add("No red flag applies: nothing in the answers engages an absolute legal bar.")
     add(f"## {c[5]}")

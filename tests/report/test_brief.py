@@ -81,7 +81,7 @@ def test_brief_holds_everything_the_issue_lists(example: Example) -> None:
     # How complete, one figure, and what the open gaps could change; what it would take.
     assert council["completeness"]["figure"] == ctx["completeness"]["phrase"]
     for x in [council["completeness"]["figure"], *council["completeness"]["could_change"],
-              council["remedy"]["intro"], *council["remedy"]["changes"]]:
+              council["remedy"]["intro"], *council["remedy"]["changes"], council["remedy"]["note"]]:
         assert x in text, x
     # Every right, one row each: before, after, main reason; an assumed rating says so.
     table = next(t for t in doc.tables if t.rows[0].cells[1].text == "Right")

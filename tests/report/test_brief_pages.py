@@ -75,7 +75,7 @@ def test_brief_is_at_most_three_pages_with_the_decision_on_page_one(path: Path) 
         f"Decision requested: {council['decision']['label']}", council["decision"]["sentence"],
         council["decision"]["options_text"], f"Outcome: {ctx['outcome']['label']}", *council["reasons"],
         "How complete the assessment is", council["completeness"]["figure"], council["remedy"]["heading"],
-        council["remedy"]["intro"], "Red flags",
+        council["remedy"]["intro"], *council["remedy"]["changes"][:1], "Red flags",
     ]
     if council["flags"]:
         wanted.append(_flat(council["flags"][0]["title"]))
