@@ -666,7 +666,7 @@ def brief_red_flags(doc: Document) -> None:
     """Each red flag with its status (established, potential, dated), its reason and its legal basis."""
     para(doc, "Red flags", style="Heading 1")
     tag(doc, "{%p if council.flags %}")
-    brief_table(doc, ["Red flag (status)", "Why, and its legal basis", "What would clear it"],
+    brief_table(doc, ["Red flag (status)", "Why, and its legal basis (binding unless marked)", "What would clear it"],
                 ["{{ f.title }} ({{ f.status }})", "{{ f.reason }} Legal basis: {{ f.law }}.", "{{ f.clears }}"],
                 "for f in council.flags", [3.8, 8.2, 5.4], size=8)
     tag(doc, "{%p else %}")

@@ -129,7 +129,8 @@ def flags(red_flags: list[dict[str, Any]], dated: list[Any], q: Questionnaire, l
                 "status": label("flag_basis.established" if basis == "triggered" else "flag_basis.potential"),
                 "reason": f["explanation"],
                 "law": findings.anchors_short(f["law"]),
-                "clears": f["clears"],
+                "clears": f["clears"] + (f" {label('evidence.missing')}: {f['evidence_missing_text']}"
+                                         if f["evidence_missing_text"] else ""),
             })
     rulebook = {rf.id: rf for rf in q.rules.red_flags}
     for d in dated:

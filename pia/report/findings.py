@@ -59,8 +59,8 @@ def anchors_text(rows: list[dict[str, str]]) -> str:
 def anchors_short(rows: list[dict[str, Any]]) -> str:
     """The brief's legal basis: 'ECHR Art. 8; EDPB Guidelines 3/2019 (soft law); AI Act Art. 5 (applies from ...)'.
 
-    Binding and in force is the usual case and goes unsaid; soft law and local policy say so, and an anchor not
-    in force on the assessment date says when it applies.
+    Binding is the usual case and goes unsaid (the table's heading says so); soft law and local policy say so,
+    and an anchor with dates says them.
     """
     marks = {anchor_status_label("soft_law"): label("law.soft_law"),
              anchor_status_label("local_policy"): label("law.local_policy")}
@@ -68,8 +68,10 @@ def anchors_short(rows: list[dict[str, Any]]) -> str:
     parts = []
     for r in rows:
         bits = [marks[r["status"]]] if r["status"] in marks else []
-        if r["in_force"] and r["in_force"] != usual and r["dates"]:
+        if r["dates"]:
             bits.append(r["dates"])
+        if r["in_force"] and r["in_force"] != usual and not r["dates"]:
+            bits.append(r["in_force"])
         parts.append(r["cite"] + (f" ({', '.join(bits)})" if bits else ""))
     return "; ".join(parts)
 

@@ -241,7 +241,7 @@ def _brief(ctx: dict[str, Any], add: Any) -> None:
         add(md(rem["note"]))
     add(f"## {c[4]}")
     if cl["flags"]:
-        add(_table(["Red flag (status)", "Why, and its legal basis", "What would clear it"],
+        add(_table(["Red flag (status)", "Why, and its legal basis (binding unless marked)", "What would clear it"],
                    [[f"{f['title']} ({f['status']})", f"{f['reason']} Legal basis: {f['law']}.", f["clears"]]
                     for f in cl["flags"]]))
     else:
