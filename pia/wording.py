@@ -268,6 +268,9 @@ EN: Mapping[str, str] = {
     "\u2018{best}\u2019.",
     "gaps.potential_flags": "{n} red flag{s} may apply or fall away once the unknown answers are known.",
     "remedy.see_flags": "What would clear each red flag is in its row below.",
+    "remedy.brief_gaps": "Answer the open questions the outcome turns on (above); the assessment then says what "
+    "else it would take.",
+    "outcome.open.more": "; and {n} more, listed in the full assessment.",
     # How complete the assessment is (pia.assess.summary.completeness_figure): one figure on every surface.
     "completeness.figure": "{answered} of {shown} questions answered ({percent}%)",
     "completeness.unknown": "{n} answered \u201cunknown\u201d",

@@ -18,7 +18,7 @@ from ..conditions import UNKNOWN
 from ..model import Questionnaire
 from ..text import text
 from ..wording import label, outcome_label
-from . import findings
+from . import findings, plain
 
 IN_USE: Mapping[str, str] = {"change_type": "existing_review", "assessment_timing": "in_use"}
 """Answers that say the system is already operating: screening's "A review of a system already in use" and
@@ -36,6 +36,8 @@ OPTIONS = ("approve", "approve_conditions", "send_back", "refuse")
 OPTIONS_RUNNING = ("approve", "approve_conditions", "send_back", "suspend", "stop")
 STOPS = ("do_not_proceed", "prohibited")
 MAX_REASONS = 3
+MAX_QUESTIONS = 5
+"""Decisive questions named on page 1; the full assessment lists the rest."""
 
 
 def in_use(q: Questionnaire, effective: Mapping[str, Any]) -> bool | None:
@@ -109,12 +111,16 @@ def key_reasons(outcome: Mapping[str, Any]) -> list[str]:
     Decided: the first three plain reasons (the engine's order: red flags, then the remaining risk). Open: what
     the known answers already establish, what it turns on, then the first finding that depends on an unknown.
     """
-    plain = list(outcome["plain_reasons"])
+    reasons = list(outcome["plain_reasons"])
     if outcome["decided"]:
-        return plain[:MAX_REASONS]
-    head = [x for x in (outcome["established"], outcome["turns_on"]) if x]
-    # plain[0] is the open range with what it turns on, plain[-1] the closing advice; the middle holds findings.
-    rest = [x for x in plain[1:-1] if x not in head]
+        return reasons[:MAX_REASONS]
+    gaps = list(outcome["decisive_gaps"])
+    turns = plain.turns_on(gaps[:MAX_QUESTIONS])
+    if len(gaps) > MAX_QUESTIONS:
+        turns = turns.rstrip(".") + label("outcome.open.more").format(n=len(gaps) - MAX_QUESTIONS)
+    head = [x for x in (outcome["established"], turns) if x]
+    # reasons[0] is the open range with what it turns on, reasons[-1] the closing advice; the middle holds findings.
+    rest = [x for x in reasons[1:-1] if x != outcome["established"]]
     return (head + rest)[:MAX_REASONS]
 
 
@@ -167,7 +173,9 @@ def remedy(rem: Mapping[str, Any], red_flags: list[dict[str, Any]]) -> dict[str,
     """What it would take, in the least space: the first smallest set, or the decisive questions to answer, or
     why there is none; what would clear each red flag stands in its row of the red-flag table."""
     intro, changes = label("remedy.none_asked"), []
-    if rem["present"]:
+    if rem["present"] and rem["basis"] == "answer_gaps":  # the questions are named under the outcome
+        intro = label("remedy.brief_gaps")
+    elif rem["present"]:
         intro = rem["intro"]
         first = rem["sets"][0] if rem["sets"] else None
         if first is not None:

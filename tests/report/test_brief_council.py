@@ -26,10 +26,10 @@ def _with(answers: AnswerSet, **changes: object) -> AnswerSet:
     return answers
 
 
-def _council(path, **changes):
+def _council(path, remedy: bool = False, **changes):
     ex = load_example(path)
     answers = _with(ex.answers, **changes) if changes else ex.answers
-    return context_for(ex.q, answers, brief=True, generated=GENERATED)
+    return context_for(ex.q, answers, brief=True, generated=GENERATED, remedy=remedy)
 
 
 def test_every_outcome_asks_one_decision_and_a_running_system_is_never_refused() -> None:
@@ -82,7 +82,7 @@ def test_a_case_already_in_use_is_suspended_not_refused() -> None:
 
 
 def test_an_open_outcome_that_could_still_go_ahead_is_sent_back_between_its_two_decisions() -> None:
-    ctx = _council(CASES / "london-road-charging-anpr.yaml")
+    ctx = _council(CASES / "london-road-charging-anpr.yaml", remedy=True)
     o, d = ctx["outcome"], ctx["council"]["decision"]
     assert (o["worst"], o["best"]) == ("do_not_proceed", "proceed_with_conditions")
     assert d["id"] == "send_back"
@@ -90,7 +90,13 @@ def test_an_open_outcome_that_could_still_go_ahead_is_sent_back_between_its_two_
         worst="refuse", best="approve with conditions")
     # The three reasons: what the known answers establish, what it turns on, then a finding.
     reasons = ctx["council"]["reasons"]
-    assert len(reasons) == 3 and reasons[:2] == [x for x in (o["established"], o["turns_on"]) if x][:2]
+    assert len(reasons) == 3 and reasons[0] == o["established"]
+    # Page 1 names five of the questions it turns on, and says how many more the full assessment lists.
+    assert len(o["decisive_gaps"]) > 5 and all(q in reasons[1] for q in o["decisive_gaps"][:5])
+    assert o["decisive_gaps"][5] not in reasons[1]
+    assert reasons[1].endswith(wording.label("outcome.open.more").format(n=len(o["decisive_gaps"]) - 5))
+    assert ctx["council"]["remedy"]["intro"] == wording.label("remedy.brief_gaps")
+    assert ctx["council"]["remedy"]["changes"] == []
 
 
 def test_red_flags_are_listed_established_then_potential_then_dated_with_reason_and_law() -> None:

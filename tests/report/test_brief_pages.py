@@ -46,11 +46,12 @@ def test_every_case_and_example_is_covered() -> None:
 
 
 def _page_text(pdf: bytes, first: int, last: int) -> str:
+    """The text in the order LibreOffice wrote it (-raw): a table cell's lines stay together."""
     exe = pdftotext_or_skip()
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "r.pdf"
         src.write_bytes(pdf)
-        out = subprocess.run([exe, "-enc", "UTF-8", "-f", str(first), "-l", str(last), str(src), "-"],
+        out = subprocess.run([exe, "-raw", "-enc", "UTF-8", "-f", str(first), "-l", str(last), str(src), "-"],
                              capture_output=True, check=True, timeout=300)
     return " ".join(out.stdout.decode("utf-8").split())
 
