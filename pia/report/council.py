@@ -181,7 +181,8 @@ def remedy(rem: Mapping[str, Any], red_flags: list[dict[str, Any]]) -> dict[str,
         if first is not None:
             intro = first["title"] or intro
             changes += first["changes"]
-    note = label("remedy.see_flags") if red_flags else ""
+    # A prohibition's own intro already points to the flags.
+    note = label("remedy.see_flags") if red_flags and not (rem["present"] and rem["basis"] == "prohibited") else ""
     return {"heading": label("remedy.heading"), "intro": intro, "changes": changes, "note": note}
 
 
