@@ -480,7 +480,7 @@ def report(answers_paths: tuple[Path, ...], output: Path, fmt: str | None, templ
     opened = open_assessment(answers_paths[0], questionnaire=questionnaire_path, require_same_questionnaire=strict)
     _note(opened)
     data = render(opened.questionnaire, opened.answers, fmt, brief=brief, template=template, generated=generated,
-                  remedy=not brief)  # the full report says what it would take (0-4 s more)
+                  remedy=True)  # both say what it would take (0-4 s more); the brief on its first page
     if str(output) == "-":
         click.echo(data.decode("utf-8"), nl=False)
         return

@@ -222,6 +222,64 @@ EN: Mapping[str, str] = {
     "accuracy.per_day": "Expected false alerts: {value} per day ({people} people scanned a day x {fpir}).",
     "accuracy.per_deployment": "Expected false alerts: {value} in deployment {row} ({place}: {people} faces x "
     "{fpir} at a list of {n}).",
+    # The council brief: the decision asked of the council, for a proposal and for a system already in use.
+    "decision.approve": "Approve",
+    "decision.approve_conditions": "Approve with conditions",
+    "decision.send_back": "Send back",
+    "decision.refuse": "Refuse",
+    "decision.suspend": "Suspend",
+    "decision.stop": "Stop",
+    "decision.heading": "Decision requested",
+    "decision.recommended": "Recommended on this assessment: {decision}.",
+    "decision.options": "Options open to the council: {options}.",
+    "decision.running": "The system is already in use, so refusing is no longer open: the choice is whether it "
+    "continues, with or without conditions, or is suspended or stopped.",
+    "decision.not_running": "The system is not yet in use.",
+    "decision.running_unknown": "The answers do not say whether the system is already in use; the options are "
+    "those for a new proposal.",
+    "decision.approve.sentence": "The council is asked to approve the proposal and the review date below.",
+    "decision.approve.sentence_running": "The council is asked to approve the system's continued use and the "
+    "review date below.",
+    "decision.approve_conditions.sentence": "The council is asked to approve the proposal subject to the "
+    "conditions below, and to require a report back on each of them by its due date.",
+    "decision.approve_conditions.sentence_running": "The council is asked to approve the system's continued use "
+    "subject to the conditions below, and to require a report back on each of them by its due date.",
+    "decision.send_back.sentence": "The council is asked to send the proposal back, to be revised and assessed "
+    "again before it is decided.",
+    "decision.send_back.sentence_running": "The council is asked to send the assessment back: the system is to be "
+    "revised and assessed again, and the council decides then whether it may continue.",
+    "decision.send_back.sentence_open": "The council is asked to send the proposal back until the open questions "
+    "below are answered; the decision would then be to {worst} or to {best}, depending on the answers.",
+    "decision.refuse.sentence": "The council is asked to refuse the proposal in its current form.",
+    "decision.refuse.sentence_prohibited": "The council is asked to note that the proposal cannot lawfully "
+    "proceed and to refuse it.",
+    "decision.suspend.sentence_running": "The council is asked to suspend the system, which is already in use, "
+    "until it has been redesigned and assessed again.",
+    "decision.stop.sentence_running": "The council is asked to stop the system, which is already in use: it "
+    "cannot lawfully continue in any form.",
+    "decision.either_way": "The open answers cannot change this decision: at best the outcome is \u2018{best}\u2019.",
+    # The council brief: red flags by status, what the open gaps could change, what it would take.
+    "flag_basis.established": "Established",
+    "flag_basis.potential": "Potential: depends on an unknown answer",
+    "flag_basis.dated": "Dated: {when}",
+    "law.soft_law": "soft law",
+    "law.local_policy": "local policy",
+    "gaps.assumed": "{n} of {total} rights are rated on unknown answers read at their worst (marked "
+    "\u201cassumed\u201d below); answering them could lower those ratings.",
+    "gaps.established": "Every rating rests on known answers.",
+    "gaps.open": "Answering the open questions above decides the outcome between \u2018{worst}\u2019 and "
+    "\u2018{best}\u2019.",
+    "gaps.potential_flags": "{n} red flag{s} may apply or fall away once the unknown answers are known.",
+    "remedy.see_flags": "What would clear each red flag is in its row below.",
+    "remedy.brief_gaps": "Answer the open questions the outcome turns on (above); the assessment then says what "
+    "else it would take.",
+    "outcome.open.more": "; and {n} more, listed in the full assessment.",
+    # How complete the assessment is (pia.assess.summary.completeness_figure): one figure on every surface.
+    "completeness.figure": "{answered} of {shown} questions answered ({percent}%)",
+    "completeness.unknown": "{n} answered \u201cunknown\u201d",
+    "completeness.unanswered": "{n} not answered",
+    "completeness.required": " ({n} of them required)",
+    "completeness.and": " and ",
     # Review of a section (pia.signoff.records.MARKS).
     "review.acceptable": "Acceptable",
     "review.improvable": "Improvable",

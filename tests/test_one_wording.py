@@ -23,6 +23,7 @@ from docx import Document
 from pia import wording
 from pia.answers import load
 from pia.assess import assess
+from pia.assess.summary import completeness_figure
 from pia.cli import main as cli
 from pia.loader import find_questionnaire, load_cached
 from pia.report import render
@@ -43,7 +44,8 @@ class Expected:
         self.label = self.a.headline
         self.rights = [(text(r.name), levels[r.inherent], levels[r.residual]) for r in self.a.rights]
         c = self.a.completeness
-        self.answered = wording.answered_phrase(c.answered, c.visible, c.unknown)
+        self.answered = wording.answered_phrase(c.answered, c.visible, c.unknown)  # the app's progress bar
+        self.figure = completeness_figure(c).text  # the one completeness figure (reports, JSON, CLI)
 
 
 @pytest.fixture(scope="module", params=EXAMPLES, ids=lambda p: p.stem)
@@ -65,7 +67,7 @@ def test_cli_words_it_the_same(expected, monkeypatch):
     assert result.exit_code == 0, result.output
     out = result.output
     assert f"OUTCOME: {expected.label.upper()}\n" in out
-    assert f"Answered {expected.answered};" in out
+    assert f"Completeness: {expected.figure}\n" in out
     for name, inherent, residual in expected.rights:
         row = next(line for line in out.splitlines() if line.startswith(f"  {name}  "))
         cells = re.split(r"\s{2,}", row.strip())
@@ -94,7 +96,7 @@ def test_word_report_words_it_the_same(expected):
     body, rights, cover = _docx_text_and_rights(render(expected.q, expected.answers, "docx", generated="2026-01-01"))
     assert f"Outcome: {expected.label}" in body
     assert cover["Outcome"] == expected.label
-    assert cover["Answered"] == expected.answered
+    assert cover["Answered"] == expected.figure
     assert rights == {name: [inherent, residual] for name, inherent, residual in expected.rights}
 
 
@@ -113,7 +115,7 @@ def test_markdown_report_words_it_the_same(expected):
     md = render(expected.q, expected.answers, "md", generated="2026-01-01").decode("utf-8")
     assert f"**Outcome: {expected.label}.**" in md.replace("\\", "")
     cover = dict(r[:2] for r in _md_rows(md, "| Item | Detail |"))
-    assert cover["Outcome"] == expected.label and cover["Answered"] == expected.answered
+    assert cover["Outcome"] == expected.label and cover["Answered"] == expected.figure
     rows = _md_rows(md, "| Right | Scale |")
     assert [(r[0], r[5], r[6]) for r in rows] == expected.rights
 
@@ -127,6 +129,7 @@ def test_json_report_words_it_the_same(expected):
     assert got == expected.rights
     c = doc["assessment"]["completeness"]
     assert wording.answered_phrase(c["answered"], c["visible"], c["unknown"]) == expected.answered
+    assert doc["completeness"]["text"] == expected.figure
 
 
 def test_app_words_it_the_same(expected, tmp_path, monkeypatch):

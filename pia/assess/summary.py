@@ -7,12 +7,69 @@ gaps, the mitigation plan and the obligations that follow.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from ..model import Questionnaire
 from ..text import text
-from ..wording import anchor_status_label, answered_phrase, basis_label, label, long_date, outcome_label
+from ..wording import anchor_status_label, basis_label, label, long_date, outcome_label
 from .models import Assessment
+
+
+class _Counts(Protocol):
+    """What `pia.answers.Completeness` and the Assessment's `CompletenessResult` both carry."""
+
+    visible: int
+    answered: int
+    unknown: int
+    missing_required: list[str]
+
+
+@dataclass(frozen=True)
+class CompletenessFigure:
+    """How complete an assessment is, as one figure: the share of the questions shown that have a known answer.
+
+    "Unknown" counts as not yet known, like a question left blank: both are gaps a council should see.
+    """
+
+    answered: int
+    """Questions shown with a known answer (not "unknown")."""
+    shown: int
+    """Questions shown for these answers."""
+    unknown: int
+    """Answered "unknown"."""
+    unanswered: int
+    """Left blank."""
+    required_unanswered: int
+    """Of those left blank, the required ones."""
+    percent: int
+    """answered / shown, rounded down (100 only when every question shown has a known answer)."""
+    text: str
+    """The figure in words, the same on every surface."""
+
+
+def completeness_figure(c: _Counts) -> CompletenessFigure:
+    """The one completeness figure every surface shows (brief, full report, JSON, CLI, app).
+
+    Takes `pia.answers.completeness(q, answers)` or `Assessment.completeness`: the same counts give the same
+    figure and the same words.
+    """
+    shown, answered, unknown = c.visible, c.answered, c.unknown
+    unanswered = max(shown - answered - unknown, 0)
+    required = len(c.missing_required)
+    percent = 100 if shown == 0 else (100 * answered) // shown
+    words = label("completeness.figure").format(answered=answered, shown=shown, percent=percent)
+    rest = []
+    if unknown:
+        rest.append(label("completeness.unknown").format(n=unknown))
+    if unanswered:
+        part = label("completeness.unanswered").format(n=unanswered)
+        if required:
+            part += label("completeness.required").format(n=required)
+        rest.append(part)
+    if rest:
+        words += "; " + label("completeness.and").join(rest)
+    return CompletenessFigure(answered, shown, unknown, unanswered, required, percent, words + ".")
 
 
 def _label(a: Assessment, level: str | None, lang: str) -> str:
@@ -46,8 +103,7 @@ def render_summary(a: Assessment, q: Questionnaire | None = None, lang: str = "e
     elif not a.jurisdiction_known:
         out.append("Jurisdiction: not known (rules for every jurisdiction are applied)")
     c = a.completeness
-    out.append(f"Answered {answered_phrase(c.answered, c.visible, c.unknown)}; "
-               f"{len(c.missing_required)} required still missing")
+    out.append(f"Completeness: {completeness_figure(c).text}")
     out.append("")
     out.append(f"OUTCOME: {a.headline.upper()}")
     if a.decided:

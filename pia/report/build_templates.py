@@ -55,7 +55,7 @@ def _styles(doc: Document, size: float = 10.5, compact: bool = False) -> None:
     normal.paragraph_format.space_after = Pt(3 if compact else 4)
     if compact:
         normal.paragraph_format.line_spacing = 1.0
-    heads = ((("Title", 20, 0), ("Heading 1", 13, 9), ("Heading 2", 11.5, 6), ("Heading 3", 10.5, 4)) if compact
+    heads = ((("Title", 16, 0), ("Heading 1", 12, 7), ("Heading 2", 11, 5), ("Heading 3", 10, 4)) if compact
              else (("Title", 26, 0), ("Heading 1", 16, 18), ("Heading 2", 13, 12), ("Heading 3", 11, 8)))
     for name, size, before in heads:
         s = st[name]
@@ -437,8 +437,7 @@ def build_full() -> Document:
         ("Jurisdiction", "{{ jurisdiction.name }}"),
         ("Outcome", "{{ outcome.label }}"),
         ("Highest remaining risk", "{{ overall_level_label }}"),
-        ("Answered", "{{ completeness.answered }} of {{ completeness.visible }} questions shown "
-                     "({{ completeness.unknown }} unknown)"),
+        ("Answered", "{{ completeness.phrase }}"),
     ])
     para(doc, "Outcome: {{ outcome.label }}", style="Heading 2")
     para(doc, "{{ outcome.sentence }}")
@@ -622,30 +621,92 @@ def _no_borders(t) -> None:
     t._tbl.tblPr.append(borders)
 
 
+def _small(doc: Document, size: float = 9) -> None:
+    """The last table's text at `size` points: the brief's tables hold more words than its paragraphs."""
+    for row in doc.tables[-1].rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(size)
+
+
+def brief_table(doc: Document, headers: list[str], cells: list[str], loop: str, widths: list[float],
+                size: float = 8.5) -> None:
+    table(doc, headers, cells, loop, widths)
+    _small(doc, size)
+
+
+ASSUMED = " (" + label("basis.assumed.short") + ")"
+
+
+def _rating(var: str, assumed: str) -> str:
+    """A rating cell: coloured when established; an assumed one says so and stays white, so the two differ."""
+    return ("{% cellbg 'FFFFFF' if " + assumed + " else " + var + ".tint %}{{ " + var + ".label }}"
+            "{% if " + assumed + " %}" + ASSUMED + "{% endif %}")
+
+
+def brief_decision(doc: Document) -> None:
+    """Page 1, first: what the council is asked to decide, among the options open to it."""
+    para(doc, label("decision.heading") + ": {{ council.decision.label }}", style="Heading 1")
+    para(doc, "{{ council.decision.sentence }}", bold=True)
+    para(doc, "{% if council.decision.note %}{{ council.decision.note }} {% endif %}"
+         "{% if council.decision.running_text %}{{ council.decision.running_text }} {% endif %}"
+         "{{ council.decision.options_text }}")
+
+
+def brief_outcome(doc: Document) -> None:
+    para(doc, "Outcome: {{ outcome.label }}", style="Heading 1")
+    para(doc, "{{ outcome.sentence }} The reasons that decide it:", bold=True)
+    tag(doc, "{%p for reason in council.reasons %}")
+    doc.add_paragraph("{{ reason }}", style="List Number")
+    tag(doc, "{%p endfor %}")
+
+
 def brief_red_flags(doc: Document) -> None:
-    tag(doc, "{%p if red_flags %}")
-    table(doc, ["Red flag (status) and its legal basis", "What would clear it"],
-          ["{{ f.title }} ({{ f.status_short }}). Legal basis: {{ f.law_text }}",
-           "{{ f.clears }}{% if f.evidence_missing_text %} " + label("evidence.missing")
-           + ": {{ f.evidence_missing_text }}{% endif %}"],
-          "for f in red_flags", [8.4, 9.0])
+    """Each red flag with its status (established, potential, dated), its reason and its legal basis."""
+    para(doc, "Red flags", style="Heading 1")
+    tag(doc, "{%p if council.flags %}")
+    brief_table(doc, ["Red flag (status)", "Why, and its legal basis (binding unless marked)", "What would clear it"],
+                ["{{ f.title }} ({{ f.status }})", "{{ f.reason }} Legal basis: {{ f.law }}.", "{{ f.clears }}"],
+                "for f in council.flags", [3.8, 8.2, 5.4], size=8)
     tag(doc, "{%p else %}")
     para(doc, "No red flag applies: nothing in the answers engages an absolute legal bar.")
     tag(doc, "{%p endif %}")
 
 
+def brief_completeness(doc: Document) -> None:
+    para(doc, "How complete the assessment is", style="Heading 1")
+    para(doc, "{{ council.completeness.figure }}", bold=True)
+    bullets(doc, "for c in council.completeness.could_change", "{{ c }}")
+
+
+def brief_remedy(doc: Document) -> None:
+    para(doc, "{{ council.remedy.heading }}", style="Heading 1")
+    tag(doc, "{%p if council.remedy.intro %}")
+    para(doc, "{{ council.remedy.intro }}")
+    tag(doc, "{%p endif %}")
+    bullets(doc, "for x in council.remedy.changes", "{{ x }}")
+    tag(doc, "{%p if council.remedy.note %}")
+    para(doc, "{{ council.remedy.note }}")
+    tag(doc, "{%p endif %}")
+
+
 def brief_rights(doc: Document) -> None:
     """One line per right: before -> after safeguards and the main reason, numbered for the matrix."""
-    table(
+    para(doc, "Risk to each right", style="Heading 1")
+    brief_table(
         doc,
-        ["#", "Right", "Before safeguards", "After verified safeguards", "With planned safeguards",
-         label("basis.heading"), "Main reason"],
-        ["{{ r.number }}", "{{ r.name }}", "{% cellbg r.inherent.tint %}{{ r.inherent.label }}",
-         "{% cellbg r.residual.tint %}{{ r.residual.label }}", "{{ r.projected.label }}", "{{ r.basis }}",
+        ["#", "Right", "Before safeguards", "After verified safeguards", "If planned safeguards are done",
+         "Main reason"],
+        ["{{ r.number }}", "{{ r.name }}", _rating("r.inherent", "r.inherent_assumed"),
+         _rating("r.residual", "r.residual_assumed"), "{% cellbg r.projected.tint %}{{ r.projected.label }}",
          "{{ r.main_reason }}"],
         "for r in rights",
-        [0.7, 3.5, 1.9, 1.9, 1.9, 2.0, 5.5],
+        [0.7, 3.9, 2.0, 2.0, 2.0, 6.8],
     )
+    para(doc, "Highest remaining risk: {{ overall_level_label }}. Only verified safeguards lower a rating. A coloured "
+         "rating is established: the known answers give it; a white one marked \u201c" + label("basis.assumed.short")
+         + "\u201d rests on unknown answers read at their worst.", style="Caption")
 
 
 def brief_matrix(doc: Document) -> None:
@@ -657,32 +718,31 @@ def brief_matrix(doc: Document) -> None:
     _cell_text(left, "{{ matrix_image }}")
     _cell_text(right, "Where each right sits", bold=True)
     for text in (
-        "Levels run low, medium, high, very high. Only verified safeguards lower a rating; planned ones are "
-        "shown apart. {{ basis_note }} The full assessment gives each rating's reasons in detail.",
         "Each circle carries the number of a right in the table above. A black circle is its risk before "
         "safeguards; a white circle, reached by an arrow, is its risk after the safeguards verified so far. "
         "A right with no arrow is not moved by them.",
         "Severity (down the side) is the gravest of how serious, how widespread and how hard to undo the harm "
         "is; likelihood (along the bottom) is how likely it is. The cell gives the risk level.",
-        "Highest remaining risk: {{ overall_level_label }}.",
     ):
         p = right.add_paragraph(text)
         p.paragraph_format.space_before = Pt(4)
         p.paragraph_format.space_after = Pt(0)
     _widths(t, [7.8, 9.6])
+    _small(doc)
     doc.add_paragraph().paragraph_format.space_after = Pt(0)
     tag(doc, "{%p endif %}")
 
 
 def brief_conditions(doc: Document) -> None:
     """Only the safeguards still to be done, each with owner and date; the verified ones named in one line."""
+    para(doc, "Conditions and safeguards", style="Heading 1")
     tag(doc, "{%p if conditions %}")
     para(doc, "These safeguards are not yet verified. Each must be completed, with its evidence checked, "
          "by the date shown:")
     doc.paragraphs[-1].paragraph_format.keep_with_next = True
-    table(doc, ["Safeguard", "State", "Owner", "Due", "Evidence still needed"],
-          ["{{ m.title }}", "{{ m.state_label }}", "{{ m.owner }}", "{{ m.due }}", "{{ m.still_needed }}"],
-          "for m in conditions", [4.4, 2.4, 2.9, 2.1, 5.6])
+    brief_table(doc, ["Safeguard", "State", "Owner", "Due", "Evidence still needed"],
+                ["{{ m.title }}", "{{ m.state_label }}", "{{ m.owner }}", "{{ m.due }}", "{{ m.still_needed }}"],
+                "for m in conditions", [4.4, 1.8, 3.0, 2.0, 6.2])
     tag(doc, "{%p elif not mitigations %}")
     para(doc, "No safeguards are recorded.")
     tag(doc, "{%p endif %}")
@@ -693,84 +753,72 @@ def brief_conditions(doc: Document) -> None:
          "The full assessment gives {% if safeguards_verified|length > 1 %}their owners{% else %}its owner"
          "{% endif %} and evidence.")
     tag(doc, "{%p endif %}")
-    tag(doc, "{%p if evidence_gaps %}")
-    para(doc, "{{ evidence_gaps|length }} answer{% if evidence_gaps|length > 1 %}s are{% else %} is{% endif %} "
-         "unknown or missing; the full assessment lists {% if evidence_gaps|length > 1 %}them{% else %}it"
-         "{% endif %} and what {% if evidence_gaps|length > 1 %}they affect{% else %}it affects{% endif %}.")
-    tag(doc, "{%p endif %}")
 
 
 def brief_obligations(doc: Document) -> None:
-    """What follows from the outcome: one label/value block per obligation (reads better than six columns)."""
-    tag(doc, "{%p if obligations %}")
-    labels = [("Who approves", "{{ o.approver }}"), ("Consultation", "{{ o.consultation }}"),
-              ("Independent review", "{{ o.independent_review }}"), ("Publication", "{{ o.publication }}"),
-              ("Review", "{{ o.review }}")]
-    t = doc.add_table(rows=3 + 1 + len(labels), cols=2)
+    """What follows from the outcome: the one block that governs (the red flags', else the remaining risk's)."""
+    para(doc, "What follows", style="Heading 1")
+    tag(doc, "{%p for o in council.obligations %}")
+    para(doc, "{{ o.because }}:")
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    t = doc.add_table(rows=1, cols=5)
     t.style = doc.styles["Table Grid"]
-    for i, h in enumerate(["What follows", "Required"]):
+    for i, h in enumerate(["Who approves", "Consultation", "Independent review", "Publication", "Review"]):
         _cell_text(t.rows[0].cells[i], h, bold=True)
         _shade(t.rows[0].cells[i], HEADER_FILL)
-    _repeat_header(t.rows[0])
-    _cell_text(t.rows[1].cells[0], "{%tr for o in obligations %}")
-    _cell_text(t.rows[2].cells[0], "Applies", bold=True)
-    _cell_text(t.rows[2].cells[1], "{{ o.because }}", bold=True)
-    for cell in t.rows[2].cells:
-        _shade(cell, BLOCK_FILL)
-    for row, (k, v) in zip(t.rows[3:-1], labels, strict=True):
-        _cell_text(row.cells[0], k)
-        _cell_text(row.cells[1], v)
-        _cant_split(row)
-    # Keep each block on one page: every row but the last keeps with the next.
-    for row in t.rows[:-2]:
-        for cell in row.cells:
-            cell.paragraphs[0].paragraph_format.keep_with_next = True
-    _cell_text(t.rows[-1].cells[0], "{%tr endfor %}")
-    _widths(t, [4.0, 13.4])
+    row = t.add_row()
+    for i, v in enumerate(["{{ o.approver }}", "{{ o.consultation }}", "{{ o.independent_review }}",
+                           "{{ o.publication }}", "{{ o.review }}"]):
+        _cell_text(row.cells[i], v)
+    _cant_split(row)
+    _widths(t, [3.6, 3.6, 3.6, 3.6, 3.0])
+    _small(doc)
     doc.add_paragraph().paragraph_format.space_after = Pt(2)
     tag(doc, "{%p else %}")
     para(doc, "No obligations are defined for this outcome.")
-    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+
+def _thin_spacers(doc: Document, size: float = 4) -> None:
+    """Empty paragraphs (the gap after each table) at a small size: a line each is too much in a 3-page brief."""
+    for p in doc.paragraphs:
+        if not p.text and not p.runs:
+            ppr = p._p.get_or_add_pPr()
+            rpr = OxmlElement("w:rPr")
+            sz = OxmlElement("w:sz")
+            sz.set(qn("w:val"), str(int(size * 2)))
+            rpr.append(sz)
+            ppr.append(rpr)
 
 
 def build_brief() -> Document:
     doc = _new("{{ title }}: council brief", size=10, margin=1.8, compact=True)
     para(doc, "{{ title }}", style="Title")
-    para(doc, "{{ subtitle }}", style="Subtitle")
-    para(doc, "{{ meta.organisation or 'Organisation not stated' }} · prepared by "
+    para(doc, "Council brief · {{ meta.organisation or 'Organisation not stated' }} · prepared by "
          "{{ meta.prepared_by or 'not stated' }} · answers dated {{ meta.date or 'not stated' }} · "
-         "generated {{ generated }}")
-
-    para(doc, "What is proposed", style="Heading 1")
-    table(doc, ["Question", "Answer"], ["{{ x.question }}", "{{ x.answer }}"], "for x in proposal", [8.4, 9.0])
-
-    para(doc, "Outcome: {{ outcome.label }}", style="Heading 1")
-    para(doc, "{{ outcome.sentence }}", bold=True)
-    bullets(doc, "for reason in outcome.plain_reasons", "{{ reason }}")
-
-    para(doc, "Red flags", style="Heading 1")
+         "generated {{ generated }}", style="Caption")
+    # Page 1: the decision first, then what decides it.
+    brief_decision(doc)
+    brief_outcome(doc)
+    brief_completeness(doc)
+    brief_remedy(doc)
     brief_red_flags(doc)
-    dated_block(doc, brief=True)
-
-    para(doc, "Risk to each right", style="Heading 1")
-    brief_rights(doc)
-    brief_matrix(doc)
+    # The details follow.
+    brief_rights(doc)  # the full assessment places the rights in the risk matrix
     accuracy_block(doc, None)
-
-    para(doc, "Conditions and safeguards", style="Heading 1")
     brief_conditions(doc)
-    remedy_block(doc, "Heading 2", brief=True)
-
-    para(doc, "Decision requested and what follows", style="Heading 1")
-    para(doc, "{{ outcome.decision_requested }}", bold=True)
-    doc.paragraphs[-1].paragraph_format.keep_with_next = True
     brief_obligations(doc)
+    para(doc, "What is proposed", style="Heading 1")
+    # The proposal's title, organisation and author head page 1; the screening answers follow them in `proposal`.
+    brief_table(doc, ["Question", "Answer"], ["{{ x.question }}", "{{ x.answer }}"], "for x in proposal[3:]",
+                [8.4, 9.0])
     para(doc, "The full assessment gives every answer, the derivation of every rating and the crosswalk. "
          "Questionnaire {{ reproducibility.questionnaire_id }} {{ reproducibility.questionnaire_version }}, "
          "engine {{ reproducibility.engine_version }}, answers SHA-256 {{ reproducibility.answers_sha256 }}, "
          "questionnaire SHA-256 {{ reproducibility.questionnaire_sha256 or 'not recorded' }}.",
          style="Caption")
     _tighten(doc)
+    _thin_spacers(doc)
     return doc
 
 

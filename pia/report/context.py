@@ -26,6 +26,7 @@ from ..assess.models import (
     RedFlagResult,
     RightResult,
 )
+from ..assess.summary import completeness_figure
 from ..conditions import UNKNOWN, is_visible
 from ..crosswalk import crosswalk
 from ..model import Group, Questionnaire
@@ -33,7 +34,7 @@ from ..references import shown_or_note
 from ..rules_model import DIMENSIONS
 from ..text import text
 from ..wording import dimension_help, dimension_label, score_word, state_label, status_label
-from . import derivation, findings, plain
+from . import council, derivation, findings, plain
 from .context_model import ReportContext
 
 EVIDENCE_CHARS = 240
@@ -195,6 +196,8 @@ def build_context(
     sections = _sections(q, effective, fmt, lang)
     overall = a.overall_level
     done = completeness(q, answers.answers)
+    figure = completeness_figure(done)
+    running = council.in_use(q, effective)
     jurisdiction = a.jurisdiction
     profile = next((p for p in rules.jurisdictions if p.id == jurisdiction), None)
 
@@ -247,7 +250,7 @@ def build_context(
             "reasons": list(a.outcome_reasons),
             # The same conclusions for the council brief, without rule ids (see plain.py).
             "plain_reasons": plain.outcome_reasons(a, rights, red_flags, levels, fmt.label),
-            "decision_requested": wording.decision_requested(outcome),
+            "decision_requested": "",
         },
         "overall_level": levels.get(str(overall)) if overall else None,
         "overall_level_label": levels[str(overall)]["label"] if overall in levels else wording.label("level.none"),
@@ -284,8 +287,9 @@ def build_context(
             "required": done.required,
             "required_answered": done.required_answered,
             "missing_required": [fmt.label(x) for x in done.missing_required],
-            "percent": round(100 * done.fraction),
-            "phrase": wording.answered_phrase(done.answered, done.visible, done.unknown),
+            "unanswered": figure.unanswered,
+            "percent": figure.percent,
+            "phrase": figure.text,
         },
         "scale_legend": [{"score": k, "word": score_word(k)} for k in wording.SCORES],
         "dimension_legend": [
@@ -293,11 +297,30 @@ def build_context(
         ],
     }
     ctx["proposal"] = _proposal(ctx)
+    ctx["council"] = _council(q, a, ctx, running, law, lang)
+    ctx["outcome"]["decision_requested"] = ctx["council"]["decision"]["sentence"]
     ctx = scrub(ctx)
     # The documented shape (context_model.py) is checked on every build, so a key
     # added here without documenting it for template authors fails every test.
     ReportContext.model_validate(ctx)
     return ctx
+
+
+def _council(q: Questionnaire, a: Assessment, ctx: dict[str, Any], running: bool | None,
+             law: dict[str, AnchorState], lang: str) -> dict[str, Any]:
+    """The brief's first page (council.py): decision, three reasons, red flags, completeness, what it would take."""
+    when = {d["id"]: d["when"] for d in ctx["dated_obligations"]}
+    flags = ctx["red_flags"]
+    # The obligations that follow: those of the red flags when one applies, else those of the remaining risk.
+    governing = [o for o in ctx["obligations"] if o["level"] == "red_flag"] or ctx["obligations"]
+    return {
+        "decision": council.decision(a, running, q),
+        "reasons": council.key_reasons(ctx["outcome"]),
+        "flags": council.flags(flags, list(a.dated_obligations), q, law, when, lang),
+        "completeness": council.gaps(a, ctx["outcome"], flags),
+        "remedy": council.remedy(ctx["remedy"], flags),
+        "obligations": governing[:1],
+    }
 
 
 def _outcome_sentence(outcome: str, red_flags: list[dict[str, Any]]) -> str:
@@ -435,7 +458,7 @@ def _right(r: RightResult, fmt: Formatter, levels: dict[str, dict[str, Any]], ha
         "id": r.id,
         "name": name,
         "summary": summary,
-        "main_reason": plain.main_reason(r.dimensions, harm),
+        "main_reason": plain.main_reason(r.dimensions, harm, note_gap=False),
         "anchors": ", ".join(r.anchors),
         "scale": by["scale"],
         "scope": by["scope"],
@@ -448,6 +471,8 @@ def _right(r: RightResult, fmt: Formatter, levels: dict[str, dict[str, Any]], ha
         "inherent_basis": wording.basis_label(r.inherent_basis, short=True),
         "residual_basis": wording.basis_label(r.residual_basis, short=True),
         "basis": basis,
+        "inherent_assumed": r.inherent_basis == "assumed",
+        "residual_assumed": r.residual_basis == "assumed",
         "residual_known_only": _level(levels, r.residual_known_only)["label"] if r.residual_known_only else "",
         "changed": inherent["id"] != residual["id"],
         "residual_position": {"severity": r.residual_severity,
@@ -565,8 +590,9 @@ def _signoff(sections: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 def _contents(brief: bool) -> list[str]:
     if brief:
-        return ["What is proposed", "Outcome", "Red flags", "Risk to each right",
-                "Conditions and safeguards", "Decision requested and what follows"]
+        return ["Decision requested", "Outcome", "How complete the assessment is", "What it would take",
+                "Red flags", "Risk to each right", "Conditions and safeguards", "What follows",
+                "What is proposed"]
     return [
         "Summary", "Screening and legal triage", "Answers by section",
         "Legality and proportionality, right by right", "Risk to each right", "Risk matrix",

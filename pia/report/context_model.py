@@ -351,6 +351,10 @@ class Right(BaseModel):
     """"established" or "assumed", for the rating after verified safeguards."""
     basis: str
     """Both in one cell: "Established", or "Assumed (before and after safeguards)", "Assumed (after safeguards)"."""
+    inherent_assumed: bool
+    """True when the rating before safeguards is assumed (rests on unknown answers read at their worst)."""
+    residual_assumed: bool
+    """True when the rating after verified safeguards is assumed."""
     residual_known_only: str
     """The level after verified safeguards on the known answers alone (every unknown at its most favourable)."""
     changed: bool
@@ -653,10 +657,14 @@ class Completeness(BaseModel):
     """Of those, answered."""
     missing_required: list[str]
     """Wording of required questions still unanswered."""
+    unanswered: int
+    """Shown but left blank."""
     percent: int
-    """Share of shown questions answered (unknown included), 0-100."""
+    """Share of shown questions with a known answer ("unknown" not counted), rounded down, 0-100: the one
+    completeness figure every surface shows (`pia.assess.summary.completeness_figure`)."""
     phrase: str
-    """The counts in the words every surface uses after "Answered"."""
+    """That figure in words, e.g. "34 of 140 questions answered (24%); 4 answered “unknown” and 102 not answered
+    (91 of them required)"."""
 
 
 class ScoreWord(BaseModel):
@@ -915,6 +923,92 @@ class Remedy(BaseModel):
     """Per red flag, what clears it."""
 
 
+class Decision(BaseModel):
+    """What the council is asked to decide (council brief, page 1)."""
+
+    model_config = _DATA
+    id: str
+    """approve, approve_conditions, send_back, refuse, or, for a system already in use, suspend or stop."""
+    label: str
+    """The decision in words, e.g. "Send back"."""
+    sentence: str
+    """The decision the council is asked to take, as one sentence."""
+    note: str
+    """For an open outcome whose better end is already a stop: that the open answers cannot change the decision;
+    else empty."""
+    running: bool
+    """True when the answers say the system is already in use (then it is suspended or stopped, not refused)."""
+    running_text: str
+    """Whether the system is already in use, in words (empty when the questionnaire does not ask)."""
+    options: list[str]
+    """The options open to the council, in words."""
+    options_text: str
+    """The same as one sentence."""
+
+
+class CouncilFlag(BaseModel):
+    """A red flag as the brief's first page shows it."""
+
+    model_config = _DATA
+    title: str
+    """What the red flag is."""
+    status: str
+    """Established (applies on the known answers), potential (depends on an unknown answer) or dated (its legal
+    basis applies from a later date), in words."""
+    reason: str
+    """Why it is a red flag."""
+    law: str
+    """Its legal basis: citations; soft law and local policy say so, and an anchor not yet in force its date."""
+    clears: str
+    """What would clear it (may be empty)."""
+
+
+class CouncilGaps(BaseModel):
+    """How complete the assessment is and what the open gaps could change."""
+
+    model_config = _DATA
+    figure: str
+    """The completeness figure in words (the same as `completeness.phrase`)."""
+    percent: int
+    """Share of shown questions with a known answer, 0-100."""
+    could_change: list[str]
+    """What the unknown answers could change: the outcome (or that they cannot), the assumed ratings, the
+    potential red flags."""
+
+
+class CouncilRemedy(BaseModel):
+    """What it would take, in the brief's compact form."""
+
+    model_config = _DATA
+    heading: str
+    """The heading."""
+    intro: str
+    """The sentence before the list: the smallest set's title, or why there is none."""
+    changes: list[str]
+    """The changes of the first smallest set, or the questions to answer."""
+    note: str
+    """That what clears each red flag is in its row of `flags` (empty when no red flag)."""
+
+
+class Council(BaseModel):
+    """The council brief's first page, decision first."""
+
+    model_config = _DATA
+    decision: Decision
+    """What the council is asked to decide."""
+    reasons: list[str]
+    """The (up to) three reasons that decide the outcome, in plain words."""
+    flags: list[CouncilFlag]
+    """Every red flag: established first, then potential, then dated."""
+    completeness: CouncilGaps
+    """How complete the assessment is and what the open gaps could change."""
+    remedy: CouncilRemedy
+    """What it would take to reach a better outcome."""
+    obligations: list[Obligation]
+    """The obligations that follow: those of the red flags when one applies, else those of the remaining risk
+    (at most one block)."""
+
+
 class ReportContext(BaseModel):
     """Everything a report shows. A Word template may use exactly these variables (and `matrix_image`)."""
 
@@ -998,6 +1092,8 @@ class ReportContext(BaseModel):
     """The four dimensions and what each measures."""
     proposal: list[QuestionAnswer]
     """What is proposed: proposal, organisation, author and the screening answers."""
+    council: Council
+    """The council brief's first page: decision, reasons, red flags, completeness, what it would take."""
 
 
 Meta.model_rebuild()

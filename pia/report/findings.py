@@ -56,6 +56,26 @@ def anchors_text(rows: list[dict[str, str]]) -> str:
     return "; ".join(parts)
 
 
+def anchors_short(rows: list[dict[str, Any]]) -> str:
+    """The brief's legal basis: 'ECHR Art. 8; EDPB Guidelines 3/2019 (soft law); AI Act Art. 5 (applies from ...)'.
+
+    Binding is the usual case and goes unsaid (the table's heading says so); soft law and local policy say so,
+    and an anchor with dates says them.
+    """
+    marks = {anchor_status_label("soft_law"): label("law.soft_law"),
+             anchor_status_label("local_policy"): label("law.local_policy")}
+    usual = label("anchor.in_force")
+    parts = []
+    for r in rows:
+        bits = [marks[r["status"]]] if r["status"] in marks else []
+        if r["dates"]:
+            bits.append(r["dates"])
+        if r["in_force"] and r["in_force"] != usual and not r["dates"]:
+            bits.append(r["in_force"])
+        parts.append(r["cite"] + (f" ({', '.join(bits)})" if bits else ""))
+    return "; ".join(parts)
+
+
 def evidence_missing(rf: RedFlagResult, label_of: Any) -> list[dict[str, str]]:
     """Answers that would clear the flag but have no evidence record yet (they read as unknown)."""
     return [{"question": label_of(qid), "why": why} for qid, why in rf.evidence_missing.items()]
@@ -151,4 +171,4 @@ def _change(c: dict[str, Any], titles: dict[str, str], fmt: Any) -> str:
                                               to=fmt.answer(cid, c.get("to")))
 
 
-__all__ = ["accuracy", "anchor_rows", "anchors_text", "evidence_missing", "remedy"]
+__all__ = ["accuracy", "anchor_rows", "anchors_short", "anchors_text", "evidence_missing", "remedy"]

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..answers import AnswerSet
 from ..assess import Assessment
+from ..assess.summary import completeness_figure
 from ..model import Questionnaire
 from ..schemas import AnswersFile
 
@@ -38,12 +39,24 @@ def report_document(ctx: dict[str, Any], q: Questionnaire, answers: AnswerSet, a
         "answers_sha256": ctx["reproducibility"]["answers_sha256"],
         "outcome": {"id": ctx["outcome"]["id"], "label": ctx["outcome"]["label"],
                     "sentence": ctx["outcome"]["sentence"]},
+        "completeness": _completeness(assessment),
         "answers": answers.to_dict(q),
         "assessment": a,
     }
     if signoff:
         doc["signoff"] = json.loads(signoff)
     return doc
+
+
+def _completeness(assessment: Any) -> dict[str, Any]:
+    """The one completeness figure (pia.assess.summary.completeness_figure), as the brief and full report show it."""
+    from ..assess.models import CompletenessResult
+
+    c = assessment.completeness if hasattr(assessment, "completeness") else CompletenessResult(
+        **assessment["completeness"])
+    f = completeness_figure(c)
+    return {"answered": f.answered, "shown": f.shown, "unknown": f.unknown, "unanswered": f.unanswered,
+            "required_unanswered": f.required_unanswered, "percent": f.percent, "text": f.text}
 
 
 def render_json(ctx: dict[str, Any], q: Questionnaire, answers: AnswerSet, assessment: Any,
@@ -71,6 +84,18 @@ def report_schema() -> dict[str, Any]:
         label: str
         sentence: str
 
+    class Completeness(BaseModel):
+        """How complete the assessment is: the one figure every surface shows."""
+
+        model_config = ConfigDict(extra="forbid")
+        answered: int = Field(ge=0, description="Questions shown with a known answer (not unknown)")
+        shown: int = Field(ge=0, description="Questions shown for these answers")
+        unknown: int = Field(ge=0, description="Answered unknown")
+        unanswered: int = Field(ge=0, description="Left blank")
+        required_unanswered: int = Field(ge=0, description="Of those left blank, the required ones")
+        percent: int = Field(ge=0, le=100, description="answered / shown, rounded down")
+        text: str = Field(description="The figure in words, as the reports print it")
+
     class SignedDecision(BaseModel):
         """A signed decision envelope: the record (canonical JSON is what was signed), the signature, the key."""
 
@@ -95,6 +120,7 @@ def report_schema() -> dict[str, Any]:
         engine_version: str
         answers_sha256: str = Field(pattern="^[0-9a-f]{64}$")
         outcome: Outcome
+        completeness: Completeness
         answers: AnswersFile
         assessment: assessment_schema  # type: ignore[valid-type]
         signoff: SignedDecision | None = Field(

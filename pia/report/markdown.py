@@ -56,6 +56,12 @@ def render_markdown(ctx: dict[str, Any]) -> str:
     meta = ctx["meta"]
     add(f"# {md(ctx['title'])}")
     add(f"*{md(ctx['subtitle'])}*")
+    if brief:  # decision first: one line of who and when, then straight to the decision
+        add(md(f"{meta['organisation'] or label('answer.not_stated')} · prepared by "
+               f"{meta['prepared_by'] or label('answer.not_stated')} · answers dated "
+               f"{meta['date'] or label('answer.not_stated')} · generated {ctx['generated']}"))
+        _brief(ctx, add)
+        return "\n\n".join(parts) + "\n"
     add(_table(["Item", "Detail"], [
         ["Organisation", meta["organisation"] or label("answer.not_stated")],
         ["Prepared by", meta["prepared_by"] or label("answer.not_stated")],
@@ -70,10 +76,7 @@ def render_markdown(ctx: dict[str, Any]) -> str:
     ]))
     add("## Contents")
     add("\n".join(f"{i}. [{md(c)}](#{_slug(c)})" for i, c in enumerate(ctx["contents"], 1)))
-    if brief:
-        _brief(ctx, add)
-    else:
-        _full(ctx, add)
+    _full(ctx, add)
     return "\n\n".join(parts) + "\n"
 
 
@@ -218,34 +221,47 @@ def _repro(ctx: dict[str, Any], add: Any) -> None:
 
 
 def _brief(ctx: dict[str, Any], add: Any) -> None:
-    """The council brief: the same plain-language content as the Word brief, no rule ids."""
+    """The council brief: the same plain-language content as the Word brief, in its order (decision first)."""
     c = ctx["contents"]
-    o = ctx["outcome"]
-    add(f"## {c[0]}")
-    add(_table(["Question", "Answer"], [[x["question"], x["answer"]] for x in ctx["proposal"]]))
-    add(f"## {c[1]}")
-    add(f"**Outcome: {md(o['label'])}.** {md(o['sentence'])}")
-    if o["plain_reasons"]:
-        add("\n".join(f"- {md(r)}" for r in o["plain_reasons"]))
+    o, cl = ctx["outcome"], ctx["council"]
+    d = cl["decision"]
+    add(f"## {c[0]}: {md(d['label'])}")
+    add(f"**{md(d['sentence'])}**")
+    add(md(" ".join(x for x in (d["note"], d["running_text"], d["options_text"]) if x)))
+    add(f"## {c[1]}: {md(o['label'])}")
+    add(f"**{md(o['sentence'])}** The reasons that decide it:")
+    add("\n".join(f"{i}. {md(r)}" for i, r in enumerate(cl["reasons"], 1)))
     add(f"## {c[2]}")
-    if ctx["red_flags"]:
-        add(_table(["Red flag (status) and its legal basis", "What would clear it"],
-                   [[f"{f['title']} ({f['status_short']}). Legal basis: {f['law_text']}",
-                     f["clears"] + (f"\n{label('evidence.missing')}: {f['evidence_missing_text']}"
-                                    if f["evidence_missing_text"] else "")] for f in ctx["red_flags"]]))
+    add(f"**{md(cl['completeness']['figure'])}**")
+    add("\n".join(f"- {md(x)}" for x in cl["completeness"]["could_change"]))
+    add(f"## {c[3]}")
+    rem = cl["remedy"]
+    add("\n".join(([md(rem["intro"])] if rem["intro"] else []) + [f"- {md(x)}" for x in rem["changes"]]))
+    if rem["note"]:
+        add(md(rem["note"]))
+    add(f"## {c[4]}")
+    if cl["flags"]:
+        add(_table(["Red flag (status)", "Why, and its legal basis (binding unless marked)", "What would clear it"],
+                   [[f"{f['title']} ({f['status']})", f"{f['reason']} Legal basis: {f['law']}.", f["clears"]]
+                    for f in cl["flags"]]))
     else:
         add("No red flag applies: nothing in the answers engages an absolute legal bar.")
-    _dated(ctx, add, brief=True)
-    add(f"## {c[3]}")
-    add(_table(["#", "Right", "Before safeguards", "After verified safeguards", "With planned safeguards",
-                label("basis.heading"), "Main reason"],
-               [[r["number"], r["name"], r["inherent"]["label"], r["residual"]["label"], r["projected"]["label"],
-                 r["basis"], r["main_reason"]] for r in ctx["rights"]]))
-    add("*Levels run low, medium, high, very high. Only verified safeguards lower a rating; planned ones are "
-        f"shown apart. {md(ctx['basis_note'])} The full assessment gives each rating's reasons in detail.*")
-    _matrix(ctx, add)
+    add(f"## {c[5]}")
+    assumed = label("basis.assumed.short")
+
+    def rating(level: dict[str, Any], is_assumed: bool) -> str:
+        return level["label"] + (f" ({assumed})" if is_assumed else "")
+
+    add(_table(["#", "Right", "Before safeguards", "After verified safeguards", "If planned safeguards are done",
+                "Main reason"],
+               [[r["number"], r["name"], rating(r["inherent"], r["inherent_assumed"]),
+                 rating(r["residual"], r["residual_assumed"]), r["projected"]["label"], r["main_reason"]]
+                for r in ctx["rights"]]))
+    add(f"*Highest remaining risk: {md(ctx['overall_level_label'])}. Only verified safeguards lower a rating. A "
+        f"rating marked \u201c{assumed}\u201d rests on unknown answers read at their worst; the others are "
+        "established by the known answers.*")
     _accuracy(ctx, add)
-    add(f"## {c[4]}")
+    add(f"## {c[6]}")
     pending, verified = ctx["conditions"], ctx["safeguards_verified"]
     if pending:
         add("These safeguards are not yet verified. Each must be completed, with its evidence checked, by the "
@@ -259,19 +275,16 @@ def _brief(ctx: dict[str, Any], add: Any) -> None:
         add(f"{n} {'further ' if pending else ''}safeguard{'s are' if n > 1 else ' is'} verified and already "
             f"counted: {md('; '.join(m['title'] for m in verified))}. The full assessment gives "
             f"{'their owners' if n > 1 else 'its owner'} and evidence.")
-    if ctx["evidence_gaps"]:
-        n = len(ctx["evidence_gaps"])
-        add(f"{n} answer{'s are' if n > 1 else ' is'} unknown or missing; the full assessment lists "
-            f"{'them and what they affect' if n > 1 else 'it and what it affects'}.")
-    _remedy(ctx, add, brief=True)
-    add(f"## {c[5]}")
-    add(f"**{md(o['decision_requested'])}**")
-    if ctx["obligations"]:
-        add(_table(["Applies", "Who approves", "Consultation", "Independent review", "Publication", "Review"],
-                   [[x["because"], x["approver"], x["consultation"], x["independent_review"], x["publication"],
-                     x["review"]] for x in ctx["obligations"]]))
+    add(f"## {c[7]}")
+    if cl["obligations"]:
+        x = cl["obligations"][0]
+        add(f"{md(x['because'])}:")
+        add(_table(["Who approves", "Consultation", "Independent review", "Publication", "Review"],
+                   [[x["approver"], x["consultation"], x["independent_review"], x["publication"], x["review"]]]))
     else:
         add("No obligations are defined for this outcome.")
+    add(f"## {c[8]}")
+    add(_table(["Question", "Answer"], [[x["question"], x["answer"]] for x in ctx["proposal"][3:]]))
     add("The full assessment sets out every answer, the reasons and rule references behind each rating, the "
         "evidence gaps, the derivation of every rating and the legal framework crosswalk.")
     add("## Reproducibility")

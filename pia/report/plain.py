@@ -76,7 +76,7 @@ def established(
     return sentence.rstrip(".") + f", because {why}."
 
 
-def main_reason(dimensions: Mapping[str, DimensionResult], harm: Mapping[str, str]) -> str:
+def main_reason(dimensions: Mapping[str, DimensionResult], harm: Mapping[str, str], *, note_gap: bool = True) -> str:
     """The harm behind a right's highest-rated dimension, in a few words.
 
     Dimensions are taken from the highest value down (ties in the usual order),
@@ -100,7 +100,7 @@ def main_reason(dimensions: Mapping[str, DimensionResult], harm: Mapping[str, st
         more = len(harms) - 1
         if more:
             text += f" (and {more} other factor{'s' if more > 1 else ''})"
-    if gap:
+    if gap and note_gap:  # the brief marks an assumed rating in its own cell instead
         text += "; assumed at its worst because an answer is unknown"
     return text + "."
 

@@ -59,25 +59,41 @@ def test_every_example_traces_some_rule_in_the_full_report() -> None:
 
 def test_brief_holds_everything_the_issue_lists(example: Example) -> None:
     ctx = context_for(example.q, example.answers, brief=True, generated=GENERATED)
-    text = _docx_text(rendered(example, "docx", brief=True))
-    # What is proposed, by whom, where.
-    for row in ctx["proposal"]:
-        assert row["question"] in text and row["answer"] in text, row
-    # The outcome in one sentence, and why, in plain words.
-    assert ctx["outcome"]["sentence"] in text
-    for reason in ctx["outcome"]["plain_reasons"]:
-        assert reason in text
-    # Red flags, each with what would clear it.
-    for f in ctx["red_flags"]:
-        assert f["title"] in text and f["clears"] in text
-    # Every right, one row each: before, after, main reason.
+    council = ctx["council"]
     doc = Document(io.BytesIO(rendered(example, "docx", brief=True)))
+    text = _docx_text(rendered(example, "docx", brief=True))
+    # Decision first: the first heading is the decision, and the headings follow the brief's contents.
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings[0] == f"Decision requested: {council['decision']['label']}"
+    assert [h.split(":")[0] for h in headings] == [c for c in ctx["contents"]]
+    for key in ("sentence", "options_text"):
+        assert council["decision"][key] in text
+    assert ctx["outcome"]["decision_requested"] == council["decision"]["sentence"]
+    # The outcome, and the (at most three) reasons that decide it.
+    assert f"Outcome: {ctx['outcome']['label']}" in headings
+    assert 1 <= len(council["reasons"]) <= 3
+    for reason in council["reasons"]:
+        assert reason in text
+    # Every red flag with its status, reason, legal basis and what clears it; no rule ids.
+    assert len(council["flags"]) >= len(ctx["red_flags"])
+    for f in council["flags"]:
+        assert f"{f['title']} ({f['status']})" in text and f["reason"] in text and f["law"] in text, f
+    # How complete, one figure, and what the open gaps could change; what it would take.
+    assert council["completeness"]["figure"] == ctx["completeness"]["phrase"]
+    for x in [council["completeness"]["figure"], *council["completeness"]["could_change"],
+              council["remedy"]["intro"], *council["remedy"]["changes"], council["remedy"]["note"]]:
+        assert x in text, x
+    # Every right, one row each: before, after, main reason; an assumed rating says so.
     table = next(t for t in doc.tables if t.rows[0].cells[1].text == "Right")
     rows = [[c.text for c in row.cells] for row in table.rows[1:]]
     assert len(rows) == len(ctx["rights"])
+
+    def shown(level: dict, assumed: bool) -> str:
+        return level["label"] + (" (assumed)" if assumed else "")
+
     for row, r in zip(rows, ctx["rights"], strict=True):
-        assert row == [str(r["number"]), r["name"], r["inherent"]["label"], r["residual"]["label"],
-                       r["projected"]["label"], r["basis"], r["main_reason"]]
+        assert row == [str(r["number"]), r["name"], shown(r["inherent"], r["inherent_assumed"]),
+                       shown(r["residual"], r["residual_assumed"]), r["projected"]["label"], r["main_reason"]]
     # Conditions still to be met, with owners and dates; the verified ones counted and named.
     for m in ctx["conditions"]:
         for key in ("title", "owner", "due"):
@@ -87,10 +103,31 @@ def test_brief_holds_everything_the_issue_lists(example: Example) -> None:
         assert f"{n} {'further ' if ctx['conditions'] else ''}safeguard" in text
         for m in ctx["safeguards_verified"]:
             assert m["title"] in text
-    # The decision requested and the obligations that follow.
-    assert ctx["outcome"]["decision_requested"] in text
-    for o in ctx["obligations"]:
+    # What follows: one block (the red flags' when one applies), not one per obligation.
+    assert len(council["obligations"]) == min(1, len(ctx["obligations"]))
+    for o in council["obligations"]:
         assert o["because"] in text and o["approver"] in text and o["publication"] in text
+    assert text.count("Who approves") == len(council["obligations"])
+    # What is proposed: the screening answers (title, organisation and author head the first page).
+    for row in ctx["proposal"][3:]:
+        assert row["question"] in text and row["answer"] in text, row
+    assert ctx["title"] in text and (ctx["meta"]["organisation"] or "Organisation not stated") in text
+
+
+def test_assumed_ratings_are_marked_and_left_white() -> None:
+    """An assumed rating reads "(assumed)" and has no level colour; an established one has its level's tint."""
+    ex = load_example(ROOT / "tests" / "cases" / "como-park-fr.yaml")
+    ctx = context_for(ex.q, ex.answers, brief=True, generated=GENERATED)
+    assert any(r["residual_assumed"] for r in ctx["rights"]) and not all(r["residual_assumed"] for r in ctx["rights"])
+    doc = Document(io.BytesIO(rendered(ex, "docx", brief=True)))
+    table = next(t for t in doc.tables if t.rows[0].cells[1].text == "Right")
+    for row, r in zip(table.rows[1:], ctx["rights"], strict=True):
+        cell = row.cells[3]
+        fill = cell._tc.tcPr.find(qn("w:shd")).get(qn("w:fill"))
+        if r["residual_assumed"]:
+            assert cell.text.endswith("(assumed)") and fill == "FFFFFF"
+        else:
+            assert "(assumed)" not in cell.text and fill == r["residual"]["tint"]
 
 
 def test_brief_lists_only_safeguards_not_yet_verified() -> None:
@@ -105,14 +142,12 @@ def test_brief_lists_only_safeguards_not_yet_verified() -> None:
     assert "1 further safeguard is verified and already counted: Independent complaints and redress route." in text
 
 
-def test_brief_matrix_picture_sits_beside_its_key_and_has_alternative_text(example: Example) -> None:
-    doc = Document(io.BytesIO(rendered(example, "docx", brief=True)))
-    pics = list(doc.element.body.iter(qn("wp:docPr")))
-    assert len(pics) == 1 and pics[0].get("descr").startswith("Risk matrix:")
-    holder = next(t for t in doc.tables if any(p.tag == qn("wp:docPr") for p in t._tbl.iter()))
-    assert "Where each right sits" in holder.rows[0].cells[1].text
-    extent = next(doc.element.body.iter(qn("wp:extent")))
-    assert int(extent.get("cx")) <= 80 * 36000  # at most 8 cm wide, so text fits beside it
+def test_brief_leaves_the_matrix_picture_to_the_full_report(example: Example) -> None:
+    """The brief's rights table already gives every level; the picture of the same would repeat it."""
+    brief = Document(io.BytesIO(rendered(example, "docx", brief=True)))
+    assert list(brief.element.body.iter(qn("wp:docPr"))) == []
+    full = Document(io.BytesIO(rendered(example, "docx")))
+    assert [p.get("descr")[:12] for p in full.element.body.iter(qn("wp:docPr"))] == ["Risk matrix:"]
 
 
 def test_plain_outcome_reasons_read_for_each_kind_of_outcome() -> None:

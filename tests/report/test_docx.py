@@ -148,12 +148,13 @@ def test_suggested_filename() -> None:
 
 
 def test_matrix_picture_replaces_its_placeholder_at_the_same_size(example: Example) -> None:
-    """F1: the picture goes in after rendering; its size is unchanged (150 mm full, 74 mm brief)."""
+    """F1: the picture goes in after rendering; its size is unchanged (150 mm; the default brief has none, see
+    test_brief.py)."""
     from docx.shared import Mm
 
-    from pia.report.docx import BRIEF_MATRIX_WIDTH_MM, MATRIX_WIDTH_MM
+    from pia.report.docx import MATRIX_WIDTH_MM
 
-    for brief, width in ((False, MATRIX_WIDTH_MM), (True, BRIEF_MATRIX_WIDTH_MM)):
+    for brief, width in ((False, MATRIX_WIDTH_MM),):
         data = rendered(example, "docx", brief)
         assert b"PIAMATRIXIMAGE" not in b"".join(parts(data).values())
         doc = Document(io.BytesIO(data))

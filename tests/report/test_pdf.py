@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import stat
 import subprocess
 import tempfile
@@ -16,17 +15,9 @@ from pia.report.pdf import docx_to_pdf
 
 from .ooxmlkit import IMAGE_RT, canary, docx_with, external_rel, linked_picture_xml
 from .reportkit import (
-    GENERATED,
-    ROOT,
-    RULE_ID_SHAPE,
     Example,
-    example_files,
-    ids_in,
-    load_example,
-    pdf_pages,
     pdftotext_or_skip,
     rendered,
-    rule_ids,
     soffice_or_skip,
 )
 
@@ -38,12 +29,6 @@ def _pdf_text(pdf: bytes) -> str:
         src.write_bytes(pdf)
         out = subprocess.run([exe, "-enc", "UTF-8", str(src), "-"], capture_output=True, check=True, timeout=300)
     return " ".join(out.stdout.decode("utf-8").split())
-
-
-def example_outcome(example: Example) -> str:
-    from pia.assess import assess
-
-    return assess(example.q, example.answers).headline
 
 
 @pytest.mark.slow
@@ -64,29 +49,7 @@ def test_pdf_has_outcome_and_every_rating(example: Example) -> None:
     assert a.answers_sha256 in text.replace(" ", "")
 
 
-# Every example answers file, plus the mini fixture's complete answers.
-BRIEF_EXAMPLES = example_files() + [ROOT / "tests" / "fixtures" / "mini" / "answers_complete.yaml"]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("path", BRIEF_EXAMPLES, ids=lambda p: p.stem)
-def test_brief_pdf_is_at_most_three_pages_and_complete(path: Path) -> None:
-    """The council brief is 2-3 pages (the issue) for every example, read from LibreOffice's real PDF."""
-    soffice_or_skip()
-    example = load_example(path)
-    pdf = rendered(example, "pdf", brief=True)
-    assert pdf_pages(pdf) <= 3
-    text = _pdf_text(pdf)
-    from pia.report import context_for
-
-    ctx = context_for(example.q, example.answers, brief=True, generated=GENERATED)
-    assert example_outcome(example) in text
-    for wanted in (ctx["outcome"]["sentence"], ctx["outcome"]["decision_requested"], "Decision requested",
-                   "What is proposed", "Red flags", "Risk to each right", "Conditions and safeguards"):
-        assert wanted in text, wanted
-    # No rule ids for councillors: neither the rulebook's ids nor anything shaped like one.
-    assert ids_in(text, rule_ids(example.q)) == set()
-    assert re.findall(RULE_ID_SHAPE, text) == []
+# The council brief's page count and first page: test_brief_pages.py.
 
 
 @pytest.mark.slow
