@@ -61,9 +61,9 @@ def report(q: Questionnaire, answers: AnswerSet, fmt: str, brief: bool, today: d
 
     def make() -> bytes:
         if audit is None or brief or fmt == "json":   # the JSON report's schema has no place for it
-            return render(q, answers, fmt, brief=brief, generated=today, remedy=not brief, signoff=signoff)
+            return render(q, answers, fmt, brief=brief, generated=today, remedy=True, signoff=signoff)
         base = "md" if fmt == "md" else "docx"
-        data = with_audit_log(render(q, answers, base, brief=brief, generated=today, remedy=not brief,
+        data = with_audit_log(render(q, answers, base, brief=brief, generated=today, remedy=True,
                                      signoff=signoff), base, *audit)
         return docx_to_pdf(data) if fmt == "pdf" else data
 

@@ -8,10 +8,10 @@ from typing import Any
 import streamlit as st
 
 from pia.answers import completeness
+from pia.assess.summary import completeness_figure
 from pia.model import Questionnaire
 from pia.present import describe
 from pia.text import text
-from pia.wording import answered_phrase
 
 from . import downloads, panel, signoff_common, state
 from .safe import md
@@ -77,7 +77,8 @@ def page() -> None:
     answers = state.answer_set()
     comp = completeness(q, answers.answers)
     st.markdown(f"**{md(answers.meta.get('title', '(untitled)'))}** — {md(text(q.title))} {md(q.version)}")
-    st.progress(min(comp.fraction, 1.0), text=f"Answered {answered_phrase(comp.answered, comp.visible, comp.unknown)}")
+    fig = completeness_figure(comp)   # the one figure the brief, the full report and the JSON show
+    st.progress(fig.percent / 100, text=fig.text)
     a, note = panel.current_assessment(q)
     # The page leads with the decision and the reports; what is still open follows, folded.
     if a is not None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from pia.answers import completeness, effective_answers, visible_questions
+from pia.assess.summary import completeness_figure
 from pia.conditions import is_visible
 from pia.model import Questionnaire, Section
 from pia.text import text
-from pia.wording import answered_phrase
 
 from . import focus, panel, signoff_review, state, widgets
 from .safe import md
@@ -118,9 +118,8 @@ def page() -> None:
     state.show_flash()
     save_status()
     comp = state.derived("completeness", q, lambda: completeness(q, answers))
-    st.progress(min(comp.fraction, 1.0),
-                text=f"Answered {answered_phrase(comp.answered, comp.visible, comp.unknown)} "
-                     f"· step {idx + 1} of {len(shown)}")
+    fig = completeness_figure(comp)   # the one figure the brief, the full report and the JSON show
+    st.progress(fig.percent / 100, text=f"{fig.text} Step {idx + 1} of {len(shown)}.")
 
     main, side = st.columns([3, 2], gap="large")
     with main:

@@ -47,15 +47,17 @@ def answered(page) -> int:  # noqa: ANN001
     import re
 
     text = page.get_by_test_id("stProgress").first.inner_text()
-    return int(re.search(r"Answered (\d+) of", text).group(1))
+    return int(re.search(r"(\d+) of \d+ questions answered", text).group(1))
 
 
 def settled(page, idle, before: int) -> None:  # noqa: ANN001
     """Wait until the server has recorded one more answer and finished drawing (a click alone changes the
     browser's widget at once, before the rerun it starts has even begun)."""
+    import re
+
     from playwright.sync_api import expect
 
-    expect(page.get_by_test_id("stProgress").first).to_contain_text(f"Answered {before + 1} of")
+    expect(page.get_by_test_id("stProgress").first).to_contain_text(re.compile(rf"(^|\D){before + 1} of \d+ questions answered"))
     idle(page)
 
 
