@@ -70,6 +70,7 @@ class RunWatch:
     class _Conn:
         def __init__(self) -> None:
             self.requested = self.started = self.finished = 0
+            self.closed = False   # the page left (navigation, reload): wait for the next connection's first run
 
     def __init__(self) -> None:
         self.current: RunWatch._Conn | None = None
@@ -86,6 +87,7 @@ class RunWatch:
         server = ws.connect_to_server()
         server.on_message(lambda m: (self._from_server(conn, m), ws.send(m)))
         ws.on_message(lambda m: (self._from_page(conn, m), server.send(m)))
+        ws.on_close(lambda *_: setattr(conn, "closed", True))
 
     @staticmethod
     def _from_page(conn: RunWatch._Conn, message: bytes | str) -> None:
@@ -113,7 +115,7 @@ class RunWatch:
 
     def settled(self) -> bool:
         c = self.current
-        return c is not None and c.requested > 0 and c.finished == c.requested
+        return c is not None and not c.closed and c.requested > 0 and c.finished == c.requested
 
     def wait(self, page, timeout_ms: int = 60_000) -> None:  # noqa: ANN001
         """Let the page's events flow until every rerun it asked for has run to the end."""

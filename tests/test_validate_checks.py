@@ -60,7 +60,8 @@ def _example_without(tmp_path: Path, drop: str, add: str = "") -> Path:
     source = (INSTRUMENT / "examples" / "school_cctv.yaml").read_text(encoding="utf-8")
     assert drop in source
     path = tmp_path / "draft.yaml"
-    path.write_text(source.replace(drop, "", 1) + add, encoding="utf-8")
+    # `add` goes into the answers map, wherever the example puts other top-level keys (evidence:) after it.
+    path.write_text(source.replace(drop, "", 1).replace("\nanswers:\n", "\nanswers:\n" + add, 1), encoding="utf-8")
     return path
 
 

@@ -812,7 +812,8 @@ def build_brief() -> Document:
     # The proposal's title, organisation and author head page 1; the screening answers follow them in `proposal`.
     brief_table(doc, ["Question", "Answer"], ["{{ x.question }}", "{{ x.answer }}"], "for x in proposal[3:]",
                 [8.4, 9.0])
-    para(doc, "The full assessment gives every answer, the derivation of every rating and the crosswalk. "
+    para(doc, "Screening answers not known yet are named above where they matter; the full assessment gives every "
+         "answer, the derivation of every rating and the crosswalk. "
          "Questionnaire {{ reproducibility.questionnaire_id }} {{ reproducibility.questionnaire_version }}, "
          "engine {{ reproducibility.engine_version }}, answers SHA-256 {{ reproducibility.answers_sha256 }}, "
          "questionnaire SHA-256 {{ reproducibility.questionnaire_sha256 or 'not recorded' }}.",

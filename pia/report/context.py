@@ -602,7 +602,8 @@ def _contents(brief: bool) -> list[str]:
 
 
 def _proposal(ctx: dict[str, Any]) -> list[dict[str, str]]:
-    """What is proposed, by whom, where: meta plus the screening answers."""
+    """What is proposed, by whom, where: meta plus the screening answers that are known (the brief states what is
+    not known yet among the reasons and gaps on its first page; the full report lists every answer)."""
     meta = ctx["meta"]
     rows = [
         {"question": "Proposal", "answer": ctx["title"]},
@@ -610,7 +611,7 @@ def _proposal(ctx: dict[str, Any]) -> list[dict[str, str]]:
         {"question": "Prepared by", "answer": meta["prepared_by"] or wording.label("answer.not_stated")},
     ]
     for s in ctx["screening"]:
-        rows += [{"question": x["question"], "answer": x["answer"]} for x in s["questions"]]
+        rows += [{"question": x["question"], "answer": x["answer"]} for x in s["questions"] if x["status"] == "answered"]
     return rows
 
 

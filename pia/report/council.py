@@ -130,13 +130,17 @@ def flags(red_flags: list[dict[str, Any]], dated: list[Any], q: Questionnaire, l
     rows = []
     for basis in ("triggered", "potential"):
         for f in (f for f in red_flags if f["status"] == basis):
+            missing = (f" {label('evidence.missing')}: {f['evidence_missing_text']}"
+                       if f["evidence_missing_text"] else "")
+            # A flag that only may apply shows its legal basis and the first sentence of what would clear it; why
+            # it would apply is in the full report. So a case with many open questions still fits three pages.
+            potential = basis == "potential"
             rows.append({
                 "title": f["title"],
-                "status": label("flag_basis.established" if basis == "triggered" else "flag_basis.potential"),
-                "reason": f["explanation"],
-                "law": findings.anchors_short(f["law"]),
-                "clears": f["clears"] + (f" {label('evidence.missing')}: {f['evidence_missing_text']}"
-                                         if f["evidence_missing_text"] else ""),
+                "status": label("flag_basis.established" if not potential else "flag_basis.potential"),
+                "reason": "" if potential else f["explanation"],
+                "law": findings.anchors_short(f["law"]).rstrip("."),
+                "clears": (_first_sentence(f["clears"]) if potential else f["clears"]) + missing,
             })
     rulebook = {rf.id: rf for rf in q.rules.red_flags}
     for d in dated:
@@ -147,10 +151,16 @@ def flags(red_flags: list[dict[str, Any]], dated: list[Any], q: Questionnaire, l
             "title": text(d.title, lang),
             "status": label("flag_basis.dated").format(when=when.get(d.id, "")),
             "reason": text(rf.explanation, lang) if rf is not None and rf.explanation else "",
-            "law": findings.anchors_short(findings.anchor_rows(d.anchors, law)),
+            "law": findings.anchors_short(findings.anchor_rows(d.anchors, law)).rstrip("."),
             "clears": text(d.clears, lang) if d.clears else "",
         })
     return rows
+
+
+def _first_sentence(words: str) -> str:
+    """The first sentence of a text (up to its first full stop followed by a space), or the whole text."""
+    head, sep, _ = (words or "").partition(". ")
+    return head + "." if sep else words
 
 
 def gaps(a: Assessment, outcome: Mapping[str, Any], red_flags: list[dict[str, Any]]) -> dict[str, Any]:

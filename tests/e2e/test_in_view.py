@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from ..serverkit import RunWatch
+
 pytestmark = pytest.mark.e2e
 
 WIDTHS = {"desktop": (1400, 800), "phone": (390, 760)}
@@ -21,6 +23,7 @@ def sized(request, browser):  # noqa: ANN001, ANN201
     context = browser.new_context(viewport={"width": width, "height": height})
     pg = context.new_page()
     pg.set_default_timeout(20_000)
+    RunWatch().attach(pg)   # idle() waits for the runs this page's actions asked for
     yield pg
     context.close()
 

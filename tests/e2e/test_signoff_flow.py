@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from tests.oidc_provider import Provider, User
-from tests.serverkit import ROOT, free_port, start_server
+from tests.serverkit import ROOT, RunWatch, free_port, start_server
 
 pytestmark = pytest.mark.e2e
 
@@ -95,6 +95,7 @@ def person(browser):  # noqa: ANN001
         contexts.append(ctx)
         pg = ctx.new_page()
         pg.set_default_timeout(30_000)
+        RunWatch().attach(pg)   # idle() waits for the runs this person's clicks asked for
         return pg
 
     yield make
@@ -371,12 +372,14 @@ def test_trusted_proxy_header_names_the_user_and_its_absence_is_refused(proxied,
     bare = browser.new_context()
     try:
         page = named.new_page()
+        RunWatch().attach(page)
         page.goto(proxied)
         idle(page)
         expect(page.get_by_text("Signed in as")).to_contain_text(seen("paul@example.org"))
         expect(page.get_by_role("button", name="Log out")).to_have_count(0)   # the proxy logs people out
         expect(page.get_by_text("Resume a saved draft")).to_be_visible()
         other = bare.new_page()
+        RunWatch().attach(other)
         other.goto(proxied)
         idle(other)
         expect(other.get_by_text("expects its reverse proxy to say who you are")).to_be_visible()
@@ -399,6 +402,7 @@ def test_unreadable_login_settings_refuse_everyone_instead_of_falling_back(tmp_p
     ctx = browser.new_context(extra_http_headers={"X-Forwarded-User": "paul@example.org"})
     try:
         page = ctx.new_page()
+        RunWatch().attach(page)
         page.goto(f"http://127.0.0.1:{port}")
         idle(page)
         expect(page.get_by_text("Logins are configured, but their settings cannot be read")).to_be_visible()
