@@ -13,12 +13,12 @@ rerun request to the ForwardMsg `script_finished` of the last run it caused (a p
 Afterwards every draft is read back from the store and compared with what its official answered.
 
 Settings (each on its own fresh server process, all against one PostgreSQL cluster):
-  default  Streamlit as configured in .streamlit/config.toml
+  default  as configured in .streamlit/config.toml
   gc       runner.postScriptGC = true  (Streamlit's default: a full collection after every rerun)
   nogc     runner.postScriptGC = false
-  freeze   PIA_GC_FREEZE=1: app.py freezes the objects alive after the first run (gc.freeze)
-  two      two server processes, officials split between them (what sticky sessions amount to)
-  two-nogc two processes with runner.postScriptGC = false
+  freeze   postScriptGC on, objects alive after the first run frozen (gc.freeze; benchmarks/app_gc_freeze.py)
+  two      two server processes as configured, officials split between them (what sticky sessions amount to)
+  two-gc, two-nogc   two processes with runner.postScriptGC = true / false
 
 PostgreSQL: a throwaway cluster (initdb/pg_ctl from /usr/lib/postgresql/*/bin) in /tmp, or --db URL.
 Prints a markdown table with the `uptime` load average beside every row. A measurement, not a test.
@@ -47,14 +47,15 @@ sys.path.insert(0, str(ROOT))
 
 from tests.serverkit import free_port  # noqa: E402
 
-SETTINGS: dict[str, tuple[tuple[str, ...], dict[str, str], int]] = {
-    # name: (streamlit options, environment, processes)
-    "default": ((), {}, 1),
-    "gc": (("--runner.postScriptGC", "true"), {"PIA_GC_FREEZE": "0"}, 1),
-    "nogc": (("--runner.postScriptGC", "false"), {"PIA_GC_FREEZE": "0"}, 1),
-    "freeze": (("--runner.postScriptGC", "true"), {"PIA_GC_FREEZE": "1"}, 1),
-    "two": ((), {}, 2),
-    "two-nogc": (("--runner.postScriptGC", "false"), {"PIA_GC_FREEZE": "0"}, 2),
+SETTINGS: dict[str, tuple[str, tuple[str, ...], int]] = {
+    # name: (script, streamlit options, processes)
+    "default": ("app.py", (), 1),
+    "gc": ("app.py", ("--runner.postScriptGC", "true"), 1),
+    "nogc": ("app.py", ("--runner.postScriptGC", "false"), 1),
+    "freeze": ("benchmarks/app_gc_freeze.py", ("--runner.postScriptGC", "true"), 1),
+    "two": ("app.py", (), 2),
+    "two-gc": ("app.py", ("--runner.postScriptGC", "true"), 2),
+    "two-nogc": ("app.py", ("--runner.postScriptGC", "false"), 2),
 }
 
 
@@ -295,10 +296,29 @@ def start_postgres() -> tuple[str, Any]:
     return f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", stop
 
 
-def start_app(port: int, db_url: str, log: Path, args: tuple[str, ...], env: dict[str, str]) -> subprocess.Popen:
-    from tests.serverkit import start_server
+def start_app(port: int, db_url: str, log: Path, script: str, args: tuple[str, ...]) -> subprocess.Popen:
+    """`streamlit run SCRIPT` as tests/serverkit.py starts app.py, waiting for its health check."""
+    import urllib.request
 
-    return start_server(port, db_url, log, ROOT / "questionnaires", extra_args=args, extra_env=env)
+    env = {**os.environ, "PIA_DATABASE_URL": db_url, "PIA_PATH": str(ROOT / "questionnaires"),
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONPATH": str(ROOT)}
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+             "--global.developmentMode", "false", *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return proc
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"streamlit did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.2)
 
 
 def rss_mib(pid: int) -> float:
@@ -372,13 +392,13 @@ async def _drive(urls: list[str], n: int, actions: int, think: float, seed: int,
 
 def measure(setting: str, n: int, think: float, actions: int, db_url: str, minutes: float = 0.0,
             seed: int = 1) -> Result:
-    args, env, procs = SETTINGS[setting]
+    script, args, procs = SETTINGS[setting]
     logdir = Path(tempfile.mkdtemp(prefix="pia-load-log."))
     servers, urls = [], []
     try:
         for k in range(procs):
             port = free_port()
-            servers.append(start_app(port, db_url, logdir / f"server{k}.log", args, env))
+            servers.append(start_app(port, db_url, logdir / f"server{k}.log", script, args))
             urls.append(f"ws://127.0.0.1:{port}/_stcore/stream")
         pids = [s.pid for s in servers]
         # A server that has been up a while: each process has loaded the questionnaires and drawn every page
