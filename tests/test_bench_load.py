@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import random
+import subprocess
 import sys
 from pathlib import Path
 
@@ -68,3 +69,14 @@ def test_two_officials_drive_the_wizard_and_their_drafts_hold_their_answers(benc
     officials[-1].answered[qid] = "something never typed"
     problems = bench.check_drafts(db, officials)
     assert len(problems) == 1 and qid in problems[0]
+
+
+def test_streamlit_reads_the_shipped_setting_without_a_full_collection_after_every_rerun() -> None:
+    """The setting chosen from the load benchmark (benchmarks/RESULTS.md) is the one Streamlit runs with:
+    a misspelt option would be ignored silently and bring back the full collection after each rerun."""
+    code = ("import streamlit.config as c\n"
+            "c.get_config_options(force_reparse=True)\n"
+            "print(c.get_option('runner.postScriptGC'))\n")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "False"
