@@ -33,6 +33,7 @@ import glob
 import os
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -418,7 +419,10 @@ def measure(setting: str, n: int, think: float, actions: int, db_url: str, minut
     finally:
         for s in servers:
             s.terminate()
-            s.wait(timeout=30)
+            try:
+                s.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                s.kill()
 
 
 def main() -> None:
@@ -430,6 +434,8 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=0.0, help="keep officials working this long (memory)")
     ap.add_argument("--db", default="", help="SQLAlchemy URL of the store (default: a throwaway PostgreSQL)")
     opts = ap.parse_args()
+    # Stopped with kill: still stop the servers and the PostgreSQL cluster (the finally blocks below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     db_url, stop = (opts.db, None) if opts.db else start_postgres()
     try:
         print(HEADER, flush=True)
