@@ -243,7 +243,11 @@ def main() -> None:
     text = "\n".join(lines) + "\n"
     print(text)
     if not only:
-        (ROOT / "benchmarks" / "RESULTS.md").write_text(text)
+        # Sections written by other benchmarks (each under a "## " heading, e.g. load_sessions.py's) are kept.
+        results = ROOT / "benchmarks" / "RESULTS.md"
+        old = results.read_text() if results.exists() else ""
+        kept = old[old.index("\n## "):] if "\n## " in old else ""
+        results.write_text(text + kept)
 
 
 if __name__ == "__main__":
