@@ -38,8 +38,11 @@ def choose(page, key: str, label: str) -> None:  # noqa: ANN001
     wait_idle(page)
 
 
-def wait_saved(db_url: str, expected: dict, timeout: float = 30) -> None:
-    """Poll the database (read-only) until the newest revision holds `expected`."""
+def wait_saved(page, db_url: str, expected: dict, timeout: float = 30) -> None:  # noqa: ANN001
+    """Poll the database (read-only) until the newest revision holds `expected`.
+
+    Waits with the page, not with sleep: the run watch relays the browser's messages only while Playwright runs.
+    """
     deadline = time.monotonic() + timeout
     while True:
         store = Store(db_url)
@@ -51,7 +54,7 @@ def wait_saved(db_url: str, expected: dict, timeout: float = 30) -> None:
         if answers == expected or time.monotonic() > deadline:
             assert answers == expected, "the app never saved what was typed"
             return
-        time.sleep(0.1)
+        page.wait_for_timeout(100)
 
 
 def test_server_killed_mid_session_loses_nothing_typed(tmp_path):
@@ -99,7 +102,7 @@ def test_server_killed_mid_session_loses_nothing_typed(tmp_path):
             # (a server killed before it received a change cannot keep it — no app can).
             typed = {"jurisdiction": "eu", "system_name": "Harbour watch 🚢 {{ x }}",
                      "purpose": "Theft from boats\nat night — مرحبا", "camera_count": 7}
-            wait_saved(db_url, typed)
+            wait_saved(page, db_url, typed)
 
             server.send_signal(signal.SIGKILL)                  # no shutdown, no flush, no goodbye
             server.wait(timeout=30)
