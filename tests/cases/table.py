@@ -66,7 +66,11 @@ def render(rows: list[Row]) -> str:
         f"Engine {ENGINE_VERSION}, questionnaire `{QUESTIONNAIRE.relative_to(REPO)}`. Fact sheets: "
         "`shared/cases/cases.yaml` beside the repository (or `$PIA_CASES`). Each case is translated from its facts "
         "alone into `tests/cases/<id>.yaml` (`unknown` where the facts are silent; a comment above every answer "
-        "names the fact; `# CANNOT RECORD:` lines list facts the instrument has no place for). "
+        "names the fact; `# CANNOT RECORD:` lines list facts the instrument has no place for). Questions on the law "
+        "in force where the system runs, not on the system (is the state a party to the European Convention; does a "
+        "local law ban municipal face recognition), are answered from that law, as the official would know it, the "
+        "same way for every case whichever way it cuts; a claim that needs an evidence record (for example that no "
+        "state law restricts face recognition) stays `unknown` unless the sheet names who confirmed it. "
         "`tests/cases/<id>.flags.yaml` maps each item the decision turned on (`must_flag`) to the red flags and "
         "rules that would express it, by judgement.",
         "",

@@ -130,3 +130,15 @@ def test_police_use_with_no_use_policy_and_no_council_decision_is_very_high(came
     answers, _ = load(answers_path("san-diego-smart-streetlights"))
     fixed = assess(camera, answers.with_answer("use_policy", "yes"))
     assert "R-PRIV-UNAUTHORISED-POLICE-USE" not in {h.id for h in fixed.right("privacy").rule_hits}
+
+
+@pytest.mark.parametrize(("mode", "raised"), [("parking", False), ("hotlist", True), ("investigation", True),
+                                               ("all", True)])
+def test_watchlist_criteria_matter_for_plate_readers_only_when_they_have_a_hotlist(camera, mode, raised):
+    """RF-12 (watchlist criteria left to operators) for plate readers: a charging or parking scheme matches every
+    plate against a register of payments or permits and has no hotlist, so unwritten watchlist criteria cannot
+    stop it; alerts on wanted vehicles or searches of past reads can."""
+    answers, _ = load(INSTRUMENT / "examples" / "parking_plate_readers.yaml")
+    answers = answers.with_answer("watchlist_criteria", "none").with_answer("alpr_mode", mode)
+    status = {f.id: f.status for f in assess(camera, answers).red_flags}.get("RF-12")
+    assert status == ("triggered" if raised else None)
