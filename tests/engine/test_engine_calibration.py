@@ -142,3 +142,16 @@ def test_watchlist_criteria_matter_for_plate_readers_only_when_they_have_a_hotli
     answers = answers.with_answer("watchlist_criteria", "none").with_answer("alpr_mode", mode)
     status = {f.id: f.status for f in assess(camera, answers).red_flags}.get("RF-12")
     assert status == ("triggered" if raised else None)
+
+
+def test_identity_registers_as_reference_images_are_rated_as_a_harm_of_their_own(camera):
+    """Comparing faces against passport, identity-card or driving-licence photos puts every holder within reach
+    of a search (Buenos Aires: registry data on millions requested for a list of 40,000); custody photos alone
+    do not raise that harm."""
+    answers, _ = load(INSTRUMENT / "examples" / "retrospective_fr_central_square.yaml")
+    registry = assess(camera, answers.with_answer("fr_reference_sources", ["custody", "id_registers"]))
+    custody = assess(camera, answers.with_answer("fr_reference_sources", ["custody"]))
+    rated = {h.id: h for h in registry.right("privacy").harm_ratings}
+    assert "H-PRIV-ID-REGISTRY" in rated
+    assert rated["H-PRIV-ID-REGISTRY"].inherent["scope"] == 4
+    assert "H-PRIV-ID-REGISTRY" not in {h.id for h in custody.right("privacy").harm_ratings}
