@@ -142,17 +142,17 @@ def flags(red_flags: list[dict[str, Any]], dated: list[Any], q: Questionnaire, l
                 "law": findings.anchors_short(f["law"]).rstrip("."),
                 "clears": (_first_sentence(f["clears"]) if potential else f["clears"]) + missing,
             })
-    rulebook = {rf.id: rf for rf in q.rules.red_flags}
     for d in dated:
         if d.source != "red_flag" or d.timing != "later":
             continue
-        rf = rulebook.get(d.id)
+        # A duty that applies only later is not a stop today: like a flag that only may apply, it shows its legal
+        # basis (with the date) and the first sentence of what meets it; why it applies is in the full report.
         rows.append({
             "title": text(d.title, lang),
             "status": label("flag_basis.dated").format(when=when.get(d.id, "")),
-            "reason": text(rf.explanation, lang) if rf is not None and rf.explanation else "",
+            "reason": "",
             "law": findings.anchors_short(findings.anchor_rows(d.anchors, law)).rstrip("."),
-            "clears": text(d.clears, lang) if d.clears else "",
+            "clears": _first_sentence(text(d.clears, lang)) if d.clears else "",
         })
     return rows
 

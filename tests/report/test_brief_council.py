@@ -72,13 +72,19 @@ def test_running_comes_from_the_answers_and_is_unsaid_when_they_are_silent() -> 
 
 
 def test_a_case_already_in_use_is_suspended_not_refused() -> None:
-    """King's Cross was reviewed while running: at best 'do not proceed', so suspend now (stop if worse)."""
-    ctx = _council(CASES / "kings-cross-lfr.yaml")
+    """Detroit's face searches were reviewed while running: at best 'do not proceed' (open towards a state ban),
+    so suspend now, whichever way the open answers go; King's Cross, decided 'do not proceed' while running, is
+    suspended with no such note."""
+    ctx = _council(CASES / "detroit-fr-pre-2024.yaml")
     d = ctx["council"]["decision"]
     assert ctx["outcome"]["decided"] is False and ctx["outcome"]["best"] == "do_not_proceed"
     assert (d["id"], d["running"]) == ("suspend", True)
     assert d["sentence"] == wording.label("decision.suspend.sentence_running")
     assert d["note"] == wording.label("decision.either_way").format(best=wording.outcome_label("do_not_proceed"))
+    decided = _council(CASES / "kings-cross-lfr.yaml")
+    assert decided["outcome"]["decided"] is True and decided["outcome"]["best"] == "do_not_proceed"
+    assert (decided["council"]["decision"]["id"], decided["council"]["decision"]["running"]) == ("suspend", True)
+    assert not decided["council"]["decision"]["note"]
 
 
 def test_an_open_outcome_that_could_still_go_ahead_is_sent_back_between_its_two_decisions() -> None:
@@ -105,11 +111,12 @@ def test_red_flags_are_listed_established_then_potential_then_dated_with_reason_
     order = [f["status"].split(":")[0] for f in flags]
     assert order == sorted(order, key=["Established", "Potential", "Dated"].index)
     assert {"Established", "Potential", "Dated"} == set(order)
-    # Every flag names its legal basis; an established or dated one also says why it applies (a flag that only may
-    # apply leaves the why to the full report, so a case with many open questions fits three pages).
+    # Every flag names its legal basis; an established one also says why it applies (a flag that only may apply,
+    # or a duty due only later, leaves the why to the full report, so a case with many open questions fits three
+    # pages).
     assert all(f["law"] for f in flags)
-    assert all(f["reason"] for f in flags if not f["status"].startswith("Potential"))
-    assert all(not f["reason"] and f["clears"] for f in flags if f["status"].startswith("Potential"))
+    assert all(f["reason"] for f in flags if f["status"].startswith("Established"))
+    assert all(not f["reason"] and f["clears"] for f in flags if not f["status"].startswith("Established"))
     dated = [f for f in flags if f["status"].startswith("Dated")]
     assert all("applies from" in f["law"] for f in dated)
     soft = next(f for f in flags if f["title"].startswith("Precautionary policy"))
