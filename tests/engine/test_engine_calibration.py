@@ -155,3 +155,32 @@ def test_identity_registers_as_reference_images_are_rated_as_a_harm_of_their_own
     assert "H-PRIV-ID-REGISTRY" in rated
     assert rated["H-PRIV-ID-REGISTRY"].inherent["scope"] == 4
     assert "H-PRIV-ID-REGISTRY" not in {h.id for h in custody.right("privacy").harm_ratings}
+
+
+def _rules(a, right: str) -> set[str]:
+    return {h.id for h in a.right(right).rule_hits}
+
+
+def test_a_charging_scheme_that_bills_on_its_reads_is_not_stopped_for_it(camera):
+    """Automated charges on plate reads (GDPR Art. 22(2)(b): authorised by law, with the right to contest) are
+    a money harm, not a liberty one: with an independent appeal the due-process risk stays medium; without any
+    route to contest it is high (send back), never the very high of police decisions on machine output alone."""
+    answers, _ = load(INSTRUMENT / "examples" / "parking_plate_readers.yaml")
+    billed = answers.with_answer("no_sole_decision", "no")
+    appeal = assess(camera, billed)
+    assert "R-DP-AUTOMATED-CHARGE" in _rules(appeal, "due_process_remedy")
+    assert "R-DP-SOLE-DECISION" not in _rules(appeal, "due_process_remedy")
+    assert appeal.right("due_process_remedy").residual in ("low", "medium")
+    no_route = assess(camera, billed.with_answer("complaint_route", "none"))
+    assert no_route.right("due_process_remedy").residual == "high"
+    # The same answer for readers that alert the police on wanted vehicles is still a decision on a person.
+    police = assess(camera, billed.with_answer("alpr_mode", "hotlist"))
+    assert "R-DP-SOLE-DECISION" in _rules(police, "due_process_remedy")
+    assert "R-DP-AUTOMATED-CHARGE" not in _rules(police, "due_process_remedy")
+
+
+@pytest.mark.parametrize(("mode", "rated"), [("parking", False), ("hotlist", True), ("all", True)])
+def test_stops_without_confirming_the_read_are_rated_only_where_readers_lead_to_stops(camera, mode, rated):
+    answers, _ = load(INSTRUMENT / "examples" / "parking_plate_readers.yaml")
+    answers = answers.with_answer("alpr_confirm_before_stop", "no").with_answer("alpr_mode", mode)
+    assert ("R-DP-PLATE-NO-CONFIRM" in _rules(assess(camera, answers), "due_process_remedy")) is rated
