@@ -16,7 +16,7 @@ import pytest
 from pia import checks
 from pia.answers import load
 from pia.assess import assess
-from pia.assess.engine import HIGH_RANK, _severity
+from pia.assess.engine import HIGH_RANK
 from pia.conditions import evaluate
 from pia.errors import PiaError
 from pia.loader import load_questionnaire
@@ -25,7 +25,6 @@ from pia.text import text
 ROOT = Path(__file__).resolve().parents[2]
 INSTRUMENT = ROOT / "questionnaires" / "camera-hria"
 EXAMPLES = sorted((INSTRUMENT / "examples").glob("*.yaml"))
-SEVERITY = ("scale", "scope", "irremediability")
 
 WELL_GOVERNED = ["body_worn_cameras_wardens", "parking_plate_readers", "school_cctv", "traffic_counting_on_device"]
 STOPPED = {"live_fr_police_unauthorised": "prohibited", "retrospective_fr_central_square": "do_not_proceed"}
@@ -119,13 +118,6 @@ def test_the_loader_refuses_a_safeguard_for_an_unknown_harm(tmp_path):
         load_questionnaire(scratch / "camera_hria.yaml")
 
 
-def _level_of(camera, dims: dict[str, int]) -> int:
-    from pia.assess.engine import DEFAULT_MATRIX
-
-    matrix = camera.rules.matrix or DEFAULT_MATRIX
-    return matrix.rank(matrix.level(_severity(dims), dims["likelihood"]))
-
-
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_with_every_safeguard_verified_only_an_irreducible_rule_keeps_revise(camera, path):
     answers, _ = load(path)
@@ -148,13 +140,10 @@ def test_with_every_safeguard_verified_only_an_irreducible_rule_keeps_revise(cam
         # What keeps the right high must be the irreducible harms alone.
         held = [h for h in right.harm_ratings if h.irreducible is not None]
         assert held, f"{path.stem}: {right.id} stays {right.residual} with no irreducible rule"
-        # A harm whose rules rate no likelihood takes the right's likelihood (engine `_harm_dims`): the Glukhin harm
-        # of identifying protesters (R-EXP-FR-GATHERINGS) is one, reached since RF-10 no longer stops the
-        # judge-authorised, logged searches of the central-square example (legal review L-11).
-        placed = [{**h.residual, "likelihood": h.residual["likelihood"] if h.rates_likelihood
-                   else right.residual_likelihood} for h in held]
-        dims = {d: max(x[d] for x in placed) for d in ("scale", "scope", "irremediability", "likelihood")}
-        assert _level_of(camera, dims) == right.residual_rank, (path.stem, right.id)
+        # The right's level is its worst harm's matrix cell, as the engine placed it (`harm_cells`): one of the
+        # irreducible harms must reach that level on its own.
+        ranks = [a.matrix.rank(a.matrix.level(*right.harm_cells[h.id]["residual"])) for h in held]
+        assert max(ranks) == right.residual_rank, (path.stem, right.id, right.harm_cells)
     if a.outcome == "revise":
         assert any(r.irreducible_rules for r in a.rights if r.residual_rank >= HIGH_RANK)
 
