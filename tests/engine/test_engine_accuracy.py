@@ -20,8 +20,8 @@ from pia.assess.accuracy import RATIO_CAP, disparity_ratio, expected_false_alert
 from pia.errors import PiaError
 from pia.loader import load_questionnaire
 
-ROOT = Path(__file__).resolve().parents[2]
-INSTRUMENT = ROOT / "questionnaires" / "camera-hria"
+from .camera_cases import INSTRUMENT
+
 CHILD = INSTRUMENT / "examples" / "live_fr_missing_child_authorised.yaml"
 
 # Four groups; the worst-served (women over 60) at 12 false matches per million comparisons, the best at 9:
@@ -37,11 +37,6 @@ TENFOLD = [
     {"group": "Black women", "fmr_per_million": 40},
     {"group": "White men", "fmr_per_million": 4},
 ]
-
-
-@pytest.fixture(scope="module")
-def camera():
-    return load_questionnaire(INSTRUMENT / "camera_hria.yaml")
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ court or regulator would stop stay stopped.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -22,17 +21,12 @@ from pia.errors import PiaError
 from pia.loader import load_questionnaire
 from pia.text import text
 
-ROOT = Path(__file__).resolve().parents[2]
-INSTRUMENT = ROOT / "questionnaires" / "camera-hria"
+from .camera_cases import INSTRUMENT, PASSING_RATES
+
 EXAMPLES = sorted((INSTRUMENT / "examples").glob("*.yaml"))
 
 WELL_GOVERNED = ["body_worn_cameras_wardens", "parking_plate_readers", "school_cctv", "traffic_counting_on_device"]
 STOPPED = {"live_fr_police_unauthorised": "prohibited", "retrospective_fr_central_square": "do_not_proceed"}
-
-
-@pytest.fixture(scope="module")
-def camera():
-    return load_questionnaire(INSTRUMENT / "camera_hria.yaml")
 
 
 def all_verified(camera) -> list[dict[str, str]]:
@@ -121,10 +115,8 @@ def test_the_loader_refuses_a_safeguard_for_an_unknown_harm(tmp_path):
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_with_every_safeguard_verified_only_an_irreducible_rule_keeps_revise(camera, path):
     answers, _ = load(path)
-    # Verifying independent bias testing means a test that passes the acceptance rule (about 10 false matches
-    # per million comparisons for every group tested): M-BIAS-TESTING counts only then.
-    passing = [{"group": g, "fmr_per_million": r} for g, r in [("Women", 10), ("Men", 9), ("Darker skin", 11)]]
-    answers = answers.with_answer("bias_testing", "independent").with_answer("fr_group_rates", passing)
+    # Verifying independent bias testing means a test that passes the acceptance rule: M-BIAS-TESTING counts only then.
+    answers = answers.with_answer("bias_testing", "independent").with_answer("fr_group_rates", PASSING_RATES)
     a = assess(camera, answers.with_answer("mitigation_plan", all_verified(camera)))
     # Bias testing of face recognition counts only where face recognition is weighed (a.accuracy).
     idle = [m for m in a.mitigations if not m.counted]
@@ -150,9 +142,8 @@ def test_with_every_safeguard_verified_only_an_irreducible_rule_keeps_revise(cam
 
 def test_the_judge_authorised_search_is_held_only_by_the_biometric_scan(camera):
     answers, _ = load(INSTRUMENT / "examples" / "live_fr_missing_child_authorised.yaml")
-    # The example gives no rates per group; a passing test (about 10 per million for every group) stands in.
-    passing = [{"group": g, "fmr_per_million": r} for g, r in [("Women", 10), ("Men", 9), ("Darker skin", 11)]]
-    answers = answers.with_answer("fr_group_rates", passing)
+    # The example gives no rates per group; a passing test stands in.
+    answers = answers.with_answer("fr_group_rates", PASSING_RATES)
     a = assess(camera, answers.with_answer("mitigation_plan", all_verified(camera)))
     assert a.outcome == "revise"
     assert [(r.id, r.residual) for r in a.rights if r.residual_rank >= HIGH_RANK] == [("privacy", "high")]
