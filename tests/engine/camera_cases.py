@@ -5,6 +5,7 @@ The instrument itself is the session fixture `camera` (tests/conftest.py).
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from pia.answers import AnswerSet, load
@@ -21,3 +22,15 @@ PASSING_RATES = [{"group": g, "fmr_per_million": r} for g, r in [("Women", 10), 
 def example(name: str) -> AnswerSet:
     """The answers of one shipped example, by its file name without `.yaml`."""
     return load(INSTRUMENT / "examples" / f"{name}.yaml")[0]
+
+
+def edited_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    """The core file of a copy of the instrument (examples left out) in which `old` is replaced by `new` in `file`:
+    what the loader must refuse is written in a scratch folder, never in the shipped one."""
+    folder = tmp_path / "camera-hria"
+    shutil.copytree(INSTRUMENT, folder, ignore=shutil.ignore_patterns("examples"))
+    path = folder / file
+    source = path.read_text(encoding="utf-8")
+    assert old in source, f"{file} no longer says {old!r}: the test edits nothing"
+    path.write_text(source.replace(old, new), encoding="utf-8")
+    return folder / "camera_hria.yaml"

@@ -8,8 +8,6 @@ court or regulator would stop stay stopped.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from pia import checks
@@ -21,7 +19,7 @@ from pia.errors import PiaError
 from pia.loader import load_questionnaire
 from pia.text import text
 
-from .camera_cases import INSTRUMENT, PASSING_RATES
+from .camera_cases import INSTRUMENT, PASSING_RATES, edited_copy
 
 EXAMPLES = sorted((INSTRUMENT / "examples").glob("*.yaml"))
 
@@ -85,31 +83,20 @@ def test_no_safeguard_lowers_the_certainty_of_an_interference(camera):
 
 
 def test_the_loader_refuses_a_safeguard_on_the_likelihood_of_an_interference(tmp_path):
-    scratch = tmp_path / "camera-hria"
-    shutil.copytree(INSTRUMENT, scratch, ignore=shutil.ignore_patterns("examples"))
-    mitigations = scratch / "mitigations.yaml"
-    source = mitigations.read_text(encoding="utf-8")
-    signs = "    reduces: [{harm: H-PRIV-NO-NOTICE, dimension: irremediability}]"
-    assert signs in source
-    mitigations.write_text(source.replace(
-        signs, "    reduces: [{harm: H-PRIV-NO-NOTICE, dimension: irremediability}, "
-               "{harm: H-PRIV-BIOMETRIC, dimension: likelihood}]"), encoding="utf-8")
+    signs = "    reduces: [{harm: H-PRIV-NO-NOTICE, dimension: irremediability}"
+    core = edited_copy(tmp_path, "mitigations.yaml", signs + "]",
+                       signs + ", {harm: H-PRIV-BIOMETRIC, dimension: likelihood}]")
     with pytest.raises(PiaError) as err:
-        load_questionnaire(scratch / "camera_hria.yaml")
+        load_questionnaire(core)
     assert "harm 'H-PRIV-BIOMETRIC' is an interference: no safeguard lowers its likelihood" in str(err.value)
     assert "mitigations.yaml" in str(err.value)
 
 
 def test_the_loader_refuses_a_safeguard_for_an_unknown_harm(tmp_path):
-    scratch = tmp_path / "camera-hria"
-    shutil.copytree(INSTRUMENT, scratch, ignore=shutil.ignore_patterns("examples"))
-    mitigations = scratch / "mitigations.yaml"
-    source = mitigations.read_text(encoding="utf-8")
-    mitigations.write_text(source.replace("{harm: H-PRIV-NO-NOTICE, dimension: irremediability}",
-                                          "{harm: H-PRIV-NO-SUCH-HARM, dimension: irremediability}"),
-                           encoding="utf-8")
+    core = edited_copy(tmp_path, "mitigations.yaml", "{harm: H-PRIV-NO-NOTICE, dimension: irremediability}",
+                       "{harm: H-PRIV-NO-SUCH-HARM, dimension: irremediability}")
     with pytest.raises(PiaError, match="unknown harm 'H-PRIV-NO-SUCH-HARM'"):
-        load_questionnaire(scratch / "camera_hria.yaml")
+        load_questionnaire(core)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -173,12 +160,7 @@ def test_stopped_examples_stay_as_severe_whatever_is_verified(camera, name):
 
 
 def test_the_loader_refuses_lowered_by_an_unknown_question(tmp_path):
-    scratch = tmp_path / "camera-hria"
-    shutil.copytree(INSTRUMENT, scratch, ignore=shutil.ignore_patterns("examples"))
-    rules = scratch / "rules.yaml"
-    source = rules.read_text(encoding="utf-8")
-    assert source.count("lowered_by: {audit_logging: full}") == 1
-    rules.write_text(source.replace("lowered_by: {audit_logging: full}", "lowered_by: {audit_logs: full}"),
-                     encoding="utf-8")
+    assert (INSTRUMENT / "rules.yaml").read_text(encoding="utf-8").count("lowered_by: {audit_logging: full}") == 1
+    core = edited_copy(tmp_path, "rules.yaml", "lowered_by: {audit_logging: full}", "lowered_by: {audit_logs: full}")
     with pytest.raises(PiaError, match="rules.yaml.*lowered_by.*unknown question 'audit_logs'"):
-        load_questionnaire(scratch / "camera_hria.yaml")
+        load_questionnaire(core)
