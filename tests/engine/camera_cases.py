@@ -1,4 +1,5 @@
-"""The bundled camera instrument as the engine tests read it: its folder, its examples, rates that pass.
+"""The bundled camera instrument as the engine tests read it: its folder, its examples, rates that pass, and
+the loader's refusal of an edited copy.
 
 The instrument itself is the session fixture `camera` (tests/conftest.py).
 """
@@ -8,7 +9,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from pia.answers import AnswerSet, load
+from pia.errors import PiaError
+from pia.loader import load_questionnaire
 
 INSTRUMENT = Path(__file__).resolve().parents[2] / "questionnaires" / "camera-hria"
 
@@ -24,13 +29,15 @@ def example(name: str) -> AnswerSet:
     return load(INSTRUMENT / "examples" / f"{name}.yaml")[0]
 
 
-def edited_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
-    """The core file of a copy of the instrument (examples left out) in which `old` is replaced by `new` in `file`:
-    what the loader must refuse is written in a scratch folder, never in the shipped one."""
+def refusal(tmp_path: Path, file: str, old: str, new: str) -> str:
+    """The loader's message for a copy of the instrument (examples left out) with `old` replaced by `new` in
+    `file`; fails unless the loader refuses it. The edit is made in a scratch folder, never in the shipped one."""
     folder = tmp_path / "camera-hria"
     shutil.copytree(INSTRUMENT, folder, ignore=shutil.ignore_patterns("examples"))
     path = folder / file
     source = path.read_text(encoding="utf-8")
     assert old in source, f"{file} no longer says {old!r}: the test edits nothing"
     path.write_text(source.replace(old, new), encoding="utf-8")
-    return folder / "camera_hria.yaml"
+    with pytest.raises(PiaError) as err:
+        load_questionnaire(folder / "camera_hria.yaml")
+    return str(err.value)

@@ -8,6 +8,8 @@ court or regulator would stop stay stopped.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pia import checks
@@ -15,11 +17,9 @@ from pia.answers import load
 from pia.assess import assess
 from pia.assess.engine import HIGH_RANK
 from pia.conditions import evaluate
-from pia.errors import PiaError
-from pia.loader import load_questionnaire
 from pia.text import text
 
-from .camera_cases import INSTRUMENT, PASSING_RATES, edited_copy
+from .camera_cases import INSTRUMENT, PASSING_RATES, refusal
 
 EXAMPLES = sorted((INSTRUMENT / "examples").glob("*.yaml"))
 
@@ -84,19 +84,16 @@ def test_no_safeguard_lowers_the_certainty_of_an_interference(camera):
 
 def test_the_loader_refuses_a_safeguard_on_the_likelihood_of_an_interference(tmp_path):
     signs = "    reduces: [{harm: H-PRIV-NO-NOTICE, dimension: irremediability}"
-    core = edited_copy(tmp_path, "mitigations.yaml", signs + "]",
-                       signs + ", {harm: H-PRIV-BIOMETRIC, dimension: likelihood}]")
-    with pytest.raises(PiaError) as err:
-        load_questionnaire(core)
-    assert "harm 'H-PRIV-BIOMETRIC' is an interference: no safeguard lowers its likelihood" in str(err.value)
-    assert "mitigations.yaml" in str(err.value)
+    message = refusal(tmp_path, "mitigations.yaml", signs + "]",
+                      signs + ", {harm: H-PRIV-BIOMETRIC, dimension: likelihood}]")
+    assert "harm 'H-PRIV-BIOMETRIC' is an interference: no safeguard lowers its likelihood" in message
+    assert "mitigations.yaml" in message
 
 
 def test_the_loader_refuses_a_safeguard_for_an_unknown_harm(tmp_path):
-    core = edited_copy(tmp_path, "mitigations.yaml", "{harm: H-PRIV-NO-NOTICE, dimension: irremediability}",
-                       "{harm: H-PRIV-NO-SUCH-HARM, dimension: irremediability}")
-    with pytest.raises(PiaError, match="unknown harm 'H-PRIV-NO-SUCH-HARM'"):
-        load_questionnaire(core)
+    assert "unknown harm 'H-PRIV-NO-SUCH-HARM'" in refusal(
+        tmp_path, "mitigations.yaml", "{harm: H-PRIV-NO-NOTICE, dimension: irremediability}",
+        "{harm: H-PRIV-NO-SUCH-HARM, dimension: irremediability}")
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -161,6 +158,5 @@ def test_stopped_examples_stay_as_severe_whatever_is_verified(camera, name):
 
 def test_the_loader_refuses_lowered_by_an_unknown_question(tmp_path):
     assert (INSTRUMENT / "rules.yaml").read_text(encoding="utf-8").count("lowered_by: {audit_logging: full}") == 1
-    core = edited_copy(tmp_path, "rules.yaml", "lowered_by: {audit_logging: full}", "lowered_by: {audit_logs: full}")
-    with pytest.raises(PiaError, match="rules.yaml.*lowered_by.*unknown question 'audit_logs'"):
-        load_questionnaire(core)
+    message = refusal(tmp_path, "rules.yaml", "lowered_by: {audit_logging: full}", "lowered_by: {audit_logs: full}")
+    assert re.search("rules.yaml.*lowered_by.*unknown question 'audit_logs'", message), message
