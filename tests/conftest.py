@@ -37,3 +37,11 @@ def mini(mini_path: Path):
     from pia.loader import load_questionnaire
 
     return load_questionnaire(mini_path)
+
+
+@pytest.fixture(scope="session")
+def camera():
+    """The bundled camera instrument, loaded once for every folder that weighs its rules or examples."""
+    from pia.loader import load_questionnaire
+
+    return load_questionnaire(ROOT / "questionnaires" / "camera-hria" / "camera_hria.yaml")

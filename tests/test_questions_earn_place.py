@@ -8,16 +8,9 @@ kept for the record must say so, so a reader of the instrument can tell the two 
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from pia.conditions import referenced
-from pia.loader import load_questionnaire
 from pia.model import Questionnaire
 
-ROOT = Path(__file__).resolve().parents[1]
-CORE = ROOT / "questionnaires" / "camera-hria" / "camera_hria.yaml"
 WEIGHED_TYPES = {"yes_no", "single_choice", "multi_choice", "number"}
 
 
@@ -61,11 +54,6 @@ def idle_questions(q: Questionnaire) -> list[str]:
     used = read_by_the_engine(q)
     return [x.id for x in q.questions()
             if x.type in WEIGHED_TYPES and x.id not in used and not x.documentary]
-
-
-@pytest.fixture(scope="module")
-def camera() -> Questionnaire:
-    return load_questionnaire(CORE)
 
 
 def test_every_choice_and_number_question_is_read_or_documentary(camera):

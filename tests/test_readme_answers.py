@@ -9,13 +9,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from pia.answers import load, validate
-from pia.loader import load_questionnaire
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE = ROOT / "questionnaires" / "camera-hria" / "camera_hria.yaml"
 
 
 def readme_answers_block() -> str:
@@ -25,11 +21,6 @@ def readme_answers_block() -> str:
     m = re.search(r"```yaml\n(.*?)```", text[start:], re.S)
     assert m, "README.md: no ```yaml block after 'An **answers file**'"
     return m.group(1)
-
-
-@pytest.fixture(scope="module")
-def camera():
-    return load_questionnaire(CORE)
 
 
 def test_readme_answers_example_validates(tmp_path, camera):

@@ -10,6 +10,9 @@ status line says the sign-off is out of date.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
+
 import streamlit as st
 
 from pia import wording
@@ -80,6 +83,20 @@ def _reject(s: Store, draft_id: str, q: Questionnaire) -> None:
     attempt(s.reject, draft_id, q, a, ss.get("so_reject_why") or "", done="The rejection is recorded.")
 
 
+def _new_record(roles: frozenset[str], action: str, form: str, title: str, fields: Sequence[Callable[[], object]],
+                save: tuple[str, str], on_save: Callable[[], None]) -> None:
+    """The form that writes one new locked record (its `fields` drawn in order, `save` the button's label and
+    key), or why this user may not: the DPO's advice and a consultation share it, so both offer and refuse alike."""
+    if not can(action, roles):
+        st.caption(cannot(action, roles))
+        return
+    with st.form(form, border=True):
+        st.markdown(title)
+        for field in fields:
+            field()
+        st.form_submit_button(save[0], key=save[1], on_click=on_save)
+
+
 def _dpo(s: Store, draft_id: str, roles: frozenset[str], records: list[Record]) -> None:
     st.subheader("Data protection officer's advice")
     advices = [r for r in records if r.kind == DPO_ADVICE]
@@ -105,14 +122,11 @@ def _dpo(s: Store, draft_id: str, roles: frozenset[str], records: list[Record]) 
                 st.caption("Not answered yet. " + cannot("dpo_response", roles))
     if not advices:
         st.caption("No advice recorded yet.")
-    if can("dpo_advice", roles):
-        with st.form("so_dpo_form", border=True):
-            st.markdown("**Record the DPO's advice** (as given; it cannot be changed afterwards)")
-            st.text_input("Data protection officer", key="so_dpo_name", max_chars=200)
-            st.text_area("Advice", key="so_dpo_advice", max_chars=20000, height=120)
-            st.form_submit_button("Record the advice", key="so_dpo_save", on_click=_advice, args=(s, draft_id))
-    else:
-        st.caption(cannot("dpo_advice", roles))
+    _new_record(roles, "dpo_advice", "so_dpo_form",
+                "**Record the DPO's advice** (as given; it cannot be changed afterwards)",
+                [partial(st.text_input, "Data protection officer", key="so_dpo_name", max_chars=200),
+                 partial(st.text_area, "Advice", key="so_dpo_advice", max_chars=20000, height=120)],
+                ("Record the advice", "so_dpo_save"), partial(_advice, s, draft_id))
 
 
 def _consultations(s: Store, draft_id: str, roles: frozenset[str], records: list[Record]) -> None:
@@ -126,17 +140,13 @@ def _consultations(s: Store, draft_id: str, roles: frozenset[str], records: list
             st.caption(_locked(r))
     if not cons:
         st.caption("No consultation recorded yet.")
-    if can("consultation", roles):
-        with st.form("so_cons_form", border=True):
-            st.markdown("**Record a consultation**")
-            st.text_input("Who was consulted", key="so_cons_who", max_chars=500)
-            st.date_input("When", key="so_cons_when", value=None)
-            st.text_area("What they said", key="so_cons_said", max_chars=20000, height=100)
-            st.text_area("What changed because of it (or “nothing”, and why)", key="so_cons_changed",
-                         max_chars=20000, height=80)
-            st.form_submit_button("Record the consultation", key="so_cons_save", on_click=_consult, args=(s, draft_id))
-    else:
-        st.caption(cannot("consultation", roles))
+    _new_record(roles, "consultation", "so_cons_form", "**Record a consultation**",
+                [partial(st.text_input, "Who was consulted", key="so_cons_who", max_chars=500),
+                 partial(st.date_input, "When", key="so_cons_when", value=None),
+                 partial(st.text_area, "What they said", key="so_cons_said", max_chars=20000, height=100),
+                 partial(st.text_area, "What changed because of it (or “nothing”, and why)", key="so_cons_changed",
+                         max_chars=20000, height=80)],
+                ("Record the consultation", "so_cons_save"), partial(_consult, s, draft_id))
 
 
 def _decisions(s: Store, draft_id: str, q: Questionnaire, roles: frozenset[str], records: list[Record]) -> None:

@@ -83,6 +83,14 @@ def pick(page, idle, key: str, label: str) -> None:  # noqa: ANN001
     settled(page, idle, before)
 
 
+def screened(page, server, idle, title: str, jurisdiction: str, technology: str) -> None:  # noqa: ANN001
+    """A new assessment with the first screening answers given (not for law enforcement), each one settled."""
+    start(page, server, idle, title)
+    choose(page, idle, "w_jurisdiction", jurisdiction)
+    pick(page, idle, "w_technologies", technology)
+    choose(page, idle, "w_law_enforcement", "No")
+
+
 def box(page, locator) -> dict:  # noqa: ANN001
     """The element's box in viewport coordinates (what the user sees, after any scrolling)."""
     return locator.evaluate("e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; }")
@@ -101,10 +109,7 @@ def test_prohibited_use_puts_the_decision_in_view(sized, server, idle):
     from playwright.sync_api import expect
 
     page = sized
-    start(page, server, idle, "Decision in view")
-    choose(page, idle, "w_jurisdiction", "European Union")
-    pick(page, idle, "w_technologies", "Live face recognition")
-    choose(page, idle, "w_law_enforcement", "No")
+    screened(page, server, idle, "Decision in view", "European Union", "Live face recognition")
     question = in_key(page, "w_at_assemblies")
     question.scroll_into_view_if_needed()
     choose(page, idle, "w_at_assemblies", "Yes")
@@ -132,10 +137,7 @@ def test_next_lands_on_the_new_step_heading_with_focus(sized, server, idle):
     from playwright.sync_api import expect
 
     page = sized
-    start(page, server, idle, "Next lands on top")
-    choose(page, idle, "w_jurisdiction", "United Kingdom")
-    pick(page, idle, "w_technologies", "Fixed cameras")
-    choose(page, idle, "w_law_enforcement", "No")
+    screened(page, server, idle, "Next lands on top", "United Kingdom", "Fixed cameras")
     nxt = page.get_by_role("button", name="Next")
     nxt.scroll_into_view_if_needed()
     nxt.click()

@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
-from pathlib import Path
 
 import pytest
 
 from pia.answers import AnswerSet, load
 from pia.assess import assess
 from pia.assess.accuracy import RATIO_CAP, disparity_ratio, expected_false_alerts, fpir
-from pia.errors import PiaError
-from pia.loader import load_questionnaire
 
-ROOT = Path(__file__).resolve().parents[2]
-INSTRUMENT = ROOT / "questionnaires" / "camera-hria"
+from .camera_cases import INSTRUMENT, refusal
+
 CHILD = INSTRUMENT / "examples" / "live_fr_missing_child_authorised.yaml"
 
 # Four groups; the worst-served (women over 60) at 12 false matches per million comparisons, the best at 9:
@@ -37,11 +33,6 @@ TENFOLD = [
     {"group": "Black women", "fmr_per_million": 40},
     {"group": "White men", "fmr_per_million": 4},
 ]
-
-
-@pytest.fixture(scope="module")
-def camera():
-    return load_questionnaire(INSTRUMENT / "camera_hria.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -237,53 +228,27 @@ def test_no_accuracy_record_without_face_recognition(camera):
 # --- the instrument declares the computed ids; the loader checks them -----------------------------
 
 
-def _copy(tmp_path: Path) -> Path:
-    dest = tmp_path / "camera-hria"
-    shutil.copytree(INSTRUMENT, dest, ignore=shutil.ignore_patterns("examples"))
-    return dest
-
-
 def test_a_rule_reading_an_undeclared_computed_id_is_refused(tmp_path):
-    dest = _copy(tmp_path)
-    rules = dest / "rules.yaml"
-    rules.write_text(rules.read_text(encoding="utf-8").replace(
-        "    false_alerts_per_deployment: fr_false_alerts_per_deployment\n", ""), encoding="utf-8")
-    with pytest.raises(PiaError) as exc:
-        load_questionnaire(dest / "camera_hria.yaml")
-    assert "unknown question 'fr_false_alerts_per_deployment'" in str(exc.value)
-    assert "rules.yaml" in str(exc.value)
+    message = refusal(tmp_path, "rules.yaml", "    false_alerts_per_deployment: fr_false_alerts_per_deployment\n", "")
+    assert "unknown question 'fr_false_alerts_per_deployment'" in message
+    assert "rules.yaml" in message
 
 
 def test_a_computed_id_may_not_reuse_a_question_id(tmp_path):
-    dest = _copy(tmp_path)
-    rules = dest / "rules.yaml"
-    rules.write_text(rules.read_text(encoding="utf-8").replace(
-        "disparity_ratio: fr_disparity_ratio", "disparity_ratio: watchlist_size"), encoding="utf-8")
-    with pytest.raises(PiaError) as exc:
-        load_questionnaire(dest / "camera_hria.yaml")
-    assert "computed id 'watchlist_size' is already a question id" in str(exc.value)
+    message = refusal(tmp_path, "rules.yaml", "disparity_ratio: fr_disparity_ratio", "disparity_ratio: watchlist_size")
+    assert "computed id 'watchlist_size' is already a question id" in message
 
 
 def test_a_computed_value_is_checked_like_a_question(tmp_path):
-    dest = _copy(tmp_path)
-    rules = dest / "rules.yaml"
-    rules.write_text(rules.read_text(encoding="utf-8").replace(
-        "{question: fr_accuracy_test, op: equals, value: untested}",
-        "{question: fr_accuracy_test, op: equals, value: passed}"), encoding="utf-8")
-    with pytest.raises(PiaError) as exc:
-        load_questionnaire(dest / "camera_hria.yaml")
-    assert "fr_accuracy_test: 'passed' is not one of the offered choices: pass, fail, untested" in str(exc.value)
+    message = refusal(tmp_path, "rules.yaml", "{question: fr_accuracy_test, op: equals, value: untested}",
+                      "{question: fr_accuracy_test, op: equals, value: passed}")
+    assert "fr_accuracy_test: 'passed' is not one of the offered choices: pass, fail, untested" in message
 
 
 def test_accuracy_settings_must_point_at_fitting_questions(tmp_path):
-    dest = _copy(tmp_path)
-    rules = dest / "rules.yaml"
-    rules.write_text(rules.read_text(encoding="utf-8").replace(
-        "  watchlist_size_question: watchlist_size", "  watchlist_size_question: watchlist_criteria"),
-        encoding="utf-8")
-    with pytest.raises(PiaError) as exc:
-        load_questionnaire(dest / "camera_hria.yaml")
-    assert "'watchlist_criteria' must be a number question" in str(exc.value)
+    message = refusal(tmp_path, "rules.yaml", "  watchlist_size_question: watchlist_size",
+                      "  watchlist_size_question: watchlist_criteria")
+    assert "'watchlist_criteria' must be a number question" in message
 
 
 def test_an_unknown_list_size_leaves_the_false_alerts_open_and_names_it(camera, child):

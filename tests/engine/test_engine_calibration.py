@@ -8,17 +8,15 @@ in tests/cases, translated from the shared fact sheets; tests/cases/cases.py loa
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from pia.answers import load
 from pia.assess import assess
-from pia.loader import load_questionnaire
 from pia.rules_model import OUTCOMES
 from tests.cases.cases import answers_path, load_cases
 
-INSTRUMENT = Path(__file__).resolve().parents[2] / "questionnaires" / "camera-hria"
+from .camera_cases import INSTRUMENT
+
 CASES = load_cases()
 STOPPED = [c for c in CASES if {"PROHIBITED", "DO_NOT_PROCEED"} & set(c.expected)]
 CONTROLS = [c for c in CASES if set(c.expected) <= {"PROCEED_WITH_CONDITIONS", "PROCEED"}]
@@ -27,11 +25,6 @@ CONTROLS = [c for c in CASES if set(c.expected) <= {"PROCEED_WITH_CONDITIONS", "
 def _rank(cls: str) -> int:
     """Position on the ladder, worst (prohibited) first; a sheet class is the outcome id in capitals."""
     return OUTCOMES.index(cls.lower())
-
-
-@pytest.fixture(scope="module")
-def camera():
-    return load_questionnaire(INSTRUMENT / "camera_hria.yaml")
 
 
 def _assess(camera, case_id: str):

@@ -6,25 +6,10 @@ written for that fact holds, that the answer its `lowered_by` names ends it, and
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from pia.answers import load, validate
 from pia.assess import assess
-from pia.loader import load_questionnaire
 
-ROOT = Path(__file__).resolve().parents[2]
-INSTRUMENT = ROOT / "questionnaires" / "camera-hria"
-
-
-@pytest.fixture(scope="module")
-def camera():
-    return load_questionnaire(INSTRUMENT / "camera_hria.yaml")
-
-
-def example(name: str):
-    return load(INSTRUMENT / "examples" / f"{name}.yaml")[0]
+from .camera_cases import INSTRUMENT, example
 
 
 def change(answer_set, **values):

@@ -9,30 +9,17 @@ date; each harm's derivation reproduces the right's residual by hand.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from pia.answers import load
 from pia.assess import assess
 from pia.conditions import UNKNOWN
-from pia.loader import load_questionnaire
 
+from .camera_cases import INSTRUMENT, example
 from .engine_cases import answers, row, verified
 
-ROOT = Path(__file__).resolve().parents[2]
-INSTRUMENT = ROOT / "questionnaires" / "camera-hria"
 EXAMPLES = sorted((INSTRUMENT / "examples").glob("*.yaml"))
 DIMS = ("scale", "scope", "irremediability", "likelihood")
-
-
-@pytest.fixture(scope="module")
-def camera():
-    return load_questionnaire(INSTRUMENT / "camera_hria.yaml")
-
-
-def example(name: str):
-    return load(INSTRUMENT / "examples" / f"{name}.yaml")[0]
 
 
 def with_rows(answer_set, *rows):

@@ -7,21 +7,14 @@ jurisdiction or one answer changed.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from pia.answers import UNKNOWN, AnswerSet, load
 from pia.assess import assess
-from pia.loader import load_questionnaire
 
-INSTRUMENT = Path(__file__).resolve().parents[2] / "questionnaires" / "camera-hria"
+from .camera_cases import INSTRUMENT
+
 RECORD = {"document": "Decision cited in the test", "confirmed_by": "Legal service", "date": "2026-11-19"}
-
-
-@pytest.fixture(scope="module")
-def camera():
-    return load_questionnaire(INSTRUMENT / "camera_hria.yaml")
 
 
 @pytest.fixture(scope="module")

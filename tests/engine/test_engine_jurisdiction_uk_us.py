@@ -8,36 +8,25 @@ jurisdiction (pia/references.py), in the report context as in the app.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pia.answers import AnswerSet, load
+from pia.answers import AnswerSet
 from pia.assess import Assessment, assess
-from pia.loader import load_questionnaire
 from pia.references import anchor_of, for_jurisdiction, shown_or_note
 from pia.report.context import build_context
 from pia.rules_model import Anchor
 from pia.wording import label
 
-ROOT = Path(__file__).resolve().parents[2]
-INSTRUMENT = ROOT / "questionnaires" / "camera-hria"
+from .camera_cases import example
+
 EVIDENCE = {"document": "Legal opinion LO-2026-14", "confirmed_by": "B. Counsel, legal services", "date": "2026-10-01"}
 EU_ONLY = ("AI Act", "EDPB", "Directive (EU)", "EU Charter", "Article 29 Working Party")
 US_ONLY = ("CCOPS", "Seattle", "San Francisco", "Oakland", "Berkeley", "California", "US Constitution",
            "Carpenter", "Leaders of a Beautiful Struggle", "State ", "Local surveillance-technology")
 UK_ONLY = ("Surveillance Camera Code", "ICO", "Data Protection Act 2018", "UK GDPR", "Regulation of Investigatory",
            "Protection of Freedoms Act", "Equality Act 2010", "R (Bridges)")
-
-
-@pytest.fixture(scope="module")
-def camera():
-    return load_questionnaire(INSTRUMENT / "camera_hria.yaml")
-
-
-def example(name: str) -> AnswerSet:
-    return load(INSTRUMENT / "examples" / f"{name}.yaml")[0]
 
 
 def change(base: AnswerSet, evidence: tuple[str, ...] = (), **answers: Any) -> AnswerSet:

@@ -25,6 +25,8 @@ from pia.assess.timeline import basis, in_force, iso_date, timing
 from pia.loader import load_questionnaire
 from pia.rules_model import Anchor
 
+from .camera_cases import PASSING_RATES
+
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "questionnaires" / "camera-hria" / "camera_hria.yaml"
 EXAMPLES = CORE.parent / "examples"
@@ -32,11 +34,6 @@ GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "engine" / "golde
 
 ANNEX_III = "2027-12-02"  # Reg. (EU) 2026/1744: Annex III deployer duties (Art. 26, 27, 49)
 ART_5 = "2025-02-02"      # AI Act prohibitions and the Art. 5(2)-(5) conditions
-
-
-@pytest.fixture(scope="module")
-def camera():
-    return load_questionnaire(CORE)
 
 
 def _case(name: str, change: dict, on: str | None) -> AnswerSet:
@@ -52,7 +49,6 @@ def _case(name: str, change: dict, on: str | None) -> AnswerSet:
 # notified to the market surveillance authority (Art. 27(3), an Annex III duty).
 # The example gives no rates per group (its outcome is then open on accuracy); passing rates stand in so the
 # ratings, not the accuracy gap, decide the outcome around the duty's date.
-PASSING_RATES = [{"group": g, "fmr_per_million": r} for g, r in [("Women", 10), ("Men", 9), ("Darker skin", 11)]]
 FRIA_NOT_NOTIFIED = ("live_fr_missing_child_authorised", {"fria_status": "completed", "fr_group_rates": PASSING_RATES})
 # Retrospective face recognition by the police, each search authorised by a senior officer only (Art. 26(10)).
 RFR_INTERNAL = ("retrospective_fr_central_square", {"rfr_authorisation": "internal"})

@@ -8,32 +8,23 @@ court or regulator would stop stay stopped.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
+import re
 
 import pytest
 
 from pia import checks
 from pia.answers import load
 from pia.assess import assess
-from pia.assess.engine import HIGH_RANK, _severity
+from pia.assess.engine import HIGH_RANK
 from pia.conditions import evaluate
-from pia.errors import PiaError
-from pia.loader import load_questionnaire
 from pia.text import text
 
-ROOT = Path(__file__).resolve().parents[2]
-INSTRUMENT = ROOT / "questionnaires" / "camera-hria"
+from .camera_cases import INSTRUMENT, PASSING_RATES, refusal
+
 EXAMPLES = sorted((INSTRUMENT / "examples").glob("*.yaml"))
-SEVERITY = ("scale", "scope", "irremediability")
 
 WELL_GOVERNED = ["body_worn_cameras_wardens", "parking_plate_readers", "school_cctv", "traffic_counting_on_device"]
 STOPPED = {"live_fr_police_unauthorised": "prohibited", "retrospective_fr_central_square": "do_not_proceed"}
-
-
-@pytest.fixture(scope="module")
-def camera():
-    return load_questionnaire(INSTRUMENT / "camera_hria.yaml")
 
 
 def all_verified(camera) -> list[dict[str, str]]:
@@ -92,47 +83,24 @@ def test_no_safeguard_lowers_the_certainty_of_an_interference(camera):
 
 
 def test_the_loader_refuses_a_safeguard_on_the_likelihood_of_an_interference(tmp_path):
-    scratch = tmp_path / "camera-hria"
-    shutil.copytree(INSTRUMENT, scratch, ignore=shutil.ignore_patterns("examples"))
-    mitigations = scratch / "mitigations.yaml"
-    source = mitigations.read_text(encoding="utf-8")
-    signs = "    reduces: [{harm: H-PRIV-NO-NOTICE, dimension: irremediability}]"
-    assert signs in source
-    mitigations.write_text(source.replace(
-        signs, "    reduces: [{harm: H-PRIV-NO-NOTICE, dimension: irremediability}, "
-               "{harm: H-PRIV-BIOMETRIC, dimension: likelihood}]"), encoding="utf-8")
-    with pytest.raises(PiaError) as err:
-        load_questionnaire(scratch / "camera_hria.yaml")
-    assert "harm 'H-PRIV-BIOMETRIC' is an interference: no safeguard lowers its likelihood" in str(err.value)
-    assert "mitigations.yaml" in str(err.value)
+    signs = "    reduces: [{harm: H-PRIV-NO-NOTICE, dimension: irremediability}"
+    message = refusal(tmp_path, "mitigations.yaml", signs + "]",
+                      signs + ", {harm: H-PRIV-BIOMETRIC, dimension: likelihood}]")
+    assert "harm 'H-PRIV-BIOMETRIC' is an interference: no safeguard lowers its likelihood" in message
+    assert "mitigations.yaml" in message
 
 
 def test_the_loader_refuses_a_safeguard_for_an_unknown_harm(tmp_path):
-    scratch = tmp_path / "camera-hria"
-    shutil.copytree(INSTRUMENT, scratch, ignore=shutil.ignore_patterns("examples"))
-    mitigations = scratch / "mitigations.yaml"
-    source = mitigations.read_text(encoding="utf-8")
-    mitigations.write_text(source.replace("{harm: H-PRIV-NO-NOTICE, dimension: irremediability}",
-                                          "{harm: H-PRIV-NO-SUCH-HARM, dimension: irremediability}"),
-                           encoding="utf-8")
-    with pytest.raises(PiaError, match="unknown harm 'H-PRIV-NO-SUCH-HARM'"):
-        load_questionnaire(scratch / "camera_hria.yaml")
-
-
-def _level_of(camera, dims: dict[str, int]) -> int:
-    from pia.assess.engine import DEFAULT_MATRIX
-
-    matrix = camera.rules.matrix or DEFAULT_MATRIX
-    return matrix.rank(matrix.level(_severity(dims), dims["likelihood"]))
+    assert "unknown harm 'H-PRIV-NO-SUCH-HARM'" in refusal(
+        tmp_path, "mitigations.yaml", "{harm: H-PRIV-NO-NOTICE, dimension: irremediability}",
+        "{harm: H-PRIV-NO-SUCH-HARM, dimension: irremediability}")
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_with_every_safeguard_verified_only_an_irreducible_rule_keeps_revise(camera, path):
     answers, _ = load(path)
-    # Verifying independent bias testing means a test that passes the acceptance rule (about 10 false matches
-    # per million comparisons for every group tested): M-BIAS-TESTING counts only then.
-    passing = [{"group": g, "fmr_per_million": r} for g, r in [("Women", 10), ("Men", 9), ("Darker skin", 11)]]
-    answers = answers.with_answer("bias_testing", "independent").with_answer("fr_group_rates", passing)
+    # Verifying independent bias testing means a test that passes the acceptance rule: M-BIAS-TESTING counts only then.
+    answers = answers.with_answer("bias_testing", "independent").with_answer("fr_group_rates", PASSING_RATES)
     a = assess(camera, answers.with_answer("mitigation_plan", all_verified(camera)))
     # Bias testing of face recognition counts only where face recognition is weighed (a.accuracy).
     idle = [m for m in a.mitigations if not m.counted]
@@ -148,22 +116,18 @@ def test_with_every_safeguard_verified_only_an_irreducible_rule_keeps_revise(cam
         # What keeps the right high must be the irreducible harms alone.
         held = [h for h in right.harm_ratings if h.irreducible is not None]
         assert held, f"{path.stem}: {right.id} stays {right.residual} with no irreducible rule"
-        # A harm whose rules rate no likelihood takes the right's likelihood (engine `_harm_dims`): the Glukhin harm
-        # of identifying protesters (R-EXP-FR-GATHERINGS) is one, reached since RF-10 no longer stops the
-        # judge-authorised, logged searches of the central-square example (legal review L-11).
-        placed = [{**h.residual, "likelihood": h.residual["likelihood"] if h.rates_likelihood
-                   else right.residual_likelihood} for h in held]
-        dims = {d: max(x[d] for x in placed) for d in ("scale", "scope", "irremediability", "likelihood")}
-        assert _level_of(camera, dims) == right.residual_rank, (path.stem, right.id)
+        # The right's level is its worst harm's matrix cell, as the engine placed it (`harm_cells`): one of the
+        # irreducible harms must reach that level on its own.
+        ranks = [a.matrix.rank(a.matrix.level(*right.harm_cells[h.id]["residual"])) for h in held]
+        assert max(ranks) == right.residual_rank, (path.stem, right.id, right.harm_cells)
     if a.outcome == "revise":
         assert any(r.irreducible_rules for r in a.rights if r.residual_rank >= HIGH_RANK)
 
 
 def test_the_judge_authorised_search_is_held_only_by_the_biometric_scan(camera):
     answers, _ = load(INSTRUMENT / "examples" / "live_fr_missing_child_authorised.yaml")
-    # The example gives no rates per group; a passing test (about 10 per million for every group) stands in.
-    passing = [{"group": g, "fmr_per_million": r} for g, r in [("Women", 10), ("Men", 9), ("Darker skin", 11)]]
-    answers = answers.with_answer("fr_group_rates", passing)
+    # The example gives no rates per group; a passing test stands in.
+    answers = answers.with_answer("fr_group_rates", PASSING_RATES)
     a = assess(camera, answers.with_answer("mitigation_plan", all_verified(camera)))
     assert a.outcome == "revise"
     assert [(r.id, r.residual) for r in a.rights if r.residual_rank >= HIGH_RANK] == [("privacy", "high")]
@@ -193,12 +157,6 @@ def test_stopped_examples_stay_as_severe_whatever_is_verified(camera, name):
 
 
 def test_the_loader_refuses_lowered_by_an_unknown_question(tmp_path):
-    scratch = tmp_path / "camera-hria"
-    shutil.copytree(INSTRUMENT, scratch, ignore=shutil.ignore_patterns("examples"))
-    rules = scratch / "rules.yaml"
-    source = rules.read_text(encoding="utf-8")
-    assert source.count("lowered_by: {audit_logging: full}") == 1
-    rules.write_text(source.replace("lowered_by: {audit_logging: full}", "lowered_by: {audit_logs: full}"),
-                     encoding="utf-8")
-    with pytest.raises(PiaError, match="rules.yaml.*lowered_by.*unknown question 'audit_logs'"):
-        load_questionnaire(scratch / "camera_hria.yaml")
+    assert (INSTRUMENT / "rules.yaml").read_text(encoding="utf-8").count("lowered_by: {audit_logging: full}") == 1
+    message = refusal(tmp_path, "rules.yaml", "lowered_by: {audit_logging: full}", "lowered_by: {audit_logs: full}")
+    assert re.search("rules.yaml.*lowered_by.*unknown question 'audit_logs'", message), message

@@ -13,13 +13,6 @@ EXAMPLES = sorted((INSTRUMENT_DIR / "examples").glob("*.yaml"))
 
 
 @pytest.fixture(scope="session")
-def camera():
-    from pia.loader import load_questionnaire
-
-    return load_questionnaire(CORE)
-
-
-@pytest.fixture(scope="session")
 def examples(camera):
     """name -> AnswerSet of every example answers file."""
     from pia.answers import load

@@ -8,6 +8,7 @@ from pia.answers import load
 from pia.assess import assess
 from pia.assess.examples import example_problems
 from pia.conditions import UNKNOWN
+from tests.engine.camera_cases import PASSING_RATES
 
 from .conftest import EXAMPLES
 
@@ -87,8 +88,7 @@ def test_lawful_live_face_recognition_still_carries_high_obligations(camera, exa
     comparisons, the example's own 0.2 false alerts per 10,000 at a list of 2) stand in for a passing test.
     """
     child = examples["live_fr_missing_child_authorised"]
-    rates = [{"group": g, "fmr_per_million": r} for g, r in [("Women", 10), ("Men", 9), ("Darker skin", 11)]]
-    a = assess(camera, child.with_answer("fr_group_rates", rates))
+    a = assess(camera, child.with_answer("fr_group_rates", PASSING_RATES))
     assert not a.red_flags
     assert a.outcome == "revise"
     assert [o.level for o in a.obligations] == ["high"]

@@ -3,18 +3,36 @@ instrument's example answers once they exist (questionnaires/*/examples/*.yaml).
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from docx import Document
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini" / "mini.yaml"
 GENERATED = "2026-11-26"
+
+
+def docx_text(data: bytes) -> str:
+    """Every paragraph, then every table cell, of a Word file: the words a reader of the document sees."""
+    doc = Document(io.BytesIO(data))
+    chunks = [p.text for p in doc.paragraphs]
+    for t in doc.tables:
+        for row in t.rows:
+            chunks += [c.text for c in row.cells]
+    return "\n".join(chunks)
+
+
+def md_text(data: bytes) -> str:
+    """What a Markdown renderer shows (escapes undone)."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", data.decode("utf-8")))
 
 
 def example_files() -> list[Path]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import io
 import re
 
@@ -13,21 +12,19 @@ from pia.assess import assess
 from pia.report import context_for
 from pia.report.plain import main_reason, rights_phrase
 
-from .reportkit import GENERATED, HERE, ROOT, RULE_ID_SHAPE, Example, ids_in, load_example, rendered, rule_ids
-
-
-def _docx_text(data: bytes) -> str:
-    doc = Document(io.BytesIO(data))
-    chunks = [p.text for p in doc.paragraphs]
-    for t in doc.tables:
-        for row in t.rows:
-            chunks += [c.text for c in row.cells]
-    return "\n".join(chunks)
-
-
-def _md_text(data: bytes) -> str:
-    """What a Markdown renderer shows (escapes undone)."""
-    return html.unescape(re.sub(r"\\(.)", r"\1", data.decode("utf-8")))
+from .reportkit import (
+    GENERATED,
+    HERE,
+    ROOT,
+    RULE_ID_SHAPE,
+    Example,
+    docx_text,
+    ids_in,
+    load_example,
+    md_text,
+    rendered,
+    rule_ids,
+)
 
 
 def _used_ids(example: Example) -> set[str]:
@@ -42,11 +39,11 @@ def _used_ids(example: Example) -> set[str]:
 
 def test_brief_has_no_rule_ids_but_the_full_report_does(example: Example) -> None:
     ids = rule_ids(example.q)
-    for brief_text in (_docx_text(rendered(example, "docx", brief=True)), _md_text(rendered(example, "md", True))):
+    for brief_text in (docx_text(rendered(example, "docx", brief=True)), md_text(rendered(example, "md", True))):
         assert ids_in(brief_text, ids) == set()
         assert re.findall(RULE_ID_SHAPE, brief_text) == []
     used = _used_ids(example)
-    for full_text in (_docx_text(rendered(example, "docx")), _md_text(rendered(example, "md"))):
+    for full_text in (docx_text(rendered(example, "docx")), md_text(rendered(example, "md"))):
         assert used <= ids_in(full_text, ids), used - ids_in(full_text, ids)
 
 
@@ -61,7 +58,7 @@ def test_brief_holds_everything_the_issue_lists(example: Example) -> None:
     ctx = context_for(example.q, example.answers, brief=True, generated=GENERATED)
     council = ctx["council"]
     doc = Document(io.BytesIO(rendered(example, "docx", brief=True)))
-    text = _docx_text(rendered(example, "docx", brief=True))
+    text = docx_text(rendered(example, "docx", brief=True))
     # Decision first: the first heading is the decision, and the headings follow the brief's contents.
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert headings[0] == f"Decision requested: {council['decision']['label']}"
@@ -138,7 +135,7 @@ def test_brief_lists_only_safeguards_not_yet_verified() -> None:
     listed = [row.cells[0].text for row in table.rows[1:]]
     assert listed == [m["title"] for m in ctx["mitigations"] if not m["counted"]]
     assert "Independent complaints and redress route" not in listed  # verified: named in one line instead
-    text = _docx_text(rendered(ex, "docx", brief=True))
+    text = docx_text(rendered(ex, "docx", brief=True))
     assert "1 further safeguard is verified and already counted: Independent complaints and redress route." in text
 
 

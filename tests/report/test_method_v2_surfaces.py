@@ -22,8 +22,10 @@ from .reportkit import (
     ROOT,
     RULE_ID_SHAPE,
     Example,
+    docx_text,
     example_files,
     load_example,
+    md_text,
 )
 
 EXAMPLES = ROOT / "questionnaires" / "camera-hria" / "examples"
@@ -34,28 +36,13 @@ def _ex(name: str) -> Example:
     return load_example(EXAMPLES / f"{name}.yaml")
 
 
-def _docx_text(data: bytes) -> str:
-    doc = Document(io.BytesIO(data))
-    chunks = [p.text for p in doc.paragraphs]
-    for t in doc.tables:
-        for row in t.rows:
-            chunks += [c.text for c in row.cells]
-    return "\n".join(chunks)
-
-
-def _md_text(data: bytes) -> str:
-    import html
-
-    return html.unescape(re.sub(r"\\(.)", r"\1", data.decode("utf-8")))
-
-
 def _surfaces(ex: Example, **kw: object) -> dict[str, str]:
     """The full report and the brief, in Word and Markdown, as the text a reader sees."""
     out = {}
     for brief in (False, True):
         kind = "brief" if brief else "full"
-        out[f"docx-{kind}"] = _docx_text(render(ex.q, ex.answers, "docx", brief=brief, generated=GENERATED, **kw))
-        out[f"md-{kind}"] = _md_text(render(ex.q, ex.answers, "md", brief=brief, generated=GENERATED, **kw))
+        out[f"docx-{kind}"] = docx_text(render(ex.q, ex.answers, "docx", brief=brief, generated=GENERATED, **kw))
+        out[f"md-{kind}"] = md_text(render(ex.q, ex.answers, "md", brief=brief, generated=GENERATED, **kw))
     return out
 
 
@@ -220,7 +207,7 @@ def test_assumed_ratings_are_marked_in_the_rights_tables_and_the_cli() -> None:
     got = {row.cells[head.index("Right")].text: row.cells[head.index(wording.label("basis.heading"))].text
            for row in table.rows[1:]}
     assert got == {r["name"]: r["basis"] for r in ctx["rights"]}
-    md = _md_text(render(ex.q, ex.answers, "md", generated=GENERATED))
+    md = md_text(render(ex.q, ex.answers, "md", generated=GENERATED))
     for r in ctx["rights"]:
         assert re.search(rf"\| {re.escape(r['name'])} \|.*\| {re.escape(r['basis'])} \|", md), r["name"]
     # The brief marks the assumed rating itself: "High (assumed)", in the Word table and the Markdown.
@@ -228,7 +215,7 @@ def test_assumed_ratings_are_marked_in_the_rights_tables_and_the_cli() -> None:
     mark = f" ({wording.label('basis.assumed.short')})"
     doc = Document(io.BytesIO(render(ex.q, ex.answers, "docx", brief=True, generated=GENERATED)))
     table = next(t for t in doc.tables if t.rows[0].cells[1].text == "Right")
-    md = _md_text(render(ex.q, ex.answers, "md", brief=True, generated=GENERATED))
+    md = md_text(render(ex.q, ex.answers, "md", brief=True, generated=GENERATED))
     for row, r in zip(table.rows[1:], brief["rights"], strict=True):
         after = r["residual"]["label"] + (mark if r["residual_assumed"] else "")
         assert row.cells[3].text == after and r["residual_assumed"] is (r["id"] in assumed and "after" in r["basis"])
@@ -302,7 +289,7 @@ def test_expected_false_alerts_and_their_derivation_are_shown_when_worked_out() 
     acc = a.accuracy.model_copy(update={"derivation": lines, "false_alerts_per_10000": 3.2})
     b = a.model_copy(update={"accuracy": acc})
     for brief in (False, True):
-        for fmt, read in (("docx", _docx_text), ("md", _md_text)):
+        for fmt, read in (("docx", docx_text), ("md", md_text)):
             t = read(render(ex.q, ex.answers, fmt, brief=brief, generated=GENERATED, assessment=b))
             for line in lines:
                 assert line in t, (fmt, brief, line)
@@ -340,7 +327,7 @@ def test_remedy_is_shown_from_its_data_shape_alone() -> None:
                                                             was=wording.label("remedy.not_in_plan"))
     heading = wording.label("remedy.set_first").format(n="2 changes", target="Proceed with conditions")
     for brief in (False, True):
-        for fmt, read in (("docx", _docx_text), ("md", _md_text)):
+        for fmt, read in (("docx", docx_text), ("md", md_text)):
             t = read(render(ex.q, ex.answers, fmt, brief=brief, generated=GENERATED, assessment=a))
             assert wording.label("remedy.heading") in t and heading in t, (fmt, brief)
             assert all(line in t for line in first), (fmt, brief)
@@ -351,7 +338,7 @@ def test_remedy_is_shown_from_its_data_shape_alone() -> None:
     assert all((wording.label("remedy.heading") in t) is ("brief" in kind) for kind, t in plain.items())
     assert all(wording.label("remedy.none_asked") in t for kind, t in plain.items() if "brief" in kind)
     stopped = a.model_copy(update={"remedy": {**REMEDY, "exhaustive": False}})
-    t = _md_text(render(ex.q, ex.answers, "md", generated=GENERATED, assessment=stopped))
+    t = md_text(render(ex.q, ex.answers, "md", generated=GENERATED, assessment=stopped))
     assert wording.label("remedy.not_exhaustive") in t
 
 
@@ -361,6 +348,6 @@ def test_render_works_out_the_remedy_when_asked() -> None:
     ctx = context_for(ex.q, ex.answers, remedy=True)
     assert ctx["remedy"]["present"] and ctx["remedy"]["target_label"] == wording.outcome_label(
         a.remedy["target_outcome"])
-    t = _docx_text(render(ex.q, ex.answers, "docx", generated=GENERATED, remedy=True))
+    t = docx_text(render(ex.q, ex.answers, "docx", generated=GENERATED, remedy=True))
     for change in ctx["remedy"]["sets"][0]["changes"]:
         assert change in t
