@@ -187,7 +187,8 @@ CANONICAL = [
     ("RF-08", "retrospective_fr_central_square", {"local_fr_ban": "yes"}, "prohibited"),
     ("RF-09", "retrospective_fr_central_square", {"precautionary_policy": "yes"}, "do_not_proceed"),
     ("RF-11", "parking_plate_readers", {"legal_basis": "none"}, "do_not_proceed"),
-    ("RF-12", "parking_plate_readers", {"watchlist_criteria": "none"}, "do_not_proceed"),
+    # A parking scheme has no hotlist to set criteria for: the canonical RF-12 is a police reader network.
+    ("RF-12", "citywide_plate_readers_police", {"watchlist_criteria": "none"}, "do_not_proceed"),
     ("RF-13", "parking_plate_readers", {"alpr_accuracy_evidence": "none"}, "do_not_proceed"),
     ("RF-14", "school_cctv", {"child_justification": "no"}, "do_not_proceed"),
     ("RF-15", "parking_plate_readers", {"dpo_advice": "not_sought"}, "incomplete"),
