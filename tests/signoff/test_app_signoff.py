@@ -9,6 +9,7 @@ History page.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -123,6 +124,26 @@ def test_formal_records_are_written_once_and_shown_locked(env):
     assert text.count("Locked record #") == 2
     # Once answered, the advice offers no second response.
     assert not [b for b in at.button if b.key == f"so_dpo_resp_save_{advice[0].id}"]
+
+
+def test_a_consultation_is_recorded_with_its_four_fields_and_shown_locked(env):
+    """The consultation form shares its shape with the DPO's advice (one form helper): each field it asks for
+    reaches the store, and the record is then shown locked."""
+    d = draft(env)
+    at = opened(d, "signoff")
+    ok(at.radio(key="so_part").set_value("Records and decision").run())
+    at.text_input(key="so_cons_who").input("Residents' association of the old town")
+    at.date_input(key="so_cons_when").set_value(dt.date(2026, 10, 14))
+    at.text_area(key="so_cons_said").input("No camera should look into the playground.")
+    at.text_area(key="so_cons_changed").input("Camera 4 masked over the playground.")
+    ok(at.button(key="so_cons_save").click().run())
+    (record,) = Store(env).records(d, "consultation")
+    assert {k: record.fields[k] for k in ("who", "when", "said", "changed")} == {
+        "who": "Residents' association of the old town", "when": "2026-10-14",
+        "said": "No camera should look into the playground.", "changed": "Camera 4 masked over the playground."}
+    text = shown(at)
+    assert "The consultation is recorded and locked." in text
+    assert text.count("Locked record #") == 1
 
 
 def test_action_plan_flags_overdue_safeguards_and_offers_csv_and_ics(env):
