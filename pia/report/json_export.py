@@ -61,7 +61,22 @@ def _completeness(assessment: Any) -> dict[str, Any]:
 
 def render_json(ctx: dict[str, Any], q: Questionnaire, answers: AnswerSet, assessment: Any,
                 signoff: str = "") -> bytes:
-    doc = report_document(ctx, q, answers, assessment, signoff)
+    return dump_json(report_document(ctx, q, answers, assessment, signoff))
+
+
+def with_audit_log_json(data: bytes, entries: list[Any], chain: Any = None) -> bytes:
+    """A rendered JSON report with the draft's audit log (pia.signoff.audit entries and chain check) added as
+    `audit_log`: the store's knowledge, added after rendering as the Word and Markdown annex is."""
+    doc = json.loads(data)
+    doc["audit_log"] = {
+        "chain": None if chain is None else {"ok": chain.ok, "entries": chain.entries, "problem": chain.problem},
+        "entries": [{**e.as_dict(), "prev": e.prev} for e in entries],
+    }
+    return dump_json(doc)
+
+
+def dump_json(doc: dict[str, Any]) -> bytes:
+    """The one serialisation of a report document: sorted keys, UTF-8, so the same input gives the same bytes."""
     return (json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -107,6 +122,32 @@ def report_schema() -> dict[str, Any]:
                                                    "version, outcome, who decided, when, attestations")
         signature: str = Field(description="Base64 Ed25519 signature over the record's canonical JSON")
 
+    class AuditChain(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        ok: bool = Field(description="Whether every entry links to the one before it, as written")
+        entries: int = Field(ge=0)
+        problem: str = Field(description="The first break, in words; empty when intact")
+
+    class AuditLogEntry(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        id: int
+        at: str = Field(description="UTC time, ISO 8601")
+        draft_id: str
+        actor: str
+        mode: str = Field(description="How the actor was identified (single-user, login, header)")
+        action: str
+        revision: int | None
+        detail: dict[str, Any] = Field(description="Ids, marks and digests; never answer text")
+        prev: str = Field(description="SHA-256 of the entry before (empty for the first)")
+        sha256: str = Field(description="SHA-256 of this entry, chained to prev")
+
+    class AuditLog(BaseModel):
+        """Who did what to the draft, as the store wrote it, with the chain check made when exported."""
+
+        model_config = ConfigDict(extra="forbid")
+        chain: AuditChain | None
+        entries: list[AuditLogEntry]
+
     class ReportDocument(BaseModel):
         """A pia report in JSON: the answers and the assessment made from them."""
 
@@ -126,6 +167,8 @@ def report_schema() -> dict[str, Any]:
         signoff: SignedDecision | None = Field(
             None, description="The approver's decision record, signed with the municipality's Ed25519 key; "
                               "check it with `pia verify REPORT --public-key KEY`")
+        audit_log: AuditLog | None = Field(
+            None, description="The draft's audit log, added to a full report exported from the app's store")
 
     schema = ReportDocument.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -16,6 +16,7 @@ from typing import Any
 from pia.answers import AnswerSet, dumps, validate
 from pia.model import Questionnaire
 from pia.report import MEDIA_TYPES, render, suggested_filename
+from pia.report.json_export import with_audit_log_json
 from pia.report.pdf import docx_to_pdf, soffice
 from pia.signoff.annex import with_audit_log
 
@@ -56,12 +57,15 @@ def report_blockers(q: Questionnaire, answers: AnswerSet) -> list[str]:
 def report(q: Questionnaire, answers: AnswerSet, fmt: str, brief: bool, today: dt.date, signoff: str = "",
            audit: tuple[Any, Any] | None = None) -> Offer:
     """`signoff`: the signed approval of these answers (Store.signed_decision), carried by the report;
-    `audit`: (entries, chain check) of the draft's audit log, annexed to a full Word, PDF or Markdown report."""
+    `audit`: (entries, chain check) of the draft's audit log, annexed to a full Word, PDF or Markdown report, or added to a full JSON report."""
     what = "Council brief" if brief else "Full assessment"
 
     def make() -> bytes:
-        if audit is None or brief or fmt == "json":   # the JSON report's schema has no place for it
+        if audit is None or brief:
             return render(q, answers, fmt, brief=brief, generated=today, remedy=True, signoff=signoff)
+        if fmt == "json":
+            return with_audit_log_json(render(q, answers, "json", generated=today, remedy=True, signoff=signoff),
+                                       *audit)
         base = "md" if fmt == "md" else "docx"
         data = with_audit_log(render(q, answers, base, brief=brief, generated=today, remedy=True,
                                      signoff=signoff), base, *audit)

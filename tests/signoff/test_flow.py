@@ -32,6 +32,7 @@ from pia.embedded import NAMESPACE, read_embedded
 from pia.errors import PiaError
 from pia.intake import open_assessment
 from pia.report import render
+from pia.report.json_export import with_audit_log_json
 from pia.signoff.audit import as_text
 from pia.signoff.records import ATTESTATIONS
 from pia.signoff.verify import verify_report
@@ -202,6 +203,20 @@ def test_whole_flow_signs_a_report_that_verifies_and_catches_an_edit(store, mini
     assert json.loads(json.dumps(data)) == data and data[14]["actor"] == "paul" and data[14]["revision"] == 2
     text = as_text(log)
     assert len(text.splitlines()) == len(log) and re.search(r"paul\s+decision\s+r2 ", text)
+
+    # The full JSON report carries the same log and its chain check, within its schema, and still verifies.
+    signed = store.signed_decision(d, 2)
+    as_json = with_audit_log_json(render(mini, store.load(d, 2)[0], "json", generated="2026-12-02",
+                                         signoff=signed), log, check)
+    doc = json.loads(as_json)
+    schema = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "report.schema.json").read_text())
+    jsonschema.validate(doc, schema)
+    assert doc["audit_log"]["chain"] == {"ok": True, "entries": len(log), "problem": ""}
+    assert [(e["actor"], e["action"], e["sha256"], e["prev"]) for e in doc["audit_log"]["entries"]] == [
+        (e.actor, e.action, e.sha256, e.prev) for e in log]
+    assert FIXED not in json.dumps(doc["audit_log"])
+    (tmp_path / "with-log.json").write_bytes(as_json)
+    assert verify_report(tmp_path / "with-log.json", signing_key.public_key()).ok
     assert FIXED not in text and "Olivia Author" not in text          # no answer text, no typed names
 
 
