@@ -172,7 +172,7 @@ class _Answers:
         self.accuracy, self.derived_from = weighed.result, weighed.derived_from
         # Per condition, what it gives on these (fixed) answers: one assessment asks the same conditions
         # again for every run it makes on this view (the best reading, each gap's decisive test).
-        self._memo: dict[tuple[str, int], tuple[Any, Any]] = {}
+        self._memo: dict[tuple[str, Any], tuple[Any, Any]] = {}
 
     def rules_of(self, rb: Rulebook, right: str) -> list[Any]:
         """The risk rules of one right, in rulebook order (indexed once per assessment)."""
@@ -191,6 +191,9 @@ class _Answers:
             hit = self._memo[key] = (cond, compute(cond))
         return hit[1]
 
+    def _value(self, cond: Condition | None) -> bool | None:
+        return evaluate(cond, self.values, missing=False)
+
     def shown(self, qid: str) -> Any:
         """The answer as the trace shows it: None when absent, hidden or not yet given."""
         if qid in self.missing:
@@ -198,7 +201,7 @@ class _Answers:
         return self.values.get(qid)
 
     def evaluate(self, cond: Condition | None) -> bool | None:
-        return self._once("value", cond, lambda c: evaluate(c, self.values, missing=False))
+        return self._once("value", cond, self._value)
 
     def unknown_inputs(self, cond: Condition | None) -> list[str]:
         """Question ids a condition reads whose answer is unknown (or missing)."""
@@ -393,13 +396,33 @@ class _Run:
 
     # rights --------------------------------------------------------------------------
     def _hits(self, right: Any) -> list[tuple[Any, bool | None]]:
-        """The right's risk rules that hold (True) or might (None) under this run's policy."""
+        """The right's risk rules that hold (True) or might (None) under this run's policy: status() of
+        each rule, its policy-free part read once per assessment (`_rule_states`)."""
         hits: list[tuple[Any, bool | None]] = []
-        for rule in self.a.rules_of(self.rb, right.id):
-            st = self.status(rule.when, rule.jurisdictions)
+        for rule, st, gaps in self._rule_states(right.id):
+            if st is None:   # hangs on unknowns: the policy decides (as in status())
+                if self.best:
+                    st = None if self.unfavourable and self.unfavourable & gaps else False
+                elif self.favourable and gaps <= self.favourable:
+                    st = False
             if st is not False:
                 hits.append((rule, st))
         return hits
+
+    def _rule_states(self, right: str) -> list[tuple[Any, bool | None, frozenset[str]]]:
+        """(rule, value on the known answers, its unknown inputs) for a right's rules; the same for every
+        run on this view, whatever its policy."""
+        key = ("states", right)
+        hit = self.a._memo.get(key)
+        if hit is None:
+            states = []
+            for rule in self.a.rules_of(self.rb, right):
+                applies = self.applies(rule.jurisdictions)
+                st = False if applies is False else _and3(applies, self.a.evaluate(rule.when))
+                states.append((rule, st, self._gap_set(rule.when, rule.jurisdictions) if st is None
+                               else frozenset()))
+            hit = self.a._memo[key] = (None, states)
+        return hit[1]
 
     def residual_rank(self, right: Any, plan: dict[str, _PlanEntry]) -> int:
         """`right(...).residual_rank` without the record around it: all a decisive-gap test reads.
