@@ -19,6 +19,10 @@ Settings (each on its own fresh server process, all against one PostgreSQL clust
   freeze   postScriptGC on, objects alive after the first run frozen (gc.freeze; benchmarks/app_gc_freeze.py)
   two      two server processes as configured, officials split between them (what sticky sessions amount to)
   two-gc, two-nogc   two processes with runner.postScriptGC = true / false
+  profile  nogc under cProfile (benchmarks/app_profile.py): the page code's profile in $PIA_PROFILE_OUT
+
+--roots DIR [DIR ...] serves each setting from each of these checkouts in turn (e.g. an export of the commit
+before a change, `git archive REV | tar -x -C DIR`, and this tree), so before and after share the machine's load.
 
 PostgreSQL: a throwaway cluster (initdb/pg_ctl from /usr/lib/postgresql/*/bin) in /tmp, or --db URL.
 Prints a markdown table with the `uptime` load average beside every row. A measurement, not a test.
@@ -46,7 +50,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.serverkit import free_port  # noqa: E402
+from tests.serverkit import free_port, start_server  # noqa: E402
 
 SETTINGS: dict[str, tuple[str, tuple[str, ...], int]] = {
     # name: (script, streamlit options, processes)
@@ -57,6 +61,7 @@ SETTINGS: dict[str, tuple[str, tuple[str, ...], int]] = {
     "two": ("app.py", (), 2),
     "two-gc": ("app.py", ("--runner.postScriptGC", "true"), 2),
     "two-nogc": ("app.py", ("--runner.postScriptGC", "false"), 2),
+    "profile": ("benchmarks/app_profile.py", ("--runner.postScriptGC", "false"), 1),
 }
 
 
@@ -297,31 +302,6 @@ def start_postgres() -> tuple[str, Any]:
     return f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", stop
 
 
-def start_app(port: int, db_url: str, log: Path, script: str, args: tuple[str, ...]) -> subprocess.Popen:
-    """`streamlit run SCRIPT` as tests/serverkit.py starts app.py, waiting for its health check."""
-    import urllib.request
-
-    env = {**os.environ, "PIA_DATABASE_URL": db_url, "PIA_PATH": str(ROOT / "questionnaires"),
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONPATH": str(ROOT)}
-    with open(log, "ab") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-             "--global.developmentMode", "false", *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return proc
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"streamlit did not start:\n{log.read_text(errors='replace')}")
-        time.sleep(0.2)
-
-
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -392,14 +372,15 @@ async def _drive(urls: list[str], n: int, actions: int, think: float, seed: int,
 
 
 def measure(setting: str, n: int, think: float, actions: int, db_url: str, minutes: float = 0.0,
-            seed: int = 1) -> Result:
+            seed: int = 1, root: Path = ROOT) -> Result:
     script, args, procs = SETTINGS[setting]
     logdir = Path(tempfile.mkdtemp(prefix="pia-load-log."))
     servers, urls = [], []
     try:
         for k in range(procs):
             port = free_port()
-            servers.append(start_app(port, db_url, logdir / f"server{k}.log", script, args))
+            servers.append(start_server(port, db_url, logdir / f"server{k}.log", root / "questionnaires", args,
+                                        script=script, root=root))
             urls.append(f"ws://127.0.0.1:{port}/_stcore/stream")
         pids = [s.pid for s in servers]
         # A server that has been up a while: each process has loaded the questionnaires and drawn every page
@@ -433,6 +414,8 @@ def main() -> None:
     ap.add_argument("--settings", nargs="+", default=["default"], choices=sorted(SETTINGS))
     ap.add_argument("--minutes", type=float, default=0.0, help="keep officials working this long (memory)")
     ap.add_argument("--db", default="", help="SQLAlchemy URL of the store (default: a throwaway PostgreSQL)")
+    ap.add_argument("--roots", nargs="+", type=Path, default=[ROOT],
+                    help="checkouts of pia to serve, each setting from each in turn (default: this one)")
     opts = ap.parse_args()
     # Stopped with kill: still stop the servers and the PostgreSQL cluster (the finally blocks below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -441,12 +424,15 @@ def main() -> None:
         print(HEADER, flush=True)
         memory: list[tuple[str, list[tuple[float, float]]]] = []
         for n in opts.n:
-            for setting in opts.settings:   # interleaved, so the settings share the machine's load
-                r = measure(setting, n, opts.think, opts.actions, db_url, opts.minutes)
-                print(r.row(), flush=True)
-                for p in r.problems[:5]:
-                    print(f"    {p}", flush=True)
-                memory.append((f"{setting} n={n}", r.rss))
+            for setting in opts.settings:   # interleaved, so the settings (and checkouts) share the machine's load
+                for root in opts.roots:
+                    r = measure(setting, n, opts.think, opts.actions, db_url, opts.minutes, root=root.resolve())
+                    if len(opts.roots) > 1:
+                        r.setting = f"{setting} ({root})"
+                    print(r.row(), flush=True)
+                    for p in r.problems[:5]:
+                        print(f"    {p}", flush=True)
+                    memory.append((f"{r.setting} n={n}", r.rss))
         if opts.minutes:
             print("\nserver RSS over time (minutes: MiB)")
             for name, samples in memory:

@@ -233,21 +233,46 @@ def decisive(cond: Condition | None, answers: Mapping[str, Any], missing: bool |
     the parts still unknown are what it depends on. An auditor reads these as "the answers that made the
     rule apply" (a negated answer that played no part is left out).
     """
+    return _decisive(cond, answers, missing, {})
+
+
+def _decisive(cond: Condition | None, answers: Mapping[str, Any], missing: bool | None,
+              seen: dict[int, bool | None]) -> list[Leaf]:
+    """decisive(), each part's value computed once (`seen`, by node) instead of again at every level."""
     if cond is None:
         return []
-    value = evaluate(cond, answers, missing)
+    value = _evaluate_once(cond, answers, missing, seen)
     if isinstance(cond, Leaf):
         return [cond]
     if isinstance(cond, NotOf):
-        return decisive(cond.not_, answers, missing)
+        return _decisive(cond.not_, answers, missing, seen)
     parts = cond.all if isinstance(cond, AllOf) else cond.any
     settle = not isinstance(cond, AllOf)   # what settles an `all` is a False part; an `any`, a True one
     out: list[Leaf] = []
     if value is settle:
-        first = next(c for c in parts if evaluate(c, answers, missing) is settle)
-        return decisive(first, answers, missing)
+        first = next(c for c in parts if _evaluate_once(c, answers, missing, seen) is settle)
+        return _decisive(first, answers, missing, seen)
     for c in parts:
-        if value is None and evaluate(c, answers, missing) is not None:
+        if value is None and _evaluate_once(c, answers, missing, seen) is not None:
             continue
-        out += [x for x in decisive(c, answers, missing) if x not in out]
+        out += [x for x in _decisive(c, answers, missing, seen) if x not in out]
     return out
+
+
+def _evaluate_once(cond: Condition, answers: Mapping[str, Any], missing: bool | None,
+                   seen: dict[int, bool | None]) -> bool | None:
+    """evaluate(), remembering every node's value in `seen` (the nodes live as long as the call)."""
+    key = id(cond)
+    if key in seen:
+        return seen[key]
+    if isinstance(cond, AllOf):
+        value = _all3([_evaluate_once(c, answers, missing, seen) for c in cond.all])
+    elif isinstance(cond, AnyOf):
+        value = _any3([_evaluate_once(c, answers, missing, seen) for c in cond.any])
+    elif isinstance(cond, NotOf):
+        inner = _evaluate_once(cond.not_, answers, missing, seen)
+        value = None if inner is None else not inner
+    else:
+        value = evaluate(cond, answers, missing)
+    seen[key] = value
+    return value

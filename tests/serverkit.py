@@ -27,19 +27,22 @@ def free_port() -> int:
 
 
 def start_server(port: int, db_url: str, log: Path, pia_path: Path, extra_args: tuple[str, ...] = (),
-                 extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+                 extra_env: dict[str, str] | None = None, *, script: str = "app.py",
+                 root: Path = ROOT) -> subprocess.Popen[bytes]:
     """Start the app and wait until its health check answers (or fail with the server's log).
 
     `extra_args` go to `streamlit run` (e.g. `--secrets.files` for a login), `extra_env` to its environment.
+    `script` and `root` (the tree it runs from, its `pia` first on the path) let the load benchmark serve a
+    variant of app.py or another checkout of pia the same way (benchmarks/load_sessions.py).
     """
     env = {**os.environ, "PIA_DATABASE_URL": db_url, "PIA_PATH": str(pia_path),
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONPATH": str(ROOT), **(extra_env or {})}
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONPATH": str(root), **(extra_env or {})}
     with open(log, "ab") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", "--global.developmentMode", "false", *extra_args],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + 60
     while True:

@@ -105,9 +105,13 @@ def outcome_for_rank(rank: int) -> str:
     return LEVEL_OUTCOMES[max(0, min(rank, len(LEVEL_OUTCOMES) - 1))]
 
 
+_OUTCOME_INDEX = {o: i for i, o in enumerate(OUTCOMES)}
+
+
 def outcome_index(outcome: str) -> int:
     """Position on the ladder; lower is worse (prohibited = 0)."""
-    return OUTCOMES.index(outcome)
+    found = _OUTCOME_INDEX.get(outcome)
+    return OUTCOMES.index(outcome) if found is None else found   # .index: the same error for a stray value
 
 
 # --- three-valued helpers ---------------------------------------------------------------
@@ -166,6 +170,29 @@ class _Answers:
         weighed = weigh(q.rules.accuracy, working)
         working.update(weighed.computed)
         self.accuracy, self.derived_from = weighed.result, weighed.derived_from
+        # Per condition, what it gives on these (fixed) answers: one assessment asks the same conditions
+        # again for every run it makes on this view (the best reading, each gap's decisive test).
+        self._memo: dict[tuple[str, Any], tuple[Any, Any]] = {}
+
+    def rules_of(self, rb: Rulebook, right: str) -> list[Any]:
+        """The risk rules of one right, in rulebook order (indexed once per assessment)."""
+        index = self._memo.get(("rules", id(rb)))
+        if index is None or index[0] is not rb:
+            by_right: dict[str, list[Any]] = {}
+            for rule in rb.risk_rules:
+                by_right.setdefault(rule.right, []).append(rule)
+            index = self._memo[("rules", id(rb))] = (rb, by_right)
+        return index[1].get(right, [])
+
+    def _once(self, kind: str, cond: Condition | None, compute: Any) -> Any:
+        key = (kind, id(cond))
+        hit = self._memo.get(key)
+        if hit is None or hit[0] is not cond:
+            hit = self._memo[key] = (cond, compute(cond))
+        return hit[1]
+
+    def _value(self, cond: Condition | None) -> bool | None:
+        return evaluate(cond, self.values, missing=False)
 
     def shown(self, qid: str) -> Any:
         """The answer as the trace shows it: None when absent, hidden or not yet given."""
@@ -174,10 +201,17 @@ class _Answers:
         return self.values.get(qid)
 
     def evaluate(self, cond: Condition | None) -> bool | None:
-        return evaluate(cond, self.values, missing=False)
+        return self._once("value", cond, self._value)
 
     def unknown_inputs(self, cond: Condition | None) -> list[str]:
         """Question ids a condition reads whose answer is unknown (or missing)."""
+        return list(self._once("unknown", cond, self._unknown_inputs))
+
+    def trace(self, cond: Condition | None) -> dict[str, Any]:
+        """question id -> answer for the answers that settled the condition (the branch that fired)."""
+        return dict(self._once("trace", cond, self._trace))
+
+    def _unknown_inputs(self, cond: Condition | None) -> list[str]:
         out: list[str] = []
         # Only the unknowns the value hangs on: an unknown inside a branch already settled is no gap.
         for leaf in decisive(cond, self.values, missing=False):
@@ -195,7 +229,7 @@ class _Answers:
                 out.append(leaf.question)
         return out
 
-    def trace(self, cond: Condition | None) -> dict[str, Any]:
+    def _trace(self, cond: Condition | None) -> dict[str, Any]:
         """question id -> answer for the answers that settled the condition (the branch that fired).
 
         For a group, only the fields the condition looks at, one entry per row.
@@ -256,7 +290,15 @@ class _Run:
         self.gaps: dict[str, list[str]] = {}
         self.material_gaps: set[str] = set()
         self._jurisdiction()
-        self.law = Timeline(self.rb, answers.meta, self.a.values, self.profile)
+        self._law_timeline: Timeline | None = None
+
+    @property
+    def law(self) -> Timeline:
+        """The law in time for these answers; made when first asked (a run that only re-rates rights,
+        as each decisive-gap test does, never needs it)."""
+        if self._law_timeline is None:
+            self._law_timeline = Timeline(self.rb, self.answers.meta, self.a.values, self.profile)
+        return self._law_timeline
 
     # jurisdiction ------------------------------------------------------------------
     def _jurisdiction(self) -> None:
@@ -291,10 +333,15 @@ class _Run:
         if st is not None:
             return st
         if self.best:
-            return None if self.unfavourable and self.unfavourable & set(self.gap_inputs(cond, scoped)) else False
-        if self.favourable and set(self.gap_inputs(cond, scoped)) <= self.favourable:
+            return None if self.unfavourable and self.unfavourable & self._gap_set(cond, scoped) else False
+        if self.favourable and self._gap_set(cond, scoped) <= self.favourable:
             return False
         return None
+
+    def _gap_set(self, cond: Condition, scoped: list[str]) -> frozenset[str]:
+        """set(gap_inputs(...)), kept on the view: the same for every run on it (the jurisdiction is)."""
+        return self.a._once(f"gaps:{self.applies(scoped) is None}", cond,
+                            lambda c: frozenset(self.gap_inputs(c, scoped)))
 
     def gap_inputs(self, cond: Condition, scoped: list[str]) -> list[str]:
         qids = self.a.unknown_inputs(cond)
@@ -348,14 +395,58 @@ class _Run:
         return found, clear
 
     # rights --------------------------------------------------------------------------
-    def right(self, right: Any, red_flags: list[RedFlagResult], plan: dict[str, _PlanEntry]) -> RightResult:
+    def _hits(self, right: Any) -> list[tuple[Any, bool | None]]:
+        """The right's risk rules that hold (True) or might (None) under this run's policy: status() of
+        each rule, its policy-free part read once per assessment (`_rule_states`)."""
         hits: list[tuple[Any, bool | None]] = []
-        for rule in self.rb.risk_rules:
-            if rule.right != right.id:
-                continue
-            st = self.status(rule.when, rule.jurisdictions)
+        for rule, st, gaps in self._rule_states(right.id):
+            if st is None:   # hangs on unknowns: the policy decides (as in status())
+                if self.best:
+                    st = None if self.unfavourable and self.unfavourable & gaps else False
+                elif self.favourable and gaps <= self.favourable:
+                    st = False
             if st is not False:
                 hits.append((rule, st))
+        return hits
+
+    def _rule_states(self, right: str) -> list[tuple[Any, bool | None, frozenset[str]]]:
+        """(rule, value on the known answers, its unknown inputs) for a right's rules; the same for every
+        run on this view, whatever its policy."""
+        key = ("states", right)
+        hit = self.a._memo.get(key)
+        if hit is None:
+            states = []
+            for rule in self.a.rules_of(self.rb, right):
+                applies = self.applies(rule.jurisdictions)
+                st = False if applies is False else _and3(applies, self.a.evaluate(rule.when))
+                states.append((rule, st, self._gap_set(rule.when, rule.jurisdictions) if st is None
+                               else frozenset()))
+            hit = self.a._memo[key] = (None, states)
+        return hit[1]
+
+    def residual_rank(self, right: Any, plan: dict[str, _PlanEntry]) -> int:
+        """`right(...).residual_rank` without the record around it: all a decisive-gap test reads.
+
+        The same steps as right() (dimension values, mitigate, placement per harm, never above inherent),
+        leaving out the traces, gap lists and result objects; the engine tests hold the fast decisive gaps
+        to the definition by whole reruns (`decisive_gaps_by_rerun`).
+        """
+        return self._rank_of_hits(right, self._hits(right), plan)
+
+    def _rank_of_hits(self, right: Any, hits: list[tuple[Any, bool | None]], plan: dict[str, _PlanEntry]) -> int:
+        harmed = any(rule.floors for rule, _ in hits)
+        values: dict[str, int] = {}
+        for d in DIMENSIONS:
+            floor = max([right.baseline.get(d, 1)] + [rule.floors[d] for rule, _ in hits if d in rule.floors])
+            up = max([0] + [rule.uplift[d] for rule, _ in hits if d in rule.uplift]) if harmed else 0
+            values[d] = min(4, floor + up)
+        _applied, residual, _projected, harm_ratings = self.mitigate(right, hits, self._safeguards(plan))
+        inherent = self.matrix.level(*self._position(_harm_dims(harm_ratings, "inherent", values), values))
+        r_sev, r_lik = self._position(_harm_dims(harm_ratings, "residual", residual), residual)
+        return self.matrix.rank(self._not_above(self.matrix.level(r_sev, r_lik), inherent))
+
+    def right(self, right: Any, red_flags: list[RedFlagResult], plan: dict[str, _PlanEntry]) -> RightResult:
+        hits = self._hits(right)
         gap_of = {rule.id: self.gap_inputs(rule.when, rule.jurisdictions) for rule, st in hits if st is None}
         answers_of = {rule.id: self.trace(rule.when, rule.jurisdictions) for rule, _ in hits}
 
@@ -815,7 +906,18 @@ class _Run:
         Potential findings count as holding: in the default policy that is the least favourable reading of
         every unknown; in the best policy only `unfavourable` unknowns leave potential findings.
         """
-        ranks = [r.residual_rank for r in rights]
+        return self._extreme_ranks(red_flags, [r.residual_rank for r in rights])
+
+    def _sibling(self, plan: dict[str, Any], **policy: Any) -> _Run:
+        """A run on the same answers (same view) under another policy, for re-rating rights only. The
+        safeguards depend on the view and the plan alone, so the sibling takes this run's."""
+        run = _Run(self.q, self.answers, view=self.a, **policy)
+        run._safeguard_cache = self._safeguards(plan)
+        run.answer_results = self.answer_results
+        return run
+
+    @staticmethod
+    def _extreme_ranks(red_flags: list[RedFlagResult], ranks: list[int]) -> str:
         out = outcome_for_rank(max(ranks)) if ranks else "proceed"
         for f in red_flags:
             if outcome_index(f.outcome) < outcome_index(out):
@@ -855,16 +957,29 @@ class _Run:
         per gap, `decisive_gaps_by_rerun`, at a fraction of the cost).
         """
         spec = {r.id: r for r in self.rb.rights}
+        main = {r.id: r for r in rights}
+        ranked: dict[tuple[Any, ...], int] = {}
+        flag_gaps = [(f, set(f.gap_questions)) for f in flags]
+
+        def rank(run: _Run, right: Any) -> int:
+            # A right's rank follows from its hits (the safeguards are shared by every sibling run):
+            # most gaps leave most rules as they were, so equal hits are rated once.
+            hits = run._hits(right)
+            key = (right.id, *((id(rule), st) for rule, st in hits))
+            if key not in ranked:
+                ranked[key] = run._rank_of_hits(right, hits, plan)
+            return ranked[key]
+
         out: list[str] = []
         for qid in self.gaps:
             one = frozenset({qid})
             # Worst end, the gap answered favourably: flags that hang on it alone drop out.
-            w_flags = [f for f in flags if not (f.status == "potential" and set(f.gap_questions) <= one)]
+            w_flags = [f for f, g in flag_gaps if not (f.status == "potential" and g <= one)]
             w = self.extreme(w_flags, [])
             if outcome_index(w) > outcome_index(worst):
-                fav = _Run(self.q, self.answers, view=self.a, favourable=one)
-                w_rights = [fav.right(spec[r.id], flags, plan) if qid in r.evidence_gaps else r for r in rights]
-                w = self.extreme(w_flags, w_rights)
+                fav = self._sibling(plan, favourable=one)
+                w = self._extreme_ranks(w_flags, [rank(fav, spec[r.id]) if qid in r.evidence_gaps
+                                                  else r.residual_rank for r in rights])
             if w != worst:
                 out.append(qid)
                 continue
@@ -872,11 +987,10 @@ class _Run:
             b_flags_q = b_flags + [f for f in flags if f.status == "potential" and qid in f.gap_questions]
             b = self.extreme(b_flags_q, [])
             if outcome_index(b) >= outcome_index(best):
-                unfav = _Run(self.q, self.answers, view=self.a, best=True, unfavourable=one)
-                main = {r.id: r for r in rights}
-                b_rights_q = [unfav.right(spec[r.id], flags, plan) if qid in main[r.id].evidence_gaps else r
-                              for r in b_rights]
-                b = self.extreme(b_flags_q, b_rights_q)
+                unfav = self._sibling(plan, best=True, unfavourable=one)
+                b = self._extreme_ranks(b_flags_q, [rank(unfav, spec[r.id])
+                                                    if qid in main[r.id].evidence_gaps else r.residual_rank
+                                                    for r in b_rights])
             if b != best:
                 out.append(qid)
         return out

@@ -21,6 +21,16 @@ def data(q: Questionnaire, a: Any) -> dict[str, Any]:
     return state.derived("trace", q, lambda: trace(q, a))
 
 
+def lazy(label: str, key: str) -> Any:
+    """An expander whose contents are drawn only while it is open (its body checks `.open`).
+
+    A trace holds a link per decisive answer: drawn closed on every rerun they were most of a wizard
+    step's elements and of the server's work per action (benchmarks/RESULTS.md, load). Opening one
+    reruns the page, which then draws what is inside.
+    """
+    return st.expander(label, key=key, on_change="rerun")
+
+
 def _answers(q: Questionnaire, traced: list[dict[str, str]], ctx: str) -> None:
     """Each decisive answer in full, with a link to its question."""
     for i, x in enumerate(traced):
@@ -31,7 +41,10 @@ def _answers(q: Questionnaire, traced: list[dict[str, str]], ctx: str) -> None:
 
 def flag(q: Questionnaire, f: dict[str, Any], ctx: str) -> None:
     """One red flag as the full report traces it."""
-    with st.expander(f"Trace of {md(f['id'])}: why it {'applies' if f['status'] == 'triggered' else 'may apply'}"):
+    with lazy(f"Trace of {md(f['id'])}: why it {'applies' if f['status'] == 'triggered' else 'may apply'}",
+              f"trace_{ctx}_{f['id']}") as box:
+        if not box.open:
+            return
         st.markdown(f"**{md(f['id'])}: {md(f['title'])}** — {md(f['status_label'])}; would mean "
                     f"{md(f['outcome_label'])}.")
         if f["explanation"]:
@@ -49,7 +62,9 @@ def flag(q: Questionnaire, f: dict[str, Any], ctx: str) -> None:
 def right(q: Questionnaire, r: dict[str, Any], ctx: str) -> None:
     """One right's rating: each dimension's rule and answers, then the derivation of the annex."""
     d = r["derivation"]
-    with st.expander(f"How {md(r['name'])} is rated ({md(r['basis'])})"):
+    with lazy(f"How {md(r['name'])} is rated ({md(r['basis'])})", f"trace_{ctx}_{r['id']}") as box:
+        if not box.open:
+            return
         st.markdown(md(r["summary"]))
         if r["residual_known_only"]:
             st.caption(f"On the known answers alone it would be {md(r['residual_known_only'])}.")
@@ -69,6 +84,8 @@ def right(q: Questionnaire, r: dict[str, Any], ctx: str) -> None:
                    f"{md(r['anchors']) or 'none'}.")
 
 
-def method(t: dict[str, Any]) -> None:
-    with st.expander("The method every rating follows"):
+def method(t: dict[str, Any], ctx: str = "") -> None:
+    with lazy("The method every rating follows", f"trace_{ctx}_method") as box:
+        if not box.open:
+            return
         st.markdown("\n".join(f"- {md(m)}" for m in t["method"]))

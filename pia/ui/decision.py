@@ -64,9 +64,12 @@ def render(q: Questionnaire, a: Any | None, ctx: str) -> None:
                 for f in a.triggered:
                     _flag_button(q, f, ctx)
                 if a.potential:
+                    # Drawn only while open (opening reruns the page): on a young draft most flags may apply,
+                    # each with its links, and the bar is redrawn on every action (see audit.lazy).
                     with st.popover(f"{len(a.potential)} possible red flag{'s' if len(a.potential) != 1 else ''}",
-                                    icon=":material/outlined_flag:"):
-                        for f in a.potential:
+                                    icon=":material/outlined_flag:", key=f"bar_{ctx}_possible",
+                                    on_change="rerun") as box:
+                        for f in a.potential if box.open else []:
                             st.markdown(f"**{md(f.id)}: {md(text(f.title))}** — {status_label(f.status)}")
                             panel.jump_buttons(q, f.gap_questions or list(f.answers), f"bar_{ctx}_p_{f.id}")
                 _gaps(q, a, ctx)

@@ -95,9 +95,9 @@ def render(q: Questionnaire, a: Any | None, note: str | None, ctx: str = "panel"
         jump_buttons(q, list(f.answers), f"{ctx}_rf_{f.id}")
         audit.flag(q, flags[f.id], f"{ctx}_rf")
     if potential:
-        with st.expander(f"{len(potential)} possible red flag{'s' if len(potential) != 1 else ''} "
-                         "(depend on unanswered or unknown questions)"):
-            for f in potential:
+        with audit.lazy(f"{len(potential)} possible red flag{'s' if len(potential) != 1 else ''} "
+                        "(depend on unanswered or unknown questions)", f"{ctx}_possible") as box:
+            for f in potential if box.open else []:
                 st.markdown(f"**{md(f.id)}: {md(text(f.title))}** would mean {outcome_label(f.outcome)}.")
                 jump_buttons(q, f.gap_questions or list(f.answers), f"{ctx}_prf_{f.id}")
         for f in potential:
@@ -110,15 +110,16 @@ def render(q: Questionnaire, a: Any | None, note: str | None, ctx: str = "panel"
         st.markdown("**Why these ratings** (the rules, answers and derivation, as in the full report)")
         for row in traced["rights"]:
             audit.right(q, row, f"{ctx}_r")
-        audit.method(traced)
+        audit.method(traced, ctx)
 
     gaps = list(a.evidence_gaps)
     if gaps:
         material = [g for g in gaps if g.material]
         title = f"Evidence gaps: {len(gaps)}" + (f" ({len(material)} could change the outcome)" if material else "")
-        with st.expander(title):
-            st.caption("Questions left open or answered 'unknown' that the rules depend on.")
-            jump_buttons(q, [g.question for g in gaps], f"{ctx}_gap")
+        with audit.lazy(title, f"{ctx}_gaps") as box:
+            if box.open:
+                st.caption("Questions left open or answered 'unknown' that the rules depend on.")
+                jump_buttons(q, [g.question for g in gaps], f"{ctx}_gap")
 
 
 def rights_table(a: Any, labels: dict[str, str]) -> None:

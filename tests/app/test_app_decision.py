@@ -69,6 +69,14 @@ def test_every_flag_and_rating_has_the_full_reports_trace_with_links():
     at = _screen(start(), jurisdiction="eu", technologies=["live_fr"], law_enforcement="no", at_assemblies="yes")
     q, a = _assessment(at)
     t = trace(q, a)
+    # A trace is drawn once its expander is open (opening one reruns the page): closed, none is sent.
+    traces = [f"trace_panel_{'rf' if f['status'] == 'triggered' else 'prf'}_{f['id']}" for f in t["red_flags"]]
+    traces += [f"trace_panel_r_{r['id']}" for r in t["rights"]]
+    assert traces and not any(b.key.startswith("au_panel_") for b in at.button if b.key)
+    for key in traces:
+        assert at.session_state[key] is False   # drawn, closed
+        at.session_state[key] = True
+    ok(at.run())
     shown = "\n".join(m.value for m in at.markdown)
     for f in t["red_flags"]:
         if f["explanation"]:
@@ -116,3 +124,24 @@ def test_review_leads_with_the_decision_and_the_reports():
     assert heads.index("Reports") < heads.index("Still open")
     boxes = [m.value for m in [*at.error, *at.warning, *at.success] if "Outcome:" in m.value]
     assert len(boxes) == 1
+
+
+def test_possible_flags_and_gaps_are_drawn_when_opened():
+    """The bar's possible flags and the panel's gap list are drawn only while open (a rerun each way):
+    closed they send no links; opened, every one of them, each going to its question."""
+    at = _screen(start(), jurisdiction="eu", technologies=["cctv"], law_enforcement="unknown")
+    q, a = _assessment(at)
+    assert a.potential and a.evidence_gaps, "the fixture must give possible flags and gaps"
+    keys = {b.key for b in at.button if b.key}
+    assert not any(k.startswith(("jump_bar_assessment_p_", "jump_panel_gap_")) for k in keys)
+    at.session_state["bar_assessment_possible"] = True
+    at.session_state["panel_gaps"] = True
+    ok(at.run())
+    keys = {b.key for b in at.button if b.key}
+    for f in a.potential:
+        assert {f"jump_bar_assessment_p_{f.id}_{x}" for x in (f.gap_questions or list(f.answers))
+                if q.question(x) is not None} <= keys
+    assert {f"jump_panel_gap_{g.question}" for g in a.evidence_gaps} <= keys
+    qid = a.evidence_gaps[0].question
+    ok(at.button(key=f"jump_panel_gap_{qid}").click().run())
+    assert at.session_state["section"] == q.section_of(qid).id
