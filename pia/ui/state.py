@@ -20,6 +20,7 @@ from pia.answers import AnswerSet
 from pia.errors import PiaError
 from pia.loader import list_questionnaires, load_cached
 from pia.model import Questionnaire
+from pia.signoff.roles import may
 from pia.store import Conflict, Store, StoreError, default_url
 
 from . import focus, identity
@@ -159,6 +160,30 @@ def open_draft(draft_id: str, from_address: bool = False) -> bool:
         return False
     open_answers(answers, path, draft_id, rev.number)
     return True
+
+
+READ_ONLY = "_pia_read_only"
+
+
+def check_rights() -> None:
+    """Whether the visitor may change the open draft's answers, asked of the store once per run of the wizard.
+
+    A reviewer, approver or reader sees the answers as disabled inputs instead of fields whose saves the store
+    would refuse; the store still decides (it refuses any save without the right). Unsaved work and single-user
+    mode hold every role.
+    """
+    ss[READ_ONLY] = False
+    s, draft = store(), ss.get(DRAFT)
+    if s is None or not draft:
+        return
+    try:
+        ss[READ_ONLY] = not may("edit", s.my_roles(draft))
+    except PiaError:
+        ss[READ_ONLY] = False   # the store answers the save itself, with its message
+
+
+def read_only() -> bool:
+    return bool(ss.get(READ_ONLY))
 
 
 def new_draft(answers: AnswerSet, qpath: str | Path, note: str, source: str = "") -> bool:

@@ -175,10 +175,10 @@ def _choice(question: Any, key: str, label: str, on_change: Any, args: tuple[Any
     if question.type == "yes_no" or (len(options) <= RADIO_MAX and not compact):
         shown = {v: md(t) for v, t in labels.items()}   # radio options are Markdown; select box options are not
         st.radio(label, options, index=None, format_func=shown.get, key=key, on_change=on_change, args=args,
-                 horizontal=question.type == "yes_no" or compact)
+                 horizontal=question.type == "yes_no" or compact, disabled=state.read_only())
     else:
         st.selectbox(label, options, index=None, format_func=labels.get, key=key, on_change=on_change, args=args,
-                     placeholder="Choose an option")
+                     placeholder="Choose an option", disabled=state.read_only())
 
 
 def number_range(question: Any, lang: str = "en") -> str:
@@ -201,7 +201,7 @@ def number_range(question: Any, lang: str = "en") -> str:
 def _plain(question: Any, key: str, label: str, on_change: Any, args: tuple[Any, ...], disabled: bool,
            lang: str) -> None:
     kind = question.type
-    common = dict(key=key, on_change=on_change, args=args, disabled=disabled)
+    common = dict(key=key, on_change=on_change, args=args, disabled=disabled or state.read_only())
     if kind == "text":
         st.text_input(label, max_chars=question.max_length, **common)
     elif kind == "long_text":
@@ -253,7 +253,7 @@ def question_input(q: Questionnaire, question: Any, lang: str = "en") -> None:
     _plain(question, key, label, _copy, (q, qid), unknown, lang)
     if question.allow_unknown:
         state.show(ukey(qid), unknown)
-        st.checkbox(UNKNOWN_BOX, key=ukey(qid), on_change=_toggle_unknown, args=(q, qid))
+        st.checkbox(UNKNOWN_BOX, key=ukey(qid), on_change=_toggle_unknown, args=(q, qid), disabled=state.read_only())
 
 
 EVIDENCE_FIELDS = (("document", "Law, decision or document relied on"), ("confirmed_by", "Confirmed by (legal review)"),
@@ -283,7 +283,7 @@ def _evidence(qid: str) -> None:
         for field, flabel in EVIDENCE_FIELDS:
             state.show(ekey(qid, field), record.get(field, ""))
             st.text_input(flabel, key=ekey(qid, field), on_change=_copy_evidence, args=(qid, field),
-                          max_chars=500)
+                          max_chars=500, disabled=state.read_only())
 
 
 def _group(q: Questionnaire, group: Group, value: Any, lang: str) -> None:
@@ -305,15 +305,17 @@ def _group(q: Questionnaire, group: Group, value: Any, lang: str) -> None:
                         _choice(f, key, flabel, _copy_field, (q, qid, i, f.id), lang, f.allow_unknown, compact=True)
                     else:
                         _plain(f, key, flabel, _copy_field, (q, qid, i, f.id), False, lang)
-            st.button(f"Remove {item.lower()} {i + 1}", key=f"rm_{qid}__{i}", on_click=_remove_row, args=(qid, i))
+            st.button(f"Remove {item.lower()} {i + 1}", key=f"rm_{qid}__{i}", on_click=_remove_row, args=(qid, i),
+                      disabled=state.read_only())
     full = group.max_items is not None and len(rows) >= group.max_items
-    st.button(f"Add {item.lower()}", key=f"add_{qid}", on_click=_add_row, args=(qid,), disabled=full or unknown,
+    st.button(f"Add {item.lower()}", key=f"add_{qid}", on_click=_add_row, args=(qid,),
+              disabled=full or unknown or state.read_only(),
               icon=":material/add:")
     if not rows and not unknown:
         st.caption(f"No {item.lower()} added yet.")
     if group.allow_unknown and not rows:
         state.show(ukey(qid), unknown)
-        st.checkbox(UNKNOWN_BOX, key=ukey(qid), on_change=_toggle_unknown, args=(q, qid))
+        st.checkbox(UNKNOWN_BOX, key=ukey(qid), on_change=_toggle_unknown, args=(q, qid), disabled=state.read_only())
 
 
 def guidance(question: Any, lang: str = "en", q: Questionnaire | None = None) -> None:

@@ -72,7 +72,8 @@ def _meta_editor() -> None:
                            ("prepared_by", "Prepared by"), ("reference", "Reference number (optional)")):
             wk = f"meta_{key}"
             state.show(wk, meta.get(key, ""))
-            st.text_input(label, key=wk, max_chars=200, on_change=_copy_meta, args=(key, wk))
+            st.text_input(label, key=wk, max_chars=200, on_change=_copy_meta, args=(key, wk),
+                          disabled=state.read_only())
 
 
 def _sidebar(q: Questionnaire, shown: list[Section], current: Section) -> None:
@@ -116,6 +117,10 @@ def page() -> None:
     meta = ss.get(state.META) or {}
     st.title(md(meta.get("title")) or "Assessment")
     state.show_flash()
+    state.check_rights()
+    if state.read_only():
+        st.info("You may read this draft but not change its answers (only its owner and authors may). Mark "
+                "sections and comment on questions under Sign-off.", icon=":material/visibility:")
     save_status()
     comp = state.derived("completeness", q, lambda: completeness(q, answers))
     fig = completeness_figure(comp)   # the one figure the brief, the full report and the JSON show

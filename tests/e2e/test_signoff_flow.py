@@ -246,10 +246,12 @@ def test_author_reviewer_approver_sign_and_verify(app, person, idle, tmp_path): 
     idle(rita)
     expect(flash(rita, "Comment added.")).to_be_visible()
     shot(rita, "1-review")
-    # A reviewer cannot change answers: the store refuses and the wizard says so.
+    # A reviewer reads the answers but cannot change them: the wizard shows them disabled and says why (the store
+    # would refuse the save anyway: tests/signoff/test_permissions.py).
     visit(rita, app, "assessment", draft, idle)
-    choose_radio(rita, "w_jurisdiction", "United States city", idle)
-    expect(rita.get_by_text(seen(f"{rita_u.email} may not change its answers"))).to_be_visible()
+    expect(rita.get_by_text("You may read this draft but not change its answers")).to_be_visible()
+    expect(key(rita, "w_jurisdiction").get_by_role("radio", name="United States city", exact=True)).to_be_disabled()
+    expect(key(rita, "w_jurisdiction").get_by_role("radio", name="European Union", exact=True)).to_be_checked()
 
     # --- the author sees the mark, fixes the answer and resolves the thread ------------------------------
     visit(alice, app, "assessment", draft, idle)
