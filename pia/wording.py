@@ -274,6 +274,7 @@ EN: Mapping[str, str] = {
     "remedy.brief_gaps": "Answer the open questions the outcome turns on (above); the assessment then says what "
     "else it would take.",
     "outcome.open.more": "; and {n} more, listed in the full assessment.",
+    "questions.more": " and {n} more",
     # How complete the assessment is (pia.assess.summary.completeness_figure): one figure on every surface.
     "completeness.figure": "{answered} of {shown} questions answered ({percent}%)",
     "completeness.unknown": "{n} answered \u201cunknown\u201d",
