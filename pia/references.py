@@ -8,12 +8,19 @@ citation or id, else the longest entry whose citation begins the reference ("GDP
 other jurisdictions is dropped; one with no anchor is kept (nothing says it does not apply). When every
 reference of a list is dropped the caller shows `References.note` instead of an empty list, so the reader
 knows the omission is deliberate.
+
+The European Convention on Human Rights binds the 46 Council of Europe states, the EU member states and the
+United Kingdom among them, and no United States city. For the `international` profile it depends on the state:
+a Convention anchor (the Convention itself, `ECHR ...`, or a binding judgment of its court, `... (ECtHR ...)`)
+is shown when the answer to `echr_party` is yes, dropped when it is no, and shown with "if the state is a
+party" while that answer is unknown or missing, whatever the anchor's own `jurisdictions` say.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pia.rules_model import Anchor
 from pia.wording import label
@@ -25,15 +32,48 @@ class References:
 
     shown: tuple[str, ...]
     dropped: tuple[str, ...]
+    if_party: tuple[str, ...] = ()
+    """Those of `shown` that apply only if the state is a party to the ECHR (not known yet)."""
 
     @property
     def note(self) -> str:
         """Why the list is empty, when it was emptied by the jurisdiction; otherwise ''."""
         return label("references.none_apply") if self.dropped and not self.shown else ""
 
+    def worded(self) -> list[str]:
+        """The citations shown, each that applies only if the state is a party to the ECHR saying so."""
+        return [qualified(r) if r in self.if_party else r for r in self.shown]
+
     def text(self, sep: str = ", ") -> str:
         """The citations shown, joined; the note when none applies here."""
-        return sep.join(self.shown) if self.shown else self.note
+        return sep.join(self.worded()) if self.shown else self.note
+
+
+CONVENTION_PROFILE = "international"
+"""The profile where the Convention binds only some states: which, the answer to CONVENTION_QUESTION says."""
+CONVENTION_QUESTION = "echr_party"
+
+
+def qualified(ref: str) -> str:
+    """A Convention citation that applies only if the state is a party, as the reader sees it."""
+    return ref + label("references.if_echr_party")
+
+
+def unqualified(ref: str) -> str:
+    """The citation behind `qualified(ref)` (the catalogue and the law in time know it by this)."""
+    return ref.removesuffix(label("references.if_echr_party"))
+
+
+def is_convention(anchor: Anchor | None) -> bool:
+    """The Convention itself or a binding judgment of its court (by citation: 'ECHR ...', '... (ECtHR ...)')."""
+    return anchor is not None and anchor.status == "binding" and (
+        anchor.cite.startswith("ECHR") or "(ECtHR" in anchor.cite)
+
+
+def convention_party(answers: Mapping[str, Any] | None) -> bool | None:
+    """True or False when the answers say whether the state is a party to the ECHR; None when not known."""
+    value = (answers or {}).get(CONVENTION_QUESTION)
+    return {"yes": True, "no": False}.get(value) if isinstance(value, str) else None
 
 
 def _catalogue(anchors: Iterable[Anchor] | Mapping[str, Anchor]) -> dict[str, Anchor]:
@@ -75,18 +115,32 @@ def applies_in(anchor: Anchor | None, profile: str | None) -> bool:
 
 
 def for_jurisdiction(refs: Iterable[str], anchors: Iterable[Anchor] | Mapping[str, Anchor],
-                     profile: str | None) -> References:
-    """Split `refs` (question legal_refs or finding anchors) into those that apply in `profile` and the rest."""
+                     profile: str | None, answers: Mapping[str, Any] | None = None) -> References:
+    """Split `refs` (question legal_refs or finding anchors) into those that apply in `profile` and the rest.
+
+    `answers` (the effective answers) say, for the international profile, whether the ECHR binds the state.
+    """
     catalogue = _catalogue(anchors)
+    party = convention_party(answers)
     shown: list[str] = []
     dropped: list[str] = []
+    if_party: list[str] = []
     for ref in refs:
-        (shown if applies_in(anchor_of(ref, catalogue), profile) else dropped).append(ref)
-    return References(tuple(shown), tuple(dropped))
+        anchor = anchor_of(ref, catalogue)
+        if profile == CONVENTION_PROFILE and is_convention(anchor):
+            (dropped if party is False else shown).append(ref)
+            if party is None and "party to the ECHR" not in anchor.cite:  # some citations already say so
+                if_party.append(ref)
+            continue
+        if profile == CONVENTION_PROFILE and party and anchor is not None and "(ECtHR" in anchor.cite:
+            dropped.append(ref)  # the court's judgment read as persuasive: it binds a party, so that reading goes
+            continue
+        (shown if applies_in(anchor, profile) else dropped).append(ref)
+    return References(tuple(shown), tuple(dropped), tuple(if_party))
 
 
 def shown_or_note(refs: Iterable[str], anchors: Iterable[Anchor] | Mapping[str, Anchor],
-                  profile: str | None) -> list[str]:
+                  profile: str | None, answers: Mapping[str, Any] | None = None) -> list[str]:
     """The references to show in `profile`: those that apply, or the note alone when every one was dropped."""
-    r = for_jurisdiction(refs, anchors, profile)
-    return list(r.shown) if r.shown else ([r.note] if r.note else [])
+    r = for_jurisdiction(refs, anchors, profile, answers)
+    return r.worded() if r.shown else ([r.note] if r.note else [])

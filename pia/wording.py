@@ -177,6 +177,7 @@ EN: Mapping[str, str] = {
     "anchor.in_force_unknown": "in force not known (the assessment has no date)",
     # References shown per jurisdiction (pia/references.py): every one cited applies elsewhere only.
     "references.none_apply": "No cited source applies in this jurisdiction (each is limited to another).",
+    "references.if_echr_party": " (if the state is a party to the ECHR)",
     # Red flags: an answer that would clear a flag but lacks its evidence record.
     "evidence.missing": "Evidence still missing for a clearing answer (read as unknown until its record is added)",
     "evidence.missing_item": "{question}: {why}",
@@ -274,6 +275,7 @@ EN: Mapping[str, str] = {
     "remedy.brief_gaps": "Answer the open questions the outcome turns on (above); the assessment then says what "
     "else it would take.",
     "outcome.open.more": "; and {n} more, listed in the full assessment.",
+    "questions.more": " and {n} more",
     # How complete the assessment is (pia.assess.summary.completeness_figure): one figure on every surface.
     "completeness.figure": "{answered} of {shown} questions answered ({percent}%)",
     "completeness.unknown": "{n} answered \u201cunknown\u201d",

@@ -70,6 +70,7 @@ from .models import (
     RightResult,
     RuleHit,
 )
+from .naming import MAX_NAMED, named_questions
 from .timeline import Timeline
 
 # The methodology's 4x4 severity-weighted matrix, used when an instrument declares none.
@@ -1056,17 +1057,17 @@ class _Run:
                     f"'{outcome_label(flag.outcome)}' and no mitigation can lift it.")
         if reason.kind == "possible_red_flag" and flag is not None:
             qs = reason.questions
-            return (f"Red flag {flag.id} ({text(flag.title)}) may apply: it depends on {_qlist(qs)}, which "
-                    f"{'is' if len(qs) == 1 else 'are'} not known. Answer it to clear or confirm the flag.")
+            return (f"Red flag {flag.id} ({text(flag.title)}) may apply: it depends on {_qlist(self.q, qs)}. "
+                    f"Answer {'it' if len(qs) <= 1 else 'them'} to clear or confirm the flag.")
         if reason.kind == "evidence_gap" and right is not None:
             return (f"The residual risk to {text(right.name).lower()} is rated "
-                    f"{text(self._label(right.residual)).lower()} only because of unknown answers "
-                    f"({_qlist(reason.questions)}; rules {', '.join(reason.rules) or 'none'}), which would mean "
+                    f"{text(self._label(right.residual)).lower()} only because of "
+                    f"{_qlist(self.q, reason.questions)}, which would mean "
                     f"'{outcome_label(reason.outcome)}'; with the known answers alone it would be "
                     f"{text(self._label(right.residual_known_only or right.residual)).lower()}.")
         if reason.kind == "open":
             return (f"{headline(reason.outcome, self.worst, self.best)}: "
-                    + (f"it turns on {_qlist(reason.questions)}, not yet known (or claimed without evidence). "
+                    + (f"it turns on {_qlist(self.q, reason.questions, 'not yet known or claimed without evidence')}. "
                        if reason.questions else
                        "several unknown answers together decide it; none settles it alone. ")
                     + f"Answer {'it' if len(reason.questions) == 1 else 'them'} to decide it.")
@@ -1089,7 +1090,7 @@ class _Run:
                     f"severity {right.residual_severity} and likelihood "
                     f"{right.residual_likelihood or right.residual_dimensions['likelihood']} "
                     f"after verified measures (inherent risk {text(self._label(right.inherent)).lower()}"
-                    + (f", set by rules {', '.join(reason.rules)})" if reason.rules else ", at its baseline)")
+                    + (f", set by rules {_ids(reason.rules)})" if reason.rules else ", at its baseline)")
                     + ".")
         if reason.kind == "ladder":
             return (f"No red flag is triggered; the overall level is the worst residual, "
@@ -1301,8 +1302,21 @@ def _drivers(r: RightResult) -> list[str]:
     return out
 
 
-def _qlist(qids: list[str]) -> str:
-    return ", ".join(qids) if qids else "an answer"
+def _qlist(q: Questionnaire, qids: list[str], state: str = "not yet known") -> str:
+    """'an answer not yet known (“…”)' or '3 answers not yet known (“…”; “…”; “…”)': by wording, capped.
+
+    People read reasons; the question ids stay in the reason's structured fields and the report's trace.
+    """
+    if not qids:
+        return f"an answer {state}"
+    head = "an answer" if len(qids) == 1 else f"{len(qids)} answers"
+    return f"{head} {state} ({named_questions(q, qids)})"
+
+
+def _ids(ids: list[str]) -> str:
+    """Rule ids for the auditor, the first few only (the trace lists them all)."""
+    return ", ".join(ids[:MAX_NAMED]) + (label("questions.more").format(n=len(ids) - MAX_NAMED)
+                                         if len(ids) > MAX_NAMED else "")
 
 
 def assess(questionnaire: Questionnaire, answers: AnswerSet) -> Assessment:

@@ -184,7 +184,7 @@ def build_context(
 
     law = {st.cite: st for st in a.law}
     # Only the references of the chosen jurisdiction are shown (pia/references.py).
-    refs = lambda cites: shown_or_note(cites, rules.anchors, a.jurisdiction)  # noqa: E731
+    refs = lambda cites: shown_or_note(cites, rules.anchors, a.jurisdiction, effective)  # noqa: E731
     red_flags = [_red_flag(rf.model_copy(update={"anchors": refs(rf.anchors)}), fmt, lang, law) for rf in a.red_flags]
     rights = [_right(r.model_copy(update={"anchors": refs(r.anchors)}), fmt, levels, rule_harm, lang) for r in a.rights]
     for i, r in enumerate(rights, 1):
@@ -565,7 +565,7 @@ def _sections(q: Questionnaire, effective: dict[str, Any], fmt: Formatter, lang:
                 "question": _t(question.label, lang),
                 "answer": fmt.value(question, value),
                 "status": status,
-                "legal_refs": ", ".join(shown_or_note(question.legal_refs, q.rules.anchors, profile)),
+                "legal_refs": ", ".join(shown_or_note(question.legal_refs, q.rules.anchors, profile, effective)),
                 "elements": ", ".join(question.elements),
             })
         out.append({

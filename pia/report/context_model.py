@@ -153,7 +153,8 @@ class Outcome(BaseModel):
     sentence: str
     """The outcome as one sentence for the reader."""
     reasons: list[str]
-    """Why, for the auditor: sentences that name the rules and questions behind the outcome."""
+    """Why, in the engine's sentences: red flags by id and title, questions by their wording (at most five,
+    then how many more); the ids of the questions and rules are in the trace."""
     plain_reasons: list[str]
     """Why, for the council: the same reasons without rule ids."""
     decision_requested: str

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..assess.models import AccuracyResult, AnchorState, Assessment, RedFlagResult
 from ..model import Questionnaire
+from ..references import unqualified
 from ..text import text
 from ..wording import anchor_status_label, label, long_date, outcome_label, state_label
 
@@ -20,7 +21,7 @@ def anchor_rows(cites: list[str], law: dict[str, AnchorState]) -> list[dict[str,
     """Each anchor a finding cites, with its status (binding, soft law, local policy) and its dates."""
     out = []
     for c in cites:
-        st = law.get(c)
+        st = law.get(c) or law.get(unqualified(c))  # "ECHR Art. 8 (if the state is a party ...)" too
         if st is None:
             out.append({"cite": c, "status": "", "dates": "", "in_force": ""})
             continue

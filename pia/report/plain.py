@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..assess.models import Assessment, DimensionResult
+from ..assess.naming import end_sentence, named
 from ..rules_model import DIMENSIONS
 from ..wording import flag_effect, label, outcome_label
 
@@ -33,9 +34,8 @@ def rights_phrase(names: list[str]) -> str:
 
 
 def _questions(labels: list[str]) -> str:
-    """Question wordings run together as the end of a sentence (adds the full stop unless one is there)."""
-    text = "; ".join(labels)
-    return text if text.endswith(("?", ".", "!")) else text + "."
+    """Question wordings, quoted and capped as in the engine's reasons, as the end of a sentence."""
+    return end_sentence(named(labels))
 
 
 def _lower(label: str) -> str:

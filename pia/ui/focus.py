@@ -54,6 +54,8 @@ _SCRIPT = """<script>(function () {
     else el.scrollIntoView({block: "start"});
     var f = into ? (el.querySelector("input:not([disabled]), textarea:not([disabled]), button:not([disabled])") || el) : el;
     if (!/^(INPUT|TEXTAREA|BUTTON|A|SELECT)$/.test(f.tagName) && !f.hasAttribute("tabindex")) f.setAttribute("tabindex", "-1");
+    doc.querySelectorAll("[data-pia-landed]").forEach(function (x) { x.removeAttribute("data-pia-landed"); });
+    f.setAttribute("data-pia-landed", "");   // shows the focus ring even when a mouse click led here (focus.py)
     f.focus({preventScroll: true});
   }
   var app = doc.querySelector("[data-testid='stApp']");
@@ -63,6 +65,24 @@ _SCRIPT = """<script>(function () {
   });
   watch.observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
 })();</script>"""
+
+
+# Where focus is must be seen (WCAG 2.4.7). Streamlit removes the outline of an element with tabindex -1 that
+# was focused without the keyboard ([tabindex="-1"]:focus:not(:focus-visible) { outline: 0 !important }), which
+# is exactly how the landing script focuses a heading after Next, Back or a jump; these rules are more specific.
+# A jump to a question focuses its first input the same way: the script marks what it focused
+# (data-pia-landed) so it shows the ring too; a radio's input is hidden, so its option shows it. Buttons, links and other controls reached with the keyboard get the same ring instead of the
+# theme's half-transparent one (1.7:1 beside the dark primary button): a 3px dark-blue outline (8.6:1 on
+# white) with a white gap inside it. Nothing is loaded from elsewhere.
+_FOCUS_CSS = """<style>
+[data-testid="stMain"] :is(h1, h2, h3)[tabindex="-1"]:is(:focus, :focus-visible), #pia-step:focus {
+  outline: 3px solid #1f4e99 !important; outline-offset: 4px !important; }
+[data-testid="stMain"] [data-pia-landed][data-pia-landed]:focus,
+[data-testid="stMain"] [data-testid="stRadio"] label:has(input[data-pia-landed]:focus) {
+  outline: 3px solid #1f4e99 !important; outline-offset: 2px !important; }
+:is(button, a[href], summary, [role="button"], [role="tab"], [role="option"], [role="link"]):focus-visible {
+  outline: 3px solid #1f4e99 !important; outline-offset: 2px !important; box-shadow: 0 0 0 2px #ffffff !important; }
+</style>"""
 
 
 # Text is saved when its field loses focus (or on Ctrl+Enter); until then a refresh would lose it, so the
@@ -87,8 +107,8 @@ def emit() -> None:
     target = ss.pop(TARGET, None)
     with st.container(key="pia_landing"):
         if target is None:
-            st.html(_GUARD, unsafe_allow_javascript=True)
+            st.html(_FOCUS_CSS + _GUARD, unsafe_allow_javascript=True)
             return
         selector, into = target
-        st.html(_GUARD + _SCRIPT % {"seq": int(ss.get(SEQ, 0)), "sel": json.dumps(selector),
+        st.html(_FOCUS_CSS + _GUARD + _SCRIPT % {"seq": int(ss.get(SEQ, 0)), "sel": json.dumps(selector),
                                     "into": json.dumps(into)}, unsafe_allow_javascript=True)

@@ -330,9 +330,10 @@ def guidance(question: Any, lang: str = "en", q: Questionnaire | None = None) ->
         parts.append(f"**Guidance.** {md(text(question.guidance, lang))}")
     refs = list(question.legal_refs)
     if refs and q is not None and q.rules.jurisdiction_question:
-        profile = (ss.get(state.ANSWERS) or {}).get(q.rules.jurisdiction_question)
+        answers = ss.get(state.ANSWERS) or {}
+        profile = answers.get(q.rules.jurisdiction_question)
         refs = shown_or_note(refs, q.rules.anchors, profile if isinstance(profile, str) and profile != UNKNOWN
-                             else None)
+                             else None, answers)
     if refs:
         parts.append("**Legal references.** " + md("; ".join(refs)))
     if parts:

@@ -7,6 +7,7 @@ the fixture's rules, why the expected result is the right one.
 from __future__ import annotations
 
 from pia.assess import assess
+from pia.text import text
 
 from .engine_cases import answers, verified
 
@@ -37,7 +38,11 @@ def test_open_case_names_its_decisive_gaps(engine_q):
     kinds = [r.kind for r in a.reasons]
     assert kinds[0] == "open" and a.reasons[0].questions == ["scraping"]
     assert "possible_red_flag" in kinds and kinds[-1] == "established"
-    assert a.outcome_reasons[0].startswith("Open between Legally prohibited and Proceed (monitor): it turns on scraping")
+    # The reason names the question by its wording; the id stays in the structured field above.
+    wording = text(engine_q.question("scraping").label)
+    assert a.outcome_reasons[0].startswith("Open between Legally prohibited and Proceed (monitor): it turns on an "
+                                           f"answer not yet known or claimed without evidence (\u201c{wording}\u201d)")
+    assert "(scraping" not in a.outcome_reasons[0] and "on scraping" not in a.outcome_reasons[0]
 
 
 def test_a_gap_never_displaces_a_worse_outcome_the_known_answers_establish(engine_q):

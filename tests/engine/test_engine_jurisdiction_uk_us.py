@@ -281,11 +281,16 @@ def test_report_context_shows_the_references_of_the_chosen_jurisdiction(camera):
 
 
 def test_a_flag_whose_sources_all_belong_elsewhere_says_so(camera):
-    # RF-08 (local ban on face recognition) cites San Francisco and Oakland; in the United Kingdom neither applies.
+    # RF-08 (local ban on face recognition) cites San Francisco and Oakland, which do not apply in the United
+    # Kingdom, and the local ban the answer names, which does.
     answers = change(uk_face_recognition(), local_fr_ban="yes")
     a = assess(camera, answers)
     assert status(a, "RF-08") == "triggered"
     ctx = build_context(camera, answers, a, generated=date(2026, 11, 30))
     [rf08] = [f for f in ctx["red_flags"] if f["id"] == "RF-08"]
-    assert rf08["anchors"] == label("references.none_apply")
+    assert rf08["anchors"] == "Local or regional law banning face recognition (named in the answer)"
     assert "Oakland" not in rf08["law_text"]
+    # A list whose every source belongs elsewhere says so: in a US city the health right cites only the ECHR,
+    # the EU Charter and the GDPR.
+    [health] = [r for r in camera.rules.rights if r.id == "health"]
+    assert shown_or_note(health.anchors, camera.rules.anchors, "us_city") == [label("references.none_apply")]

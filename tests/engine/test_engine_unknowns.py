@@ -29,7 +29,7 @@ def test_unknown_answer_is_rated_worst_plausible_and_listed(engine_q):
     assert a.evidence_gaps[0].section == "system"
     # A right rated high only because of an unknown answer: no decision yet.
     assert a.outcome == "incomplete"
-    assert "coverage" in a.outcome_reasons[0]
+    assert "\u201cHow wide is the area covered?\u201d" in a.outcome_reasons[0]
     assert a.outcome_rules == ["R-COV-STREET", "R-COV-DISTRICT", "R-COV-CITY"]
 
 

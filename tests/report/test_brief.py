@@ -164,7 +164,7 @@ def test_plain_outcome_reasons_read_for_each_kind_of_outcome() -> None:
     incomplete = reasons(HERE / "answers" / "mini-drone-hostile-text.yaml")
     # Open: the range and what it turns on come first, worded without ids; then the flag that may apply.
     assert incomplete[0] == ("Open between Do not proceed and Proceed (monitor). It turns on answers not known yet "
-                             "(or claimed without their evidence record): Legal basis.")
+                             "(or claimed without their evidence record): \u201cLegal basis\u201d.")
     assert incomplete[1].startswith("A legal red flag may apply (No legal basis); if it does, it stops the proposal")
     assert incomplete[-1].startswith("The missing information must be found")
     assert reasons(HERE / "answers" / "mini-cctv-low.yaml") == [

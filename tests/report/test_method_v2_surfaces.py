@@ -164,7 +164,7 @@ def test_open_outcome_shows_its_range_gaps_and_what_is_established_on_every_surf
     ctx = context_for(ex.q, ex.answers)
     o = ctx["outcome"]
     gap = ex.q.question(a.decisive_gaps[0]).label
-    assert o["turns_on"].endswith(f"{gap}.") and wording.outcome_label(a.outcome_best) in o["established"]
+    assert o["turns_on"].endswith(f"\u201c{gap}\u201d.") and wording.outcome_label(a.outcome_best) in o["established"]
     text = _surfaces(ex)
     for kind, t in text.items():
         assert a.headline in t, kind
