@@ -52,6 +52,10 @@ class Comparison:
     answers: list[AnswerChange]
     meta: list[tuple[str, str, str]] = field(default_factory=list)
     outcome: tuple[str | None, str | None] = (None, None)
+    headlines: tuple[str, str] = ("", "")
+    """Each side's outcome as every surface heads it: a decided label, or "Open between X and Y"."""
+    possible_flags: tuple[list[str], list[str]] = ([], [])
+    """Red flags that only may apply (they rest on unknown answers), apart from the triggered ones."""
     overall: tuple[str | None, str | None] = (None, None)
     red_flags: tuple[list[str], list[str]] = ([], [])
     rights: list[RightChange] = field(default_factory=list)
@@ -134,8 +138,12 @@ def compare(q: Questionnaire, a: AnswerSet, b: AnswerSet, lang: str = "en", note
     return Comparison(
         **base,
         outcome=(x.outcome, y.outcome),
+        headlines=(x.headline, y.headline),
         overall=(x.overall_level, y.overall_level),
-        red_flags=([f.id for f in x.red_flags], [f.id for f in y.red_flags]),
+        red_flags=([f.id for f in x.red_flags if f.status == "triggered"],
+                   [f.id for f in y.red_flags if f.status == "triggered"]),
+        possible_flags=([f.id for f in x.red_flags if f.status != "triggered"],
+                        [f.id for f in y.red_flags if f.status != "triggered"]),
         rights=rights,
     )
 
@@ -145,8 +153,9 @@ def format_text(c: Comparison, names: tuple[str, str] = ("A", "B")) -> str:
     na, nb = names
     lines = [f"Comparing {na} and {nb} ({c.questionnaire} {c.versions[0]} / {c.versions[1]})"]
     lines += c.notes
-    lines.append(f"Outcome: {_h(c.outcome[0])} -> {_h(c.outcome[1])}"
-                 + ("" if c.outcome[0] != c.outcome[1] else "  (same)"))
+    same = c.outcome[0] == c.outcome[1] and c.headlines[0] == c.headlines[1]
+    lines.append(f"Outcome: {c.headlines[0] or _h(c.outcome[0])} -> {c.headlines[1] or _h(c.outcome[1])}"
+                 + ("  (same)" if same else ""))
     lines.append(f"Overall risk: {_h(c.overall[0])} -> {_h(c.overall[1])}")
     fa, fb = set(c.red_flags[0]), set(c.red_flags[1])
     if fa != fb:
@@ -154,6 +163,12 @@ def format_text(c: Comparison, names: tuple[str, str] = ("A", "B")) -> str:
             lines.append(f"Red flags only in {na}: {', '.join(sorted(fa - fb))}")
         if fb - fa:
             lines.append(f"Red flags only in {nb}: {', '.join(sorted(fb - fa))}")
+    pa, pb = set(c.possible_flags[0]), set(c.possible_flags[1])
+    if pa != pb:
+        if pa - pb:
+            lines.append(f"Red flags that may apply only in {na}: {', '.join(sorted(pa - pb))}")
+        if pb - pa:
+            lines.append(f"Red flags that may apply only in {nb}: {', '.join(sorted(pb - pa))}")
     changed = [r for r in c.rights if r.changed]
     if changed:
         lines.append("Rights whose rating changed:")

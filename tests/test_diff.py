@@ -147,3 +147,22 @@ def test_cli_diff_says_when_a_report_was_made_with_other_questionnaire_files(tmp
     same_q.write_bytes(render(mini, answers, "docx", generated="2026-01-05"))
     quiet = run_cli("diff", str(a), str(same_q), "-q", str(mini_path), "--strict-questionnaire")
     assert quiet.returncode == 0 and "note" not in quiet.stderr, quiet.stderr
+
+
+def test_an_open_outcome_is_compared_by_its_headline_and_possible_flags_apart(camera):
+    """The comparison heads each side as every surface does ("Open between X and Y", not the bare 'incomplete'
+    label) and keeps red flags that only may apply apart from triggered ones."""
+    from pia.answers import load
+    from pia.wording import headline
+
+    ex = ROOT / "questionnaires" / "camera-hria" / "examples"
+    child, _ = load(ex / "live_fr_missing_child_authorised.yaml")
+    police, _ = load(ex / "live_fr_police_unauthorised.yaml")
+    c = compare(camera, child, police)
+    assert c.outcome[0] == "incomplete" and c.headlines[0].startswith("Open between ")
+    assert c.headlines == (headline("incomplete", "do_not_proceed", "revise"), headline("prohibited"))
+    assert "RF-13" in c.possible_flags[0] and "RF-13" not in c.red_flags[0]
+    assert "RF-01" in c.red_flags[1]
+    text = format_text(c)
+    assert f"Outcome: {c.headlines[0]} -> {c.headlines[1]}" in text
+    assert "Red flags that may apply only in A: RF-13" in text

@@ -25,18 +25,22 @@ def show(c: Comparison, names: tuple[str, str]) -> None:
     full_a, full_b = names
     a, b = "A", "B"
     c1, c2 = st.columns(2)
-    for col, tag, name, outcome, level in ((c1, a, full_a, c.outcome[0], c.overall[0]),
-                                           (c2, b, full_b, c.outcome[1], c.overall[1])):
+    for col, tag, name, outcome, head, level in ((c1, a, full_a, c.outcome[0], c.headlines[0], c.overall[0]),
+                                                 (c2, b, full_b, c.outcome[1], c.headlines[1], c.overall[1])):
         with col:
             st.markdown(f"**{tag}: {md(name)}**")
-            line = f"Outcome: **{outcome_label(outcome or '')}**"
+            line = f"Outcome: **{md(head) or outcome_label(outcome or '')}**"
             if level:
                 line += f" · overall risk {level.replace('_', ' ')}"
             (st.error if outcome in panel.BAD else st.warning if outcome in panel.WARN else st.success)(line)
     fa, fb = set(c.red_flags[0]), set(c.red_flags[1])
+    pa, pb = set(c.possible_flags[0]), set(c.possible_flags[1])
     if fa or fb:
         st.markdown(f"Red flags — {a}: {md(', '.join(sorted(fa))) or 'none'}; "
                     f"{b}: {md(', '.join(sorted(fb))) or 'none'}")
+    if pa or pb:
+        st.markdown(f"Red flags that may apply (they rest on unknown answers) — {a}: "
+                    f"{md(', '.join(sorted(pa))) or 'none'}; {b}: {md(', '.join(sorted(pb))) or 'none'}")
     if c.rights:
         rows = [f"| Right | {a}: before | {a}: after | {b}: before | {b}: after | Changed |",
                 "|---|---|---|---|---|---|"]
