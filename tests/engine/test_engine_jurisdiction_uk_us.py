@@ -290,7 +290,12 @@ def test_a_flag_whose_sources_all_belong_elsewhere_says_so(camera):
     [rf08] = [f for f in ctx["red_flags"] if f["id"] == "RF-08"]
     assert rf08["anchors"] == "Local or regional law banning face recognition (named in the answer)"
     assert "Oakland" not in rf08["law_text"]
-    # A list whose every source belongs elsewhere says so: in a US city the health right cites only the ECHR,
-    # the EU Charter and the GDPR.
-    [health] = [r for r in camera.rules.rights if r.id == "health"]
-    assert shown_or_note(health.anchors, camera.rules.anchors, "us_city") == [label("references.none_apply")]
+    # A list whose every source belongs elsewhere says so (in a US city: the ECHR, the EU Charter, the GDPR).
+    elsewhere = ["ECHR Art. 8", "EU Charter Art. 35", "GDPR Art. 9"]
+    assert shown_or_note(elsewhere, camera.rules.anchors, "us_city") == [label("references.none_apply")]
+    # Every right cites a source that binds where the assessment is made: health data's confidentiality rests on
+    # ICCPR Art. 17 in a US city, and in a state outside the Council of Europe.
+    for right in camera.rules.rights:
+        for where in ("eu", "uk", "us_city", "international"):
+            assert shown_or_note(right.anchors, camera.rules.anchors, where) != [label("references.none_apply")], (
+                right.id, where)
