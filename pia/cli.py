@@ -581,7 +581,8 @@ def assess_cmd(answers_path: Path, as_json: bool, lang: str, questionnaire_path:
     if as_json:
         click.echo(result.to_json(), nl=False)
     else:
-        summary = _name_missing(render_summary(result, q, lang), q, result.completeness.missing_required, lang)
+        summary = _name_missing(render_summary(result, q, lang, answers.answers), q,
+                                result.completeness.missing_required, lang)
         click.echo(summary + "\n" + "\n".join(remedy_lines(result, q, lang)), nl=False)
 
 

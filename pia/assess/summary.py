@@ -7,10 +7,12 @@ gaps, the mitigation plan and the obligations that follow.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..model import Questionnaire
+from ..references import for_jurisdiction, qualified
 from ..text import text
 from ..wording import anchor_status_label, basis_label, label, long_date, outcome_label
 from .models import Assessment
@@ -92,8 +94,13 @@ def _value(v: Any) -> str:
     return str(v)
 
 
-def render_summary(a: Assessment, q: Questionnaire | None = None, lang: str = "en") -> str:
-    """The terminal summary; deterministic for a given assessment."""
+def render_summary(a: Assessment, q: Questionnaire | None = None, lang: str = "en",
+                   answers: Mapping[str, Any] | None = None) -> str:
+    """The terminal summary; deterministic for a given assessment.
+
+    With the questionnaire, each red flag's legal sources are those of the assessment's jurisdiction, as the app
+    and the reports show them (`answers`: whether an international assessment's state is a party to the ECHR).
+    """
     out: list[str] = []
     title = text(q.title, lang) if q is not None else a.questionnaire_id
     out.append(f"Assessment against {title} ({a.questionnaire_id} {a.questionnaire_version})")
@@ -132,7 +139,7 @@ def render_summary(a: Assessment, q: Questionnaire | None = None, lang: str = "e
         for qid, why in f.evidence_missing.items():
             out.append(f"      evidence needed for {qid}: {why}")
         if f.anchors:
-            out.append(f"      law: {_law(a, f.anchors)}")
+            out.append(f"      law: {_law_here(a, f.anchors, q, answers)}")
         if f.clears:
             out.append(f"      clears when: {text(f.clears, lang)}")
     out.append("")
@@ -217,14 +224,25 @@ def _question(q: Questionnaire | None, qid: str, lang: str) -> str:
     return text(question.label, lang) if question is not None else qid
 
 
-def _law(a: Assessment, cites: list[str]) -> str:
+def _law_here(a: Assessment, cites: list[str], q: Questionnaire | None, answers: Mapping[str, Any] | None) -> str:
+    """`_law` for the sources that apply in the assessment's jurisdiction, or the note that none does."""
+    if q is None:
+        return _law(a, cites)
+    refs = for_jurisdiction(cites, q.rules.anchors, a.jurisdiction, answers)
+    if not refs.shown:
+        return refs.note
+    return _law(a, list(refs.shown), set(refs.if_party))
+
+
+def _law(a: Assessment, cites: list[str], if_party: set[str] | None = None) -> str:
     """Each anchor with its status and the dates it applies between (from `Assessment.law`)."""
     states = {st.cite: st for st in a.law}
     parts = []
     for c in cites:
         st = states.get(c)
+        shown = qualified(c) if if_party and c in if_party else c
         if st is None:
-            parts.append(c)
+            parts.append(shown)
             continue
         bits = [anchor_status_label(st.status)]
         if st.applies_from:
@@ -233,7 +251,7 @@ def _law(a: Assessment, cites: list[str]) -> str:
             bits.append(label("anchor.applies_until").format(date=long_date(st.applies_until)))
         bits.append(label("anchor.in_force" if st.in_force else "anchor.not_in_force" if st.in_force is False
                           else "anchor.in_force_unknown"))
-        parts.append(f"{c} ({', '.join(bits)})")
+        parts.append(f"{shown} ({', '.join(bits)})")
     return "; ".join(parts)
 
 

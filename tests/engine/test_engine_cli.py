@@ -129,3 +129,30 @@ def test_mini_with_explicit_questionnaire(tmp_path, mini_path, flag):
         assert data["rights"][0]["dimensions"]["scope"]["rules"] == ["R-PRIV-SCOPE"]
     else:
         assert "R-PRIV-SCOPE" in p.stdout
+
+
+def _law_lines(path: Path, flag: str) -> str:
+    from click.testing import CliRunner
+
+    from pia.cli import main as cli
+
+    out = CliRunner().invoke(cli, ["assess", str(path)])
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if f" {flag}: " in line and line.lstrip().startswith(
+        ("TRIGGERED", "POTENTIAL")))
+    return next(line for line in lines[at + 1:at + 8] if line.strip().startswith("law:"))
+
+
+def test_assess_prints_the_legal_sources_of_the_assessments_jurisdiction():
+    """`pia assess` shows each red flag's sources as the app and the reports do: those of the jurisdiction, and
+    the Convention only where the state is a party to it."""
+    # EU: RF-13 no longer cites the Court of Appeal or the Equality Act 2010.
+    eu = _law_lines(ROOT / "questionnaires" / "camera-hria" / "examples" / "live_fr_missing_child_authorised.yaml",
+                    "RF-13")
+    assert "Bridges" not in eu and "Equality Act" not in eu and "CoE Guidelines on Facial Recognition" in eu
+    # International: the ECHR for Serbia (a party), not for a US chain (the US is not).
+    serbia = _law_lines(ROOT / "tests" / "cases" / "belgrade-safe-city.yaml", "RF-11")
+    us = _law_lines(ROOT / "tests" / "cases" / "rite-aid-fr.yaml", "RF-11")
+    assert "ECHR Art. 8(2)" in serbia and "ICCPR Art. 17" in serbia
+    assert "ECHR" not in us and "ICCPR Art. 17" in us
