@@ -9,16 +9,23 @@ surface can link it to the question.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..assess.models import Assessment
 from ..model import Questionnaire
+from ..references import shown_or_note
 from . import derivation
 from .context import Formatter, _levels, _red_flag, _right, _t
 
 
-def trace(q: Questionnaire, a: Assessment, lang: str = "en") -> dict[str, Any]:
-    """{"method": [...], "red_flags": [...], "rights": [...]} in the full report's words and order."""
+def trace(q: Questionnaire, a: Assessment, lang: str = "en",
+          answers: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """{"method": [...], "red_flags": [...], "rights": [...]} in the full report's words and order.
+
+    Each red flag cites the sources of the assessment's jurisdiction, as the report does (`answers`, the
+    effective answers, say whether an international assessment's state is a party to the ECHR).
+    """
     fmt = Formatter(q, lang)
     levels = _levels(q, lang)
     law = {s.cite: s for s in a.law}
@@ -33,6 +40,7 @@ def trace(q: Questionnaire, a: Assessment, lang: str = "en") -> dict[str, Any]:
         rights.append(row)
     return {
         "method": derivation.method(a.reduction_cap, a.matrix.scope_above_scale, a.matrix.place_each_harm),
-        "red_flags": [_red_flag(rf, fmt, lang, law) for rf in a.red_flags],
+        "red_flags": [_red_flag(rf.model_copy(update={"anchors": shown_or_note(
+            rf.anchors, q.rules.anchors, a.jurisdiction, answers)}), fmt, lang, law) for rf in a.red_flags],
         "rights": rights,
     }

@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from pia.answers import effective_answers
 from pia.model import Questionnaire
 from pia.report.trace import trace
 
@@ -15,10 +16,12 @@ from . import state
 from .jump import goto_question
 from .safe import md
 
+ss = st.session_state
+
 
 def data(q: Questionnaire, a: Any) -> dict[str, Any]:
     """The trace, computed once per change of the answers."""
-    return state.derived("trace", q, lambda: trace(q, a))
+    return state.derived("trace", q, lambda: trace(q, a, answers=effective_answers(q, ss[state.ANSWERS])))
 
 
 def lazy(label: str, key: str) -> Any:
