@@ -157,18 +157,8 @@ def format_text(c: Comparison, names: tuple[str, str] = ("A", "B")) -> str:
     lines.append(f"Outcome: {c.headlines[0] or _h(c.outcome[0])} -> {c.headlines[1] or _h(c.outcome[1])}"
                  + ("  (same)" if same else ""))
     lines.append(f"Overall risk: {_h(c.overall[0])} -> {_h(c.overall[1])}")
-    fa, fb = set(c.red_flags[0]), set(c.red_flags[1])
-    if fa != fb:
-        if fa - fb:
-            lines.append(f"Red flags only in {na}: {', '.join(sorted(fa - fb))}")
-        if fb - fa:
-            lines.append(f"Red flags only in {nb}: {', '.join(sorted(fb - fa))}")
-    pa, pb = set(c.possible_flags[0]), set(c.possible_flags[1])
-    if pa != pb:
-        if pa - pb:
-            lines.append(f"Red flags that may apply only in {na}: {', '.join(sorted(pa - pb))}")
-        if pb - pa:
-            lines.append(f"Red flags that may apply only in {nb}: {', '.join(sorted(pb - pa))}")
+    lines += _only_in("Red flags", c.red_flags, names)
+    lines += _only_in("Red flags that may apply", c.possible_flags, names)
     changed = [r for r in c.rights if r.changed]
     if changed:
         lines.append("Rights whose rating changed:")
@@ -186,6 +176,13 @@ def format_text(c: Comparison, names: tuple[str, str] = ("A", "B")) -> str:
         lines.append("The answers are the same.")
     lines.append("Same assessment." if c.same else "The assessments differ.")
     return "\n".join(lines) + "\n"
+
+
+def _only_in(what: str, ids: tuple[list[str], list[str]], names: tuple[str, str]) -> list[str]:
+    """'<what> only in A: ...' and '... only in B: ...' for the ids one side has and the other lacks."""
+    a, b = set(ids[0]), set(ids[1])
+    return [f"{what} only in {name}: {', '.join(sorted(mine - other))}"
+            for name, mine, other in ((names[0], a, b), (names[1], b, a)) if mine - other]
 
 
 def _h(v: str | None) -> str:

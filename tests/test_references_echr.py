@@ -117,8 +117,7 @@ def test_report_shows_the_convention_in_the_eu_and_uk_and_never_to_a_us_city(cam
 @pytest.mark.parametrize("party, expected", [
     ("yes", "ECHR Art. 1"), ("no", None), (None, "ECHR Art. 1" + IF_PARTY)])
 def test_app_references_beside_a_question_follow_echr_party(tmp_path, monkeypatch, party, expected):
-    from streamlit.testing.v1 import AppTest
-
+    from .app.opening import uploaded
     from .app.rendered import plain
 
     # The case file answers echr_party (Serbia is a party); each run sets it, or leaves it out, itself.
@@ -128,11 +127,7 @@ def test_app_references_beside_a_question_follow_echr_party(tmp_path, monkeypatc
                             f"  jurisdiction: international\n  echr_party: '{party}'\n", 1)
     path = tmp_path / "belgrade.yaml"
     path.write_text(text, encoding="utf-8")
-    monkeypatch.setenv("PIA_DATABASE_URL", f"sqlite:///{tmp_path / 'd.db'}")
-    monkeypatch.delenv("PIA_PATH", raising=False)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.file_uploader(key="upload").upload(path.name, path.read_bytes(), "application/x-yaml").run()
-    at.button(key="upload_open").click().run()
+    at = uploaded(path, tmp_path, monkeypatch)
     assert not at.exception, [e.value for e in at.exception]
     refs = [plain(c.value).split("Legal references.", 1)[1].strip(" *") for c in at.caption
             if "Legal references." in plain(c.value)]

@@ -11,22 +11,20 @@ from pia.answers import load
 from pia.assess import assess
 from pia.loader import find_questionnaire, load_cached
 
+from .opening import uploaded
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "questionnaires" / "camera-hria" / "examples"
 
 
 @pytest.mark.parametrize("name", ["town_centre_cctv_large.yaml", "live_fr_police_unauthorised.yaml"])
 def test_walk_every_step_of_an_example(tmp_path, monkeypatch, name):
-    monkeypatch.setenv("PIA_DATABASE_URL", f"sqlite:///{tmp_path / 'd.db'}")
-    monkeypatch.delenv("PIA_PATH", raising=False)
     path = EXAMPLES / name
     answers, _ = load(path)
     q = load_cached(find_questionnaire(answers.questionnaire))
     expected = assess(q, answers).headline
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.file_uploader(key="upload").upload(name, path.read_bytes(), "application/x-yaml").run()
-    at.button(key="upload_open").click().run()
+    at = uploaded(path, tmp_path, monkeypatch)
     seen = []
     while True:
         assert not at.exception, [e.value for e in at.exception]

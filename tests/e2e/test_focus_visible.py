@@ -15,6 +15,7 @@ import re
 import pytest
 
 from ..serverkit import RunWatch
+from .test_in_view import choose, pick, start
 
 pytestmark = pytest.mark.e2e
 
@@ -27,44 +28,6 @@ def pg(browser):  # noqa: ANN001, ANN201
     RunWatch().attach(page)
     yield page
     context.close()
-
-
-def _start(page, server, idle) -> None:  # noqa: ANN001
-    from playwright.sync_api import expect
-
-    page.goto(server.url)
-    idle(page)
-    page.get_by_label("Questionnaire").click()
-    page.get_by_role("option", name="Mini camera assessment (test fixture) (version 1.2.0)").click()
-    page.get_by_label("Title of the proposal").fill("Focus visible")
-    page.get_by_role("button", name="Start the assessment").click()
-    expect(page.locator("#pia-step")).to_have_text("Screening")
-    idle(page)
-
-
-def _answered(page) -> int:  # noqa: ANN001
-    text = page.get_by_test_id("stProgress").first.inner_text()
-    return int(re.search(r"(\d+) of \d+ questions answered", text).group(1))
-
-
-def _settled(page, idle, before: int) -> None:  # noqa: ANN001
-    from playwright.sync_api import expect
-
-    expect(page.get_by_test_id("stProgress").first).to_contain_text(
-        re.compile(rf"(^|\D){before + 1} of \d+ questions answered"))
-    idle(page)
-
-
-def _choose(page, idle, key: str, label: str) -> None:  # noqa: ANN001
-    before = _answered(page)
-    page.locator(f".st-key-{key}").get_by_text(label, exact=True).click()
-    _settled(page, idle, before)
-
-
-def _pick(page, idle, key: str, label: str) -> None:  # noqa: ANN001
-    before = _answered(page)
-    page.locator(f".st-key-{key}").get_by_role("button", name=label, exact=True).click()
-    _settled(page, idle, before)
 
 
 # The focused element's indicator and the colour behind it, as the browser computes them.
@@ -146,10 +109,10 @@ def test_the_step_heading_shows_focus_after_next_and_back(pg, server, idle):
     from playwright.sync_api import expect
 
     page = pg
-    _start(page, server, idle)
-    _choose(page, idle, "w_jurisdiction", "United Kingdom")
-    _pick(page, idle, "w_technologies", "Fixed cameras")
-    _choose(page, idle, "w_law_enforcement", "No")
+    start(page, server, idle, "Focus visible")
+    choose(page, idle, "w_jurisdiction", "United Kingdom")
+    pick(page, idle, "w_technologies", "Fixed cameras")
+    choose(page, idle, "w_law_enforcement", "No")
     nxt = page.get_by_role("button", name="Next")
     nxt.scroll_into_view_if_needed()
     nxt.click()
@@ -170,11 +133,11 @@ def test_a_jump_to_a_question_shows_focus_on_its_first_answer(pg, server, idle):
     from playwright.sync_api import expect
 
     page = pg
-    _start(page, server, idle)
-    _choose(page, idle, "w_jurisdiction", "European Union")
-    _pick(page, idle, "w_technologies", "Live face recognition")
-    _choose(page, idle, "w_law_enforcement", "No")
-    _choose(page, idle, "w_at_assemblies", "Yes")
+    start(page, server, idle, "Focus visible")
+    choose(page, idle, "w_jurisdiction", "European Union")
+    pick(page, idle, "w_technologies", "Live face recognition")
+    choose(page, idle, "w_law_enforcement", "No")
+    choose(page, idle, "w_at_assemblies", "Yes")
     flag = page.locator(".st-key-pia_decision").get_by_role("button", name="RF-10: Face recognition at assemblies")
     flag.click()
     idle(page)
@@ -196,8 +159,8 @@ def _tab_to(page, check: str, what: str) -> None:  # noqa: ANN001
 
 def test_a_button_and_a_link_reached_with_tab_show_focus(pg, server, idle):
     page = pg
-    _start(page, server, idle)
-    _choose(page, idle, "w_jurisdiction", "United Kingdom")
+    start(page, server, idle, "Focus visible")
+    choose(page, idle, "w_jurisdiction", "United Kingdom")
     # From the answer just given, Tab on to the Next button, then on to the page links in the sidebar.
     _tab_to(page, "e.tagName === 'BUTTON' && e.innerText.trim().startsWith('Next')", "the Next button")
     assert_focus_visible(page, "Next button")

@@ -119,14 +119,10 @@ def test_brief_reasons_name_no_ids_and_cap_lists(path):
 
 
 def test_app_panel_shows_the_worded_reasons(tmp_path, monkeypatch):
-    from streamlit.testing.v1 import AppTest
+    from ..app.opening import uploaded
 
     path = OPEN_CASES[0]
-    monkeypatch.setenv("PIA_DATABASE_URL", f"sqlite:///{tmp_path / 'd.db'}")
-    monkeypatch.delenv("PIA_PATH", raising=False)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.file_uploader(key="upload").upload(path.name, path.read_bytes(), "application/x-yaml").run()
-    at.button(key="upload_open").click().run()
+    at = uploaded(path, tmp_path, monkeypatch)
     assert not at.exception, [e.value for e in at.exception]
     captions = [c.value.replace("\\", "") for c in at.caption]
     q, _, _ = _case(path)
