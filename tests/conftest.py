@@ -22,6 +22,24 @@ def pytest_runtest_makereport(item, call):  # noqa: ANN001
         report.longrepr = f"skipped under PIA_NO_SKIP=1 (CI must run everything): {reason}"
 
 
+@pytest.fixture(autouse=True)
+def patient_expect():
+    """Every check on the page waits for its state as long as an action or `wait_idle` does (30 s).
+
+    Playwright's `expect` gives up after 5 s by default, shorter than one rerun of a step on a loaded CI
+    machine: a step change redraws the page, and until that run ends the old step's heading is still in the
+    page beside the new one. A check made during that run must wait for its end, not fail at 5 s.
+    """
+    try:
+        from playwright.sync_api import expect
+    except ImportError:     # no browser tests can run; nothing to set
+        yield
+        return
+    expect.set_options(timeout=30_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
     return FIXTURES

@@ -46,16 +46,6 @@ def pia(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-@pytest.fixture(autouse=True)
-def patient_expect():
-    """On a loaded machine a rerun can take seconds: wait for the page's state up to 30 s, as actions do."""
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=30_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, fixtures) -> Iterator[App]:
     tmp = tmp_path_factory.mktemp("signoff-e2e")
