@@ -183,6 +183,13 @@ class RiskRule(BaseModel):
     lowered_by: dict[str, Any] | None = None
     """Answers (question id -> value) that describe a change of the design under which the rule no longer
     applies, e.g. `{retention_days: 30}`; shown to the council as the way out, and checked by the tests."""
+    by_design: bool = False
+    """`true` for an irreducible interference that is the proposal itself (the biometric scan of every face by
+    face recognition): its only way out is not using the technology, and whether it is lawful is for the red
+    flags (legal basis, necessity, authorisation). A residual of High that rests only on such harms gives
+    `proceed_with_conditions`, the obligations of a High level being the conditions, not `revise`, which must
+    name a change that ends it. Very high still gives `do_not_proceed`. Needs `kind: interference` and
+    `irreducible:`."""
 
     @property
     def harm_key(self) -> str:
@@ -193,6 +200,8 @@ class RiskRule(BaseModel):
     def _sets_something(self) -> RiskRule:
         if not self.floors and not self.uplift:
             raise ValueError("a risk rule must set floors or an uplift")
+        if self.by_design and (self.kind != "interference" or self.irreducible is None):
+            raise ValueError("`by_design: true` needs `kind: interference` and `irreducible:` (the legal reason)")
         return self
 
 

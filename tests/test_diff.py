@@ -160,7 +160,7 @@ def test_an_open_outcome_is_compared_by_its_headline_and_possible_flags_apart(ca
     police, _ = load(ex / "live_fr_police_unauthorised.yaml")
     c = compare(camera, child, police)
     assert c.outcome[0] == "incomplete" and c.headlines[0].startswith("Open between ")
-    assert c.headlines == (headline("incomplete", "do_not_proceed", "revise"), headline("prohibited"))
+    assert c.headlines == (headline("incomplete", "do_not_proceed", "proceed_with_conditions"), headline("prohibited"))
     assert "RF-13" in c.possible_flags[0] and "RF-13" not in c.red_flags[0]
     assert "RF-01" in c.red_flags[1]
     text = format_text(c)

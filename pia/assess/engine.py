@@ -69,6 +69,7 @@ from .models import (
     RedFlagResult,
     RightResult,
     RuleHit,
+    rung_rank,
 )
 from .naming import MAX_NAMED, named_questions
 from .timeline import Timeline
@@ -443,8 +444,28 @@ class _Run:
             values[d] = min(4, floor + up)
         _applied, residual, _projected, harm_ratings = self.mitigate(right, hits, self._safeguards(plan))
         inherent = self.matrix.level(*self._position(_harm_dims(harm_ratings, "inherent", values), values))
-        r_sev, r_lik = self._position(_harm_dims(harm_ratings, "residual", residual), residual)
-        return self.matrix.rank(self._not_above(self.matrix.level(r_sev, r_lik), inherent))
+        placed = _harm_dims(harm_ratings, "residual", residual)
+        r_sev, r_lik = self._position(placed, residual)
+        return self._ladder(harm_ratings, placed,
+                            self.matrix.rank(self._not_above(self.matrix.level(r_sev, r_lik), inherent)))[0]
+
+    def _ladder(self, harm_ratings: list[HarmRating], placed: list[dict[str, int]], rank: int) -> tuple[int, list[str]]:
+        """The rank the outcome ladder reads for a right, and the by-design rules that lowered it.
+
+        A High that rests only on harms the design makes by itself (`by_design`: the proposal's own,
+        irreducible interference, whose lawfulness the red flags decide) reads one rung lower, "proceed with
+        conditions": "Revise" must name a change that ends it, and no change but dropping the technology
+        would. The level itself, and the High level's obligations, stay. Very high is never lowered.
+        """
+        if rank != HIGH_RANK or not placed:
+            return rank, []
+        step = self.matrix.scope_above_scale
+        core = [h for h in harm_ratings if not h.uplift]
+        top = [h for h, dims in zip(core, placed, strict=True)
+               if self.matrix.rank(self.matrix.level(_severity(dims, step), dims["likelihood"])) >= HIGH_RANK]
+        if top and all(h.by_design for h in top):
+            return HIGH_RANK - 1, [rule for h in top for rule in h.rules]
+        return rank, []
 
     def right(self, right: Any, red_flags: list[RedFlagResult], plan: dict[str, _PlanEntry]) -> RightResult:
         hits = self._hits(right)
@@ -512,6 +533,7 @@ class _Run:
                       for hid, i, r in zip(core, placed_in, placed_res, strict=True)}
         p_sev, p_lik = self._position(_harm_dims(harm_ratings, "projected", projected), projected)
         residual_level = self._not_above(self.matrix.level(r_sev, r_lik), inherent)
+        ladder_rank, by_design_rules = self._ladder(harm_ratings, placed_res, self.matrix.rank(residual_level))
         projected_level = self._not_above(self.matrix.level(p_sev, p_lik), residual_level)
 
         gaps: list[str] = []
@@ -535,6 +557,8 @@ class _Run:
             residual_likelihood=r_lik,
             residual=residual_level,
             residual_rank=self.matrix.rank(residual_level),
+            ladder_rank=ladder_rank,
+            by_design_rules=by_design_rules,
             projected_dimensions=projected,
             projected_severity=p_sev,
             projected_likelihood=p_lik,
@@ -807,6 +831,7 @@ class _Run:
                 status="holds" if any(st for _, st in rules) or not rules else "potential",
                 irreducible=irreducible,
                 irreducible_rules=[r.id for r, _ in rules if r.irreducible is not None],
+                by_design=bool(rules) and all(r.by_design for r, _ in rules),
                 lowered_by=lowered,
                 inherent=inherent,
                 hard_floor=hard,
@@ -907,7 +932,7 @@ class _Run:
         Potential findings count as holding: in the default policy that is the least favourable reading of
         every unknown; in the best policy only `unfavourable` unknowns leave potential findings.
         """
-        return self._extreme_ranks(red_flags, [r.residual_rank for r in rights])
+        return self._extreme_ranks(red_flags, [rung_rank(r) for r in rights])
 
     def _sibling(self, plan: dict[str, Any], **policy: Any) -> _Run:
         """A run on the same answers (same view) under another policy, for re-rating rights only. The
@@ -980,7 +1005,7 @@ class _Run:
             if outcome_index(w) > outcome_index(worst):
                 fav = self._sibling(plan, favourable=one)
                 w = self._extreme_ranks(w_flags, [rank(fav, spec[r.id]) if qid in r.evidence_gaps
-                                                  else r.residual_rank for r in rights])
+                                                  else rung_rank(r) for r in rights])
             if w != worst:
                 out.append(qid)
                 continue
@@ -990,7 +1015,7 @@ class _Run:
             if outcome_index(b) >= outcome_index(best):
                 unfav = self._sibling(plan, best=True, unfavourable=one)
                 b = self._extreme_ranks(b_flags_q, [rank(unfav, spec[r.id])
-                                                    if qid in main[r.id].evidence_gaps else r.residual_rank
+                                                    if qid in main[r.id].evidence_gaps else rung_rank(r)
                                                     for r in b_rights])
             if b != best:
                 out.append(qid)
@@ -1023,9 +1048,9 @@ class _Run:
                     if outcome_index(f.outcome) < outcome_index(best)]
             known = best_rights or {}
             for r in rights:
-                rung = outcome_for_rank(r.residual_rank)
+                rung = outcome_for_rank(rung_rank(r))
                 b = known.get(r.id)
-                if outcome_index(rung) < outcome_index(best) and (b is None or b.residual_rank < r.residual_rank):
+                if outcome_index(rung) < outcome_index(best) and (b is None or rung_rank(b) < rung_rank(r)):
                     out.append(OutcomeReason(kind="evidence_gap", outcome=rung, rights=[r.id],
                                              questions=list(r.evidence_gaps),
                                              rules=[h.id for h in r.rule_hits if h.status == "potential"]))
@@ -1035,15 +1060,18 @@ class _Run:
         if triggered:
             ordered = sorted(triggered, key=lambda f: (outcome_index(f.outcome), f.id))
             return [OutcomeReason(kind="red_flag", outcome=f.outcome, flags=[f.id], rules=[f.id]) for f in ordered]
-        outcome = outcome_for_rank(overall_rank) if overall_rank is not None else "proceed"
         if overall_rank is None:
-            return [OutcomeReason(kind="no_rights", outcome=outcome)]
+            return [OutcomeReason(kind="no_rights", outcome="proceed")]
+        top = max(rung_rank(r) for r in rights)
+        outcome = outcome_for_rank(top)
         out = []
-        worst_rights = [r for r in rights if r.residual_rank == overall_rank]
+        worst_rights = [r for r in rights if rung_rank(r) == top]
         if overall_rank == 0 and len(worst_rights) == len(rights) and len(rights) > 1:
             out.append(OutcomeReason(kind="all_low", outcome=outcome, rights=[r.id for r in rights]))
             worst_rights = [r for r in worst_rights if _drivers(r)]
-        out += [OutcomeReason(kind="residual", outcome=outcome, rights=[r.id], rules=_drivers(r))
+        out += [OutcomeReason(kind="by_design", outcome=outcome, rights=[r.id], rules=list(r.by_design_rules))
+                if r.by_design_rules else
+                OutcomeReason(kind="residual", outcome=outcome, rights=[r.id], rules=_drivers(r))
                 for r in worst_rights]
         out.append(OutcomeReason(kind="ladder", outcome=outcome))
         return out
@@ -1092,8 +1120,14 @@ class _Run:
                     f"after verified measures (inherent risk {text(self._label(right.inherent)).lower()}"
                     + (f", set by rules {_ids(reason.rules)})" if reason.rules else ", at its baseline)")
                     + ".")
+        if reason.kind == "by_design" and right is not None:
+            return (f"The residual risk to {text(right.name).lower()} is {text(self._label(right.residual)).lower()} "
+                    f"only through the interference the design makes by itself (rules {_ids(reason.rules)}), which "
+                    "no safeguard and no change short of not using the technology lowers; whether it is lawful is "
+                    f"for the red flags, none of which holds, so it gives '{outcome_label(reason.outcome)}' with the "
+                    "obligations of that level as conditions.")
         if reason.kind == "ladder":
-            return (f"No red flag is triggered; the overall level is the worst residual, "
+            return (f"No red flag is triggered; the outcome is the rung of the worst residual level, "
                     f"giving '{outcome_label(reason.outcome)}'.")
         raise ValueError(f"a {reason.kind} reason names no {'right' if reason.rights else 'red flag'} it can word")
 
@@ -1119,7 +1153,7 @@ class _Run:
         red_flags = [self._with_evidence(f) for f in red_flags]
         triggered = [f for f in red_flags if f.status == "triggered"]
         potential = [f for f in red_flags if f.status == "potential"]
-        b_rank = max((r.residual_rank for r in b_rights), default=None)
+        b_rank = max((r.residual_rank for r in b_rights), default=None)  # None only when no right is rated
         b_reasons = best_run.reasons(b_rights, [f for f in b_flags if f.status == "triggered"], [], b_rank)
         established = b_reasons[0].model_copy(update={"kind": "established"}) if b_reasons else None
         decisive_gaps = [] if self.worst == self.best else self.decisive_gaps(

@@ -102,6 +102,8 @@ class HarmRating(BaseModel):
     uplift: bool = False
     irreducible: Text | None = None
     irreducible_rules: list[str] = []
+    by_design: bool = False
+    """Every rule of the harm is `by_design`: the interference is the proposal itself (see `RiskRule.by_design`)."""
     lowered_by: dict[str, Any] = {}
     inherent: dict[str, int]
     hard_floor: dict[str, int] = {}
@@ -174,6 +176,10 @@ class RightResult(BaseModel):
     dimension over the harms, which need not be one harm's cell."""
     residual: str
     residual_rank: int
+    ladder_rank: int | None = None
+    """The rank the outcome ladder reads: the residual rank, except that a High resting only on harms the
+    design makes by itself (`HarmRating.by_design`) counts one rung lower (proceed with conditions). None in
+    records made before it existed: the residual rank."""
     projected_dimensions: dict[str, int]
     projected_severity: int
     projected_likelihood: int | None = None
@@ -198,10 +204,17 @@ class RightResult(BaseModel):
     dimension is the highest residual of its harms plus any uplift left after targeted safeguards."""
     irreducible_rules: list[str] = []
     """Rules that hold and declare that no safeguard can lower them, with the legal reason in `harm_ratings`."""
+    by_design_rules: list[str] = []
+    """When `ladder_rank` is below `residual_rank`: the by-design rules the High rests on."""
     harm_cells: dict[str, dict[str, tuple[int, int]]] = {}
     """Each harm's (severity, likelihood) cell in the matrix, before (`inherent`) and after verified safeguards
     (`residual`), with the uplift and the scope cap applied: the one placement the right's level is taken
     from (its worst harm), recorded so no surface re-derives it."""
+
+
+def rung_rank(r: RightResult) -> int:
+    """The rank a right puts on the outcome ladder (`RightResult.ladder_rank`, else its residual rank)."""
+    return r.residual_rank if r.ladder_rank is None else r.ladder_rank
 
 
 class RedFlagResult(BaseModel):
@@ -292,14 +305,16 @@ class OutcomeReason(BaseModel):
     - `possible_red_flag`: a red flag that depends on unknown `questions`; `outcome` is what it would force;
     - `evidence_gap`: a right (`rights`) whose residual level, and so `outcome`, rests on unknown `questions`;
     - `residual`: a right whose residual level sets the outcome on the ladder;
+    - `by_design`: a right whose High residual rests only on the interference the design makes by itself
+      (`rules`), so it sets "proceed with conditions", the High level's obligations being the conditions;
     - `all_low`: every right's residual risk is at the lowest level;
     - `no_rights`: the instrument rates no right and no red flag applies;
     - `ladder`: no red flag; the outcome is the worst residual level's rung.
     """
 
     model_config = _FROZEN
-    kind: Literal["open", "established", "red_flag", "possible_red_flag", "evidence_gap", "residual", "all_low",
-                  "no_rights", "ladder"]
+    kind: Literal["open", "established", "red_flag", "possible_red_flag", "evidence_gap", "residual", "by_design",
+                  "all_low", "no_rights", "ladder"]
     outcome: str
     flags: list[str] = []
     rights: list[str] = []

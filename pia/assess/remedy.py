@@ -52,7 +52,7 @@ from ..rules_model import OUTCOMES
 from ..text import text
 from ..wording import label, outcome_label
 from .engine import assess, outcome_for_rank
-from .models import Assessment, RightResult
+from .models import Assessment, RightResult, rung_rank
 
 MAX_SET_SIZE = 3
 """The largest set tried for one obstacle (a red flag or a right)."""
@@ -446,7 +446,7 @@ class _Remedy:
             if _index(f.outcome) < _index(target):
                 out.append(_Obstacle("flag", f.id, self.flag_candidates(f.id)))
         for r in self.base.rights:
-            if _index(outcome_for_rank(r.residual_rank)) < _index(target):
+            if _index(outcome_for_rank(rung_rank(r))) < _index(target):
                 out.append(_Obstacle("right", r.id, self.right_candidates(r)))
         return out
 
@@ -483,7 +483,7 @@ class _Remedy:
         if ob.kind == "flag":
             return a.red_flag(ob.id) is None
         r = a.right(ob.id)
-        return r is not None and _index(outcome_for_rank(r.residual_rank)) >= _index(target)
+        return r is not None and _index(outcome_for_rank(rung_rank(r))) >= _index(target)
 
     def touches(self, ob: _Obstacle, a: Assessment) -> bool:
         if ob.kind == "flag":

@@ -15,6 +15,7 @@ from typing import Any
 from ..assess.models import Assessment, DimensionResult
 from ..assess.naming import end_sentence, named
 from ..rules_model import DIMENSIONS
+from ..text import text
 from ..wording import flag_effect, label, outcome_label
 
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
@@ -180,7 +181,17 @@ def outcome_reasons(
             out.append(f"Even with the safeguards verified so far, the remaining risk is {overall_label} for {names}.")
         else:
             out.append(f"No safeguard has been verified yet; the risk is {overall_label} for {names}.")
-        out.append("No legal red flag applies, so the outcome follows from this highest remaining risk.")
+        by_design = [r for r in a.reasons if r.kind == "by_design"]
+        if by_design:
+            harms = [text(h.harm) for r in by_design if (right := raw_rights.get(r.rights[0])) is not None
+                     for h in right.harm_ratings if h.by_design]
+            quoted = ", ".join(f"\u201c{h}\u201d" for h in dict.fromkeys(harms))
+            what = f" ({quoted})" if harms else ""
+            out.append(f"That risk is the interference the system makes by design{what}: no safeguard lowers it, "
+                       "and only not using the technology would end it. No legal red flag applies, so the proposal "
+                       "can go ahead with the obligations of this level of risk as its conditions.")
+        else:
+            out.append("No legal red flag applies, so the outcome follows from this highest remaining risk.")
     projected = a.overall_projected_level
     pending = any(not m.counted for m in a.mitigations)
     if projected in levels and overall in levels and levels[projected]["rank"] < levels[overall]["rank"]:

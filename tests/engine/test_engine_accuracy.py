@@ -134,9 +134,16 @@ def test_the_examples_own_figures_expect_no_false_alert_in_the_operation(camera,
     assert acc.false_alerts_per_10000 == pytest.approx(0.22, abs=0.001)  # 10,000 x (1 - (1 - 1.1e-5)^2)
     assert acc.false_alerts_per_deployment == pytest.approx(0.33, abs=0.001)  # 15,000 x 2.2e-5
     assert _hit(a, "due_process_remedy", "R-DP-FR-FALSE-ALERTS-EXPECTED") is None
-    # Methodology 6.3 example 4: lawful, no red flag, but the high obligations stay.
+    # Methodology 6.3 example 4: lawful, no red flag, but the high obligations stay. The High rests only on
+    # the scan face recognition makes by design, which no change but dropping it ends, so it is not "Revise"
+    # (legal review M-01: "High: council-level approval" is not "Revise: change the proposal").
     assert not a.red_flags
-    assert a.outcome == "revise"
+    assert a.overall_level == "high"
+    assert a.outcome == "proceed_with_conditions" and a.decided
+    privacy = a.right("privacy")
+    assert privacy.residual == "high" and privacy.by_design_rules == ["R-PRIV-BIOMETRIC"]
+    assert [r.kind for r in a.reasons][:1] == ["by_design"]
+    assert {o.level for o in a.obligations} >= {"high"}
 
 
 # --- the acceptance rule: credit only when the results pass ---------------------------------------

@@ -129,7 +129,8 @@ def test_the_judge_authorised_search_is_held_only_by_the_biometric_scan(camera):
     # The example gives no rates per group; a passing test stands in.
     answers = answers.with_answer("fr_group_rates", PASSING_RATES)
     a = assess(camera, answers.with_answer("mitigation_plan", all_verified(camera)))
-    assert a.outcome == "revise"
+    # High, and by design only: "proceed with conditions" with the High obligations, not "revise".
+    assert a.outcome == "proceed_with_conditions" and a.overall_level == "high"
     assert [(r.id, r.residual) for r in a.rights if r.residual_rank >= HIGH_RANK] == [("privacy", "high")]
     privacy = a.right("privacy")
     assert privacy.irreducible_rules == ["R-PRIV-BIOMETRIC"]

@@ -170,14 +170,15 @@ def test_town_centre_is_never_ended_by_changing_the_world(town_centre):
 
 # v2 weighs accuracy: the bias test counts only when independent results per group pass the
 # disparity limit (pia/assess/accuracy.py). The answers give none (`fr_group_rates` unknown), so
-# RF-13 may apply (do not proceed, the worst end) or not (revise, the best end: press freedom's
-# R-PRESS-FR keeps severity 4, never below high). The one decisive gap is that table; it is a
-# table of results, not a single answer, so no "better" value is tried.
+# RF-13 may apply (do not proceed, the worst end) or not (proceed with conditions, the best end: privacy
+# stays high through the biometric scan alone, which is by design). The one decisive gap is that table; it
+# is a table of results, not a single answer, so no "better" value is tried.
 def test_open_outcome_is_ended_by_answering_its_decisive_gap():
     q, answers = example("live_fr_missing_child_authorised")
     a = assess(q, answers, remedy=True)
     assert a.outcome == "incomplete" and not a.decided
-    assert (a.outcome_worst, a.outcome_best, a.decisive_gaps) == ("do_not_proceed", "revise", ["fr_group_rates"])
+    assert (a.outcome_worst, a.outcome_best, a.decisive_gaps) == ("do_not_proceed", "proceed_with_conditions",
+                                                                   ["fr_group_rates"])
     rem = a.remedy
     assert rem["basis"] == "answer_gaps" and rem["target_outcome"] is None
     assert rem["sets"] == [[{"kind": "answer", "id": "fr_group_rates", "from": "unknown", "to": None,

@@ -90,7 +90,8 @@ def test_lawful_live_face_recognition_still_carries_high_obligations(camera, exa
     child = examples["live_fr_missing_child_authorised"]
     a = assess(camera, child.with_answer("fr_group_rates", PASSING_RATES))
     assert not a.red_flags
-    assert a.outcome == "revise"
+    # High through the scan alone (by design): the High obligations are the conditions, not a "revise".
+    assert a.outcome == "proceed_with_conditions"
     assert [o.level for o in a.obligations] == ["high"]
     # What keeps it high is the biometric scan of everyone in view, which no safeguard lowers (M-01, M-02).
     assert [r.id for r in a.rights if r.residual_rank >= 2] == ["privacy"]
