@@ -45,10 +45,12 @@ def _new_form() -> None:
                       placeholder="e.g. Cameras on Station Square")
         st.text_input("Organisation", key="new_organisation", max_chars=200, placeholder="e.g. City of Utrecht")
         st.text_input("Prepared by", key="new_prepared_by", max_chars=200, placeholder="Your name and role")
-        st.form_submit_button("Start the assessment", type="primary", on_click=_create, icon=":material/play_arrow:")
+        st.form_submit_button("Start the assessment", type="primary", on_click=_create, args=(state.intent("new"),),
+                              icon=":material/play_arrow:")
 
 
-def _create() -> None:
+def _create(made_as: str) -> None:
+    """Start the assessment `made_as` (the form's intent: a repeated submit opens the draft already made)."""
     title = (ss.get("new_title") or "").strip()
     if not title:
         state.flash("error", "Give the proposal a title so you can find the draft again.")
@@ -66,7 +68,7 @@ def _create() -> None:
     meta = {k: v for k, v in meta.items() if v}
     if meta.get("prepared_by") and not ss.get(state.WHO):
         ss[state.WHO] = meta["prepared_by"]
-    if state.new_draft(AnswerSet(q.id, q.version, meta, {}), path, note="created"):
+    if state.new_draft(AnswerSet(q.id, q.version, meta, {}), path, note="created", made_as=made_as):
         state.request_page("wizard")
 
 
@@ -176,25 +178,29 @@ def _upload() -> None:
                f"{len(answers.answers)} answers, title “{md(answers.meta.get('title', '(none)'))}”.")
     if checked.note:
         st.warning(md(checked.note.capitalize()), icon=":material/info:")
-    st.button("Open it as a new draft", key="upload_open", type="primary", on_click=_open_upload)
+    st.button("Open it as a new draft", key="upload_open", type="primary", on_click=_open_upload,
+              args=(state.intent("upload"),))
 
 
-def _open_upload() -> None:
-    """Make the checked upload a new draft (it was parsed once, when it arrived)."""
+def _open_upload(made_as: str) -> None:
+    """Make the checked upload a new draft (it was parsed once, when it arrived); a repeated click opens it."""
     up = ss.get("upload")
     checked = uploads.check("upload", up, None)
     if checked is None or not checked.ok:
         return
     answers, q = checked.answers, checked.q
+    # A click from a page the browser has left can arrive after the uploader let go of the file's bytes
+    # (Streamlit then gives a placeholder without a name); its check, kept by file id, still holds.
+    name = getattr(up, "name", None) or "the uploaded file"
     path = next((p for qid, p in state.instruments() if qid == q.id), None)
     if path is None:
         state.flash("error", f"The questionnaire {md(q.id)} is no longer installed here. Nothing was saved.")
         return
     try:
-        opened = state.new_draft(answers, path, note=f"loaded from {up.name}", source=up.name)
+        opened = state.new_draft(answers, path, note=f"loaded from {name}", source=name, made_as=made_as)
     except Exception:   # a defect must not replace the page with a crash box; the log keeps the details
-        log.exception("opening upload %r as a new draft failed", up.name)
-        state.flash("error", f"**{md(up.name)} could not be opened as a draft** (an internal error, "
+        log.exception("opening upload %r as a new draft failed", name)
+        state.flash("error", f"**{md(name)} could not be opened as a draft** (an internal error, "
                              "recorded in the server log). Nothing was saved.")
         return
     if opened:

@@ -11,6 +11,7 @@ with explicit choices instead of overwriting anything.
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,9 @@ CONFLICT, SAVE_ERROR, FLASH = "conflict", "save_error", "flash"
 # and whether the record in this window holds a change not yet saved.
 PENDING, DIRTY = "_pending_save", "_dirty"
 SHOWN = "_shown"   # widget key -> the value this session last put in that widget (see user_changed)
+# Start form -> the id of the draft its next submit makes (see intent), and the draft id a creation announced
+# and this session has not yet recorded as open (see new_draft).
+INTENTS, CREATING = "_intents", "_creating"
 
 
 @st.cache_resource(show_spinner=False)
@@ -115,6 +119,7 @@ def open_answers(answers: AnswerSet, qpath: str | Path, draft_id: str | None, ba
     ss[SAVE_ERROR] = None
     ss[PENDING] = None
     ss[DIRTY] = False
+    ss[CREATING] = None   # whatever creation was announced, the session has now opened what it holds
     q = load_cached(qpath)
     ss[SECTION] = q.sections[0].id if q.sections else None
     if draft_id:
@@ -186,10 +191,47 @@ def read_only() -> bool:
     return bool(ss.get(READ_ONLY))
 
 
-def new_draft(answers: AnswerSet, qpath: str | Path, note: str, source: str = "") -> bool:
+def intent(form: str) -> str:
+    """The id of the draft that start form `form` makes, drawn into its submit button as the callback's argument.
+
+    Streamlit keeps a button's callback, with the arguments of its last drawing,
+    after the page moves on, and runs it again for every click a browser still
+    showing the form sends (a double click, a click again on a page that looks
+    stuck). Each such submit carries the intent the form was last drawn with,
+    so the repeats find the draft it made (:func:`new_draft`). Once a draft
+    made from it is open, the intent is spent: the next drawing of the form
+    (the user came back to start another assessment) gets a new one.
+    """
+    intents = ss.setdefault(INTENTS, {})
+    if form not in intents:
+        intents[form] = str(uuid.uuid4())
+    return intents[form]
+
+
+def _spend(draft_id: str) -> None:
+    ss[INTENTS] = {form: did for form, did in (ss.get(INTENTS) or {}).items() if did != draft_id}
+
+
+def _made(s: Store, draft_id: str) -> bool:
+    """Whether the draft exists (a database failure is raised, not taken for "no")."""
+    try:
+        s.draft(draft_id)
+    except StoreError:
+        raise
+    except PiaError:
+        return False
+    return True
+
+
+def new_draft(answers: AnswerSet, qpath: str | Path, note: str, source: str = "", made_as: str | None = None) -> bool:
     """Save `answers` as a new draft and open it. Nothing existing is touched.
 
     `source` names the uploaded file the answers came from, for the message when saving fails.
+    `made_as` is the submit's intent (:func:`intent`), used as the new draft's id: a submit
+    whose draft already exists is a repeat of one already made, and opens that draft instead.
+    Like a save, the creation is announced (CREATING) before its commit: a newer click can
+    end this callback at its next session-state access, after the commit but before the
+    session records the draft, and the next run then opens it (:func:`_settle_creation`).
     """
     s = store()
     q = load_cached(qpath)
@@ -197,18 +239,61 @@ def new_draft(answers: AnswerSet, qpath: str | Path, note: str, source: str = ""
         open_answers(answers, qpath, None, None)
         flash("warning", "Drafts cannot be saved (see the message above); download the answers file to keep your work.")
         return True
+    author = who()
     try:
-        d = s.create(answers, author=who(), note=note, q=q)
-    except PiaError as exc:
+        if made_as and _made(s, made_as):
+            return _take_up(made_as)
+        ss[CREATING] = made_as
+        d = s.create(answers, author=author, note=note, q=q, draft_id=made_as)
+    except PiaError as exc:   # the announcement stays: the next run asks the store whether the draft was made
         lead = f"**{md(source)} could not be saved as a new draft.**" if source else "**Could not save a new draft.**"
         flash("error", problem_message(lead + " Nothing was saved.", exc, "saving a new draft"))
         return False
     open_answers(answers, qpath, d.id, d.head)
+    _spend(d.id)
     return True
 
 
+def _take_up(draft_id: str) -> bool:
+    """Open a draft this session made but has not (or not any more) open; the one already open stays as it is."""
+    if ss.get(DRAFT) == draft_id and has_open():
+        ss[CREATING] = None
+        _spend(draft_id)
+        return True
+    if not open_draft(draft_id):
+        return False
+    _spend(draft_id)
+    return True
+
+
+def _settle_creation() -> None:
+    """Open the draft a creation announced but never recorded (cut short after its commit; see new_draft).
+
+    Called at the start of every run. A creation cut short before its commit
+    left nothing in the store: the announcement is dropped, and the form, still
+    holding the same intent, makes the draft on its next submit.
+    """
+    draft_id = ss.get(CREATING)
+    if not draft_id:
+        return
+    s = store()
+    if s is None:
+        return
+    try:
+        made = _made(s, draft_id)
+    except StoreError:
+        return   # asked again on the next run; the store's message appears where the store is used
+    ss[CREATING] = None   # asked once: a draft that cannot be opened gives its message once, not every run
+    if made and _take_up(draft_id):
+        request_page("wizard")
+
+
 def ensure_from_url() -> None:
-    """After a refresh (a new session), reopen the draft named in the address bar."""
+    """After a refresh (a new session), reopen the draft named in the address bar.
+
+    First, every run takes up a creation an interrupted callback left unrecorded (see new_draft).
+    """
+    _settle_creation()
     if has_open():
         if ss.get(DRAFT) and st.query_params.get("draft") != ss[DRAFT]:
             st.query_params["draft"] = ss[DRAFT]
