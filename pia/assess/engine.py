@@ -50,6 +50,7 @@ from ..answers import AnswerSet, completeness, evidence_problem
 from ..conditions import UNKNOWN, Condition, decisive, evaluate, referenced
 from ..fingerprint import questionnaire_digest
 from ..model import Group, Questionnaire
+from ..references import convention_party, for_jurisdiction
 from ..rules_model import DIMENSIONS, MITIGATION_STATES, OUTCOMES, Matrix, Mitigation, Rulebook
 from ..text import text
 from ..wording import headline, label, outcome_label
@@ -1202,6 +1203,7 @@ class _Run:
             for qid, drivers in sorted(self.gaps.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
         ]
         comp = completeness(self.q, dict(self.answers.answers))
+        red_flags, rights = self._cited(red_flags, rights)
         return Assessment(
             questionnaire_id=self.q.id,
             questionnaire_version=self.q.version,
@@ -1248,6 +1250,30 @@ class _Run:
             **self._law(),
         )
 
+    def _cited(self, flags: list[RedFlagResult], rights: list[RightResult]
+               ) -> tuple[list[RedFlagResult], list[RightResult]]:
+        """The findings with only the citations that apply in the assessment's jurisdiction (legal review L-12
+        to L-14): a US city's record never cites the GDPR as its law, and a state outside the Council of Europe
+        never the Convention. While the jurisdiction is unknown nothing is dropped; a Convention citation whose
+        force turns on `echr_party` still unknown stays, and the surfaces say "if the state is a party"."""
+        if self.profile is None:
+            return flags, rights
+        seen = _applying(self.rb, self.profile, convention_party(self.a.values))
+
+        def keep(refs: list[str]) -> list[str]:
+            for ref in refs:
+                if ref not in seen:
+                    seen[ref] = bool(for_jurisdiction([ref], seen.catalogue, self.profile, self.a.values).shown)
+            return [ref for ref in refs if seen[ref]]
+
+        def hits(r: RightResult) -> list[RuleHit]:
+            return [h if (kept := keep(h.anchors)) == h.anchors else h.model_copy(update={"anchors": kept})
+                    for h in r.rule_hits]
+
+        flags = [f.model_copy(update={"anchors": keep(f.anchors)}) for f in flags]
+        rights = [r.model_copy(update={"anchors": keep(r.anchors), "rule_hits": hits(r)}) for r in rights]
+        return flags, rights
+
     def _law(self) -> dict[str, Any]:
         """The Assessment's law-in-time fields (pia/assess/timeline.py)."""
         return {
@@ -1257,6 +1283,32 @@ class _Run:
             "dated_obligations": list(self.law.dated),
             "law": self.law.states(),
         }
+
+
+class _Applying(dict[str, bool]):
+    """Citation -> applies in one (instrument, jurisdiction, ECHR party) setting; filled as citations are met."""
+
+    def __init__(self, rb: Rulebook):
+        super().__init__()
+        self.rb = rb  # held so the cache key's id() stays this instrument's
+        self.catalogue: dict[str, Any] = {a.cite: a for a in rb.anchors}
+        for a in rb.anchors:
+            self.catalogue.setdefault(a.id, a)
+
+
+_APPLYING: dict[tuple[int, str, bool | None], _Applying] = {}
+
+
+def _applying(rb: Rulebook, profile: str, party: bool | None) -> _Applying:
+    """The per-setting cache of which citations apply: the catalogue is static, so each citation is looked up
+    once per instrument and setting, not on every assessment (the app assesses on every answer)."""
+    key = (id(rb), profile, party)
+    hit = _APPLYING.get(key)
+    if hit is None or hit.rb is not rb:
+        if len(_APPLYING) > 64:
+            _APPLYING.clear()
+        hit = _APPLYING[key] = _Applying(rb)
+    return hit
 
 
 class _PlanEntry:
