@@ -119,3 +119,17 @@ def test_an_unpublished_inventory_is_rated_and_publishing_it_ends_it(camera):
     assert status(a, "R-PRIV-SECRET-INVENTORY") == "holds"
     assert harm(a.right("privacy"), "H-PRIV-NO-OVERSIGHT").inherent["likelihood"] >= 3
     assert status(assess(camera, change(plates, public_camera_map="yes")), "R-PRIV-SECRET-INVENTORY") is None
+
+
+# --- recording that cannot be switched off on its own (San Diego) ----------------------------------
+
+
+def test_recording_that_only_stops_with_the_whole_device_is_irreducible(camera):
+    school = example("school_cctv")
+    assert status(assess(camera, school), "R-PRIV-NO-OFF-SWITCH") is None  # a separate switch
+    lights = assess(camera, change(school, recording_off_switch="whole_device"))
+    assert status(lights, "R-PRIV-NO-OFF-SWITCH") == "holds"
+    stuck = harm(lights.right("privacy"), "H-PRIV-NO-OFF-SWITCH")
+    assert stuck.irreducible and stuck.residual["scale"] == 2 and stuck.residual["likelihood"] == 3
+    assert status(assess(camera, change(school, recording_off_switch="vendor_only")), "R-PRIV-NO-OFF-SWITCH") == "holds"
+    assert status(assess(camera, change(school, recording_off_switch="unknown")), "R-PRIV-NO-OFF-SWITCH") == "potential"
