@@ -1107,6 +1107,10 @@ class _Run:
             elif right is not None:
                 why = f": the residual risk to {text(right.name).lower()} is already " \
                       f"{text(self._label(right.residual_known_only or right.residual)).lower()}"
+                if reason.by_design:
+                    harms = dict.fromkeys(text(r.harm) for r in self.rb.risk_rules if r.id in reason.rules)
+                    why += ", only through the interference the design makes by itself, " + "; ".join(
+                        h[:1].lower() + h[1:] for h in harms)
             return (f"The known answers alone already establish '{outcome_label(reason.outcome)}'{why}; "
                     "no answer still open can make it better.")
         if reason.kind == "no_rights":
@@ -1156,7 +1160,8 @@ class _Run:
         potential = [f for f in red_flags if f.status == "potential"]
         b_rank = max((r.residual_rank for r in b_rights), default=None)  # None only when no right is rated
         b_reasons = best_run.reasons(b_rights, [f for f in b_flags if f.status == "triggered"], [], b_rank)
-        established = b_reasons[0].model_copy(update={"kind": "established"}) if b_reasons else None
+        established = b_reasons[0].model_copy(update={"kind": "established", "by_design": b_reasons[0].kind == "by_design"}
+                                              ) if b_reasons else None
         decisive_gaps = [] if self.worst == self.best else self.decisive_gaps(
             self.worst, self.best, red_flags, rights, b_flags, b_rights, plan)
 

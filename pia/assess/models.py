@@ -320,6 +320,9 @@ class OutcomeReason(BaseModel):
     rights: list[str] = []
     questions: list[str] = []
     rules: list[str] = []
+    by_design: bool = False
+    """For `established`: the right (`rights`) sets it only through the design's own interference (`rules`), as a
+    `by_design` reason would."""
 
 
 class AnchorState(BaseModel):

@@ -72,6 +72,9 @@ def established(
         known = raw[rid].residual_known_only or raw[rid].residual
         level = _lower(str(levels[known]["label"])) if known in levels else ""
         why = f"the remaining risk to {_lower(names[rid]['name'])} is already {level} on the known answers alone"
+        if reason.by_design:
+            why += (", only through the interference the system makes by design, which no safeguard lowers "
+                    "(its obligations are the conditions)")
     else:
         return sentence
     return sentence.rstrip(".") + f", because {why}."
@@ -198,13 +201,15 @@ def outcome_reasons(
         out.append("If the planned safeguards are completed and verified, the highest risk would fall to "
                    f"{_lower(str(levels[projected]['label']))}.")
     elif top > 0 and pending:
-        worst = [r for r in rights if r["residual"]["rank"] == top]
+        # A right held High by the design's own interference is not lowered by safeguards, and says so above.
+        by_design = {r.rights[0] for r in a.reasons if r.kind == "by_design"}
+        worst = [r for r in rights if r["residual"]["rank"] == top and r["id"] not in by_design]
         lowered = [_lower(r["name"]) for r in worst if r["projected"]["rank"] < r["residual"]["rank"]]
         stays = [_lower(r["name"]) for r in worst if r["projected"]["rank"] >= r["residual"]["rank"]]
         if lowered:
             out.append(f"Once verified, the planned safeguards would lower the risk for {rights_phrase(lowered)}. "
                        f"It would stay {overall_label} for {rights_phrase(stays)}.")
-        else:
+        elif worst:
             out.append("The safeguards now planned would not lower this risk; further safeguards or changes to the "
                        "proposal are needed.")
     return out

@@ -99,3 +99,16 @@ def test_the_open_range_reads_the_same_ladder(camera):
     a = assess(camera, load(CHILD)[0])
     assert (a.outcome_worst, a.outcome_best) == ("do_not_proceed", "proceed_with_conditions")
     assert a.decisive_gaps == ["fr_group_rates"]
+    established = next(r for r in a.reasons if r.kind == "established")
+    assert established.by_design and established.rights == ["privacy"]
+    assert "only through the interference the design makes by itself" in a.outcome_reasons[-1]
+
+
+def test_the_brief_says_why_a_high_by_design_proceeds_and_asks_for_no_safeguard_that_cannot_lower_it(camera, child):
+    from pia.report.context import build_context
+
+    ctx = build_context(camera, child, assess(camera, child), generated="2026-12-01")
+    plain = " ".join(ctx["outcome"]["plain_reasons"])
+    assert "the interference the system makes by design" in plain
+    assert "Biometric processing of every face scanned" in plain
+    assert "further safeguards or changes to the proposal are needed" not in plain
