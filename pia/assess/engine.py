@@ -1077,6 +1077,11 @@ class _Run:
         out.append(OutcomeReason(kind="ladder", outcome=outcome))
         return out
 
+    def _harms(self, rule_ids: list[str]) -> str:
+        """The harms these rules rate, in words (people read reasons; the ids stay in the reason's `rules`)."""
+        harms = dict.fromkeys(text(r.harm) for r in self.rb.risk_rules if r.id in rule_ids)
+        return "; ".join(h[:1].lower() + h[1:] for h in harms)
+
     def word(self, reason: OutcomeReason, rights: list[RightResult], flags: list[RedFlagResult]) -> str:
         """The auditor's sentence for a reason, with rule and question ids (the brief words it plainly)."""
         flag = next((f for f in flags if f.id in reason.flags), None)
@@ -1108,9 +1113,7 @@ class _Run:
                 why = f": the residual risk to {text(right.name).lower()} is already " \
                       f"{text(self._label(right.residual_known_only or right.residual)).lower()}"
                 if reason.by_design:
-                    harms = dict.fromkeys(text(r.harm) for r in self.rb.risk_rules if r.id in reason.rules)
-                    why += ", only through the interference the design makes by itself, " + "; ".join(
-                        h[:1].lower() + h[1:] for h in harms)
+                    why += f", only through the interference the design makes by itself, {self._harms(reason.rules)}"
             return (f"The known answers alone already establish '{outcome_label(reason.outcome)}'{why}; "
                     "no answer still open can make it better.")
         if reason.kind == "no_rights":
@@ -1127,7 +1130,7 @@ class _Run:
                     + ".")
         if reason.kind == "by_design" and right is not None:
             return (f"The residual risk to {text(right.name).lower()} is {text(self._label(right.residual)).lower()} "
-                    f"only through the interference the design makes by itself (rules {_ids(reason.rules)}), which "
+                    f"only through the interference the design makes by itself ({self._harms(reason.rules)}), which "
                     "no safeguard and no change short of not using the technology lowers; whether it is lawful is "
                     f"for the red flags, none of which holds, so it gives '{outcome_label(reason.outcome)}' with the "
                     "obligations of that level as conditions.")

@@ -55,6 +55,7 @@ def test_the_abducted_child_search_proceeds_with_the_high_obligations(camera, ch
     first = a.reasons[0]
     assert (first.kind, first.rights, first.rules) == ("by_design", ["privacy"], ["R-PRIV-BIOMETRIC"])
     assert "no change short of not using the technology" in a.outcome_reasons[0]
+    assert "(biometric processing of every face scanned)" in a.outcome_reasons[0]
 
 
 def test_the_same_high_without_the_by_design_mark_is_revise(camera, child):
