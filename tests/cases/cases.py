@@ -173,6 +173,12 @@ class Row:
         return self.outcome in self.case.must_not or self.worst in self.case.must_not or self.best in self.case.must_not
 
     @property
+    def established_wrong(self) -> bool:
+        """What the known answers establish (the decided outcome, or the better end of an open one) is a class the
+        sheet calls clearly wrong: pia concludes wrongly on what the sheet states, not only through unknowns."""
+        return self.best in self.case.must_not or (self.worst == self.best and self.outcome in self.case.must_not)
+
+    @property
     def shown(self) -> str:
         """The outcome as the table prints it: an open one with its two ends."""
         return self.outcome if self.worst == self.best else f"{self.outcome} (open: {self.worst} .. {self.best})"

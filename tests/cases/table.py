@@ -49,12 +49,15 @@ def _uncovered(r: Row) -> str:
 def _verdict(r: Row) -> str:
     if r.within_expected:
         return "within"
-    return "**clearly wrong**" if r.clearly_wrong else "outside"
+    if r.established_wrong:
+        return "**clearly wrong**"
+    return "outside; its worse end is **clearly wrong**" if r.clearly_wrong else "outside"
 
 
 def render(rows: list[Row]) -> str:
     within = sum(r.within_expected for r in rows)
-    wrong = sum(r.clearly_wrong for r in rows)
+    wrong = sum(r.established_wrong for r in rows)
+    open_wrong = sum(r.clearly_wrong and not r.established_wrong for r in rows)
     covered = sum(1 for r in rows for _, s, _ in r.coverage if s == COVERED)
     items = sum(len(r.coverage) for r in rows)
     no_rule = sum(1 for r in rows for _, s, _ in r.coverage if s == NO_RULE)
@@ -77,7 +80,9 @@ def render(rows: list[Row]) -> str:
         f"**{within} of {len(rows)}** outcomes fall within the classes the decision corresponds to (an open outcome "
         "counts as within only when every class it may end at is expected, so that however its open questions are "
         "answered pia agrees with the decision); "
-        f"{wrong} fall in a class the sheet calls clearly wrong. {covered} of {items} must-flag items are "
+        f"on what the known answers establish, {wrong} fall in a class the sheet calls clearly wrong, and {open_wrong} "
+        "are open to one at their worse end, through unknown answers. "
+        f"{covered} of {items} must-flag items are "
         f"expressed by a triggered flag or a rule that holds; for {no_rule} pia has no question or rule at all.",
         "",
         "Columns: *Expected* lists the acceptable classes; *pia* is its current outcome (an open one with the two "
