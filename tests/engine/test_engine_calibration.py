@@ -177,3 +177,23 @@ def test_stops_without_confirming_the_read_are_rated_only_where_readers_lead_to_
     answers, _ = load(INSTRUMENT / "examples" / "parking_plate_readers.yaml")
     answers = answers.with_answer("alpr_confirm_before_stop", "no").with_answer("alpr_mode", mode)
     assert ("R-DP-PLATE-NO-CONFIRM" in _rules(assess(camera, answers), "due_process_remedy")) is rated
+
+
+def test_detroit_stays_stopped_while_every_licence_photo_is_searchable_even_with_every_safeguard(camera):
+    """The settlement's remedies (corroboration, disclosure, training) are catalogue safeguards; with every one
+    verified, what keeps Detroit at 'do not proceed' on its known answers is the search of every driver's licence
+    photo (R-PRIV-ID-REGISTRY), which the settlement left alone. Limited to custody photos as well, the known
+    answers give 'proceed with conditions' (the scan itself is by design). docs/cases.md says so."""
+    from .test_engine_reducible import all_verified
+
+    answers, _ = load(answers_path("detroit-fr-pre-2024"))
+    as_it_stood = assess(camera, answers)
+    assert as_it_stood.outcome_best == "do_not_proceed"
+    fixed = answers.with_answer("mitigation_plan", all_verified(camera))
+    a = assess(camera, fixed)
+    assert a.outcome_best == "do_not_proceed"
+    assert {r.id for r in a.rights if r.residual_known_only == "very_high"} == {"privacy"}
+    registry = next(h for h in a.right("privacy").harm_ratings if h.id == "H-PRIV-ID-REGISTRY")
+    assert registry.residual["scope"] == 4
+    custody = assess(camera, fixed.with_answer("fr_reference_sources", ["custody"]))
+    assert custody.outcome_best == "proceed_with_conditions"
