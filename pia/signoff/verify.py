@@ -77,7 +77,11 @@ def describe(record: dict[str, Any], key_id: str) -> list[str]:
         f"signed: {record.get('decision', '?')} of draft {record.get('draft_id', '?')} revision "
         f"{record.get('revision', '?')} ({record.get('title') or 'untitled'})",
         f"  decided by {record.get('decided_by', '?')} at {record.get('decided_at', '?')}",
-        f"  outcome: {wording.outcome_label(outcome)} ({outcome})",
+        f"  outcome: {wording.outcome_label(outcome)} ({outcome})" + (
+            f", open between {wording.outcome_label(str(record.get('outcome_worst')))} and "
+            f"{wording.outcome_label(str(record.get('outcome_best')))} on "
+            f"{', '.join(map(str, record.get('decisive_gaps') or [])) or 'several answers'}"
+            if record.get("decided") is False else ""),
         f"  questionnaire {q.get('id', '?')} {q.get('version', '?')}, SHA-256 {q.get('sha256') or 'not recorded'}",
         f"  engine {record.get('engine_version', '?')}; answers SHA-256 {record.get('answers_sha256', '?')}",
         f"  key id {key_id}",
@@ -91,6 +95,8 @@ def describe(record: dict[str, Any], key_id: str) -> list[str]:
         lines.append(f"  attested: {', '.join(map(str, record['attestations']))}")
     if record.get("reasons"):
         lines.append(f"  reasons: {' '.join(str(record['reasons']).split())}")
+    if record.get("open_reasons"):
+        lines.append(f"  approved while open, because: {' '.join(str(record['open_reasons']).split())}")
     for r in record.get("reviews") or []:
         if isinstance(r, dict):
             lines.append(f"  review: section {r.get('section')} {r.get('mark')} by {r.get('by')} "

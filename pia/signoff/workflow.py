@@ -77,6 +77,17 @@ def _text(value: str, what: str, required: bool = True, limit: int = MAX_TEXT) -
     return value
 
 
+def _range(assessment: Any) -> dict[str, Any]:
+    """Whether the decided-on outcome was decided or open, and if open its two ends and decisive gaps (ids)."""
+    decided = bool(getattr(assessment, "decided", True))
+    out: dict[str, Any] = {"decided": decided}
+    if not decided:
+        out["outcome_worst"] = str(getattr(assessment, "outcome_worst", ""))
+        out["outcome_best"] = str(getattr(assessment, "outcome_best", ""))
+        out["decisive_gaps"] = [str(x) for x in getattr(assessment, "decisive_gaps", [])]
+    return out
+
+
 def _changed(before: AnswerSet, after: AnswerSet) -> tuple[str, ...]:
     """Question ids (and meta.<key>) whose value differs between two answer sets."""
     keys = sorted(set(before.answers) | set(after.answers))
@@ -284,18 +295,31 @@ class SignoffMixin:
 
     # --- decisions -----------------------------------------------------------------------------
 
-    def approve(self, draft_id: str, q: Questionnaire, assessment: Any, attestations: list[str]) -> int:
-        """Approve the current revision, against every attestation, and sign the decision record."""
+    def approve(self, draft_id: str, q: Questionnaire, assessment: Any, attestations: list[str],
+                open_reasons: str = "") -> int:
+        """Approve the current revision, against every attestation, and sign the decision record.
+
+        A legal prohibition the assessment establishes cannot be approved: a council may decide more
+        strictly than the assessment, never against the law (scoring-methodology 6.2 E). An outcome that is
+        still open is approved only with the approver's reasons for deciding before its open questions are
+        answered (`open_reasons`); the signed record names both ends and the decisive gaps either way.
+        """
         missing = [a for a in ATTESTATIONS if a not in set(attestations)]
         unknown = sorted(set(attestations) - set(ATTESTATIONS))
         if unknown:
             raise PiaError(f"unknown attestation {unknown[0]!r}; the attestations are {', '.join(ATTESTATIONS)}")
         if missing:
             raise PiaError(f"approval needs every attestation; not attested: {', '.join(missing)}")
+        if str(getattr(assessment, "outcome", "")) == "prohibited":
+            raise PiaError("cannot approve: the assessment finds this use legally prohibited, and no decision can "
+                           "override a legal prohibition; reject it, or change the proposal and assess it again")
+        extra: dict[str, Any] = {"attestations": list(ATTESTATIONS)}
+        if not getattr(assessment, "decided", True):
+            extra["open_reasons"] = _text(open_reasons, "the reasons for approving while the outcome is still open")
         if self.signing_key is None:
             raise PiaError("approval needs the municipality's signing key: set PIA_SIGNING_KEY to the private "
                            "key file made by `pia keygen`")
-        return self._decide(draft_id, q, assessment, APPROVED, {"attestations": list(ATTESTATIONS)})
+        return self._decide(draft_id, q, assessment, APPROVED, extra)
 
     def reject(self, draft_id: str, q: Questionnaire, assessment: Any, reasons: str) -> int:
         """Reject the current revision with reasons (signed too when a key is configured)."""
@@ -335,6 +359,7 @@ class SignoffMixin:
                 "answers": answers.to_dict(q), "answers_sha256": sha,
                 "questionnaire": {"id": q.id, "version": q.version, "sha256": questionnaire_digest(q)},
                 "engine_version": str(assessment.engine_version), "outcome": str(assessment.outcome),
+                **_range(assessment),
                 "decided_by": self.identity, "mode": self.mode,
                 "decided_at": now.astimezone(dt.UTC).isoformat(timespec="seconds"),
                 "reviews": [marks[k] for k in sorted(marks)], "records": others,

@@ -71,7 +71,8 @@ def _approve(s: Store, draft_id: str, q: Questionnaire) -> None:
     except PiaError as exc:
         state.flash("error", f"Not approved: {md(exc)}")
         return
-    attempt(s.approve, draft_id, q, a, ticked, done="Approved and signed with the municipality's key.")
+    attempt(s.approve, draft_id, q, a, ticked, ss.get("so_open_why") or "",
+            done="Approved and signed with the municipality's key.")
 
 
 def _reject(s: Store, draft_id: str, q: Questionnaire) -> None:
@@ -155,8 +156,12 @@ def _decisions(s: Store, draft_id: str, q: Questionnaire, roles: frozenset[str],
         f = r.fields
         word = wording.label("signoff.approved" if f.get("decision") == "approved" else "signoff.rejected")
         with st.container(border=True, key=f"so_decision_{r.id}"):
+            outcome = (wording.headline("incomplete", str(f.get("outcome_worst")), str(f.get("outcome_best")))
+                       if f.get("decided") is False else wording.outcome_label(str(f.get("outcome"))))
             st.markdown(f"**{word}** by {md(f.get('decided_by'))} on revision {f.get('revision')}, "
-                        f"outcome {md(wording.outcome_label(str(f.get('outcome'))))}")
+                        f"outcome {md(outcome)}")
+            if f.get("open_reasons"):
+                st.markdown(f"Approved while open, because: {md(f['open_reasons'])}")
             if f.get("attestations"):
                 st.markdown("\n".join(f"- {md(wording.label(f'attest.{a}'))}" for a in f["attestations"]
                                       if f"attest.{a}" in wording.EN))
@@ -172,12 +177,27 @@ def _decisions(s: Store, draft_id: str, q: Questionnaire, roles: frozenset[str],
                    "be recorded (unsigned).")
     if identity.acting().user is None:
         st.caption(wording.label("signoff.single_user") + ": the decision will say so.")
+    try:
+        now = _current(s, draft_id, q)
+    except PiaError as exc:
+        st.error(md(exc))
+        return
+    prohibited = now.outcome == "prohibited"
+    if prohibited:
+        st.error("The assessment finds this use **legally prohibited**. No decision can override a legal "
+                 "prohibition, so it cannot be approved: reject it, or change the proposal and assess it again.")
+    elif not now.decided:
+        st.warning(f"The outcome is still open: {md(now.headline)}. Approving now needs your reasons for deciding "
+                   "before the open questions are answered; the signed record names both ends and the questions.")
     with st.form("so_approve_form", border=True):
         st.markdown("**Approve the newest revision**: attest each of these")
         for a in ATTESTATIONS:
             st.checkbox(wording.label(f"attest.{a}"), key=f"so_attest_{a}")
+        if not now.decided and not prohibited:
+            st.text_area("Why approve while the outcome is still open", key="so_open_why", max_chars=20000,
+                         height=80)
         st.form_submit_button("Approve and sign", key="so_approve", type="primary", on_click=_approve, args=(s, draft_id, q),
-                              disabled=s.signing_key is None)
+                              disabled=s.signing_key is None or prohibited)
     with st.form("so_reject_form", border=True):
         st.markdown("**Or reject it**, with reasons")
         st.text_area("Reasons for the rejection", key="so_reject_why", max_chars=20000, height=100)

@@ -165,3 +165,30 @@ def test_history_shows_the_audit_log_and_its_chain(env):
     assert "The log is intact: 1 entries" in text
     code = "\n".join(c.value for c in at.code)
     assert "local (single-user)" in code and "created" in code
+
+
+def test_an_open_outcome_is_approved_in_the_app_only_with_reasons(env):
+    """The decision form says the outcome is open and asks why approve now; the record shows the range."""
+    answers, _ = load(FIXTURES / "mini" / "answers_complete.yaml")
+    # 20 cameras (no systematic-monitoring floor) and the legal basis unknown: RF-11 may apply, so it is open.
+    answers = answers.with_answer("camera_count", 20).with_answer("legal_basis", "unknown")
+    s = Store(env)
+    d = s.create(answers, author="Ana").id
+    s.dispose()
+    at = opened(d, "signoff")
+    ok(at.radio(key="so_part").set_value("Records and decision").run())
+    assert "The outcome is still open: Open between" in shown(at)
+    for a in ATTESTATIONS:
+        at.checkbox(key=f"so_attest_{a}").check()
+    ok(at.button(key="so_approve").click().run())
+    assert "Not done: the reasons for approving while the outcome is still open must be given" in shown(at)
+    assert Store(env).signoff_state(d).status == "none"
+    for a in ATTESTATIONS:
+        at.checkbox(key=f"so_attest_{a}").check()
+    at.text_area(key="so_open_why").input("The legal opinion is due next week and the contract waits on it.")
+    ok(at.button(key="so_approve").click().run())
+    text = shown(at)
+    assert "Approved and signed with the municipality's key." in text
+    assert "Approved while open, because: The legal opinion is due next week" in text
+    decision = Store(env).signoff_state(d).decision
+    assert decision is not None and decision.fields["decided"] is False
