@@ -29,6 +29,27 @@ def example(name: str) -> AnswerSet:
     return load(INSTRUMENT / "examples" / f"{name}.yaml")[0]
 
 
+def change(answer_set: AnswerSet, **values: object) -> AnswerSet:
+    """The answers with each question id set to its value."""
+    for qid, value in values.items():
+        answer_set = answer_set.with_answer(qid, value)
+    return answer_set
+
+
+def status(assessment: object, rule_id: str) -> str | None:
+    """'holds', 'potential' or None (the rule does not apply)."""
+    for right in assessment.rights:  # type: ignore[attr-defined]
+        for hit in right.rule_hits:
+            if hit.id == rule_id:
+                return hit.status
+    return None
+
+
+def harm(right: object, hid: str) -> object:
+    """One harm's rating of a right, by harm id."""
+    return next(h for h in right.harm_ratings if h.id == hid)  # type: ignore[attr-defined]
+
+
 def refusal(tmp_path: Path, file: str, old: str, new: str) -> str:
     """The loader's message for a copy of the instrument (examples left out) with `old` replaced by `new` in
     `file`; fails unless the loader refuses it. The edit is made in a scratch folder, never in the shipped one."""

@@ -9,27 +9,7 @@ from __future__ import annotations
 from pia.answers import load, validate
 from pia.assess import assess
 
-from .camera_cases import INSTRUMENT, example
-
-
-def change(answer_set, **values):
-    for qid, value in values.items():
-        answer_set = answer_set.with_answer(qid, value)
-    return answer_set
-
-
-def status(assessment, rule_id: str) -> str | None:
-    """'holds', 'potential' or None (the rule does not apply)."""
-    for right in assessment.rights:
-        for hit in right.rule_hits:
-            if hit.id == rule_id:
-                return hit.status
-    return None
-
-
-def harm(right, hid):
-    return next(h for h in right.harm_ratings if h.id == hid)
-
+from .camera_cases import INSTRUMENT, change, example, harm, status
 
 # --- what the network could be switched to do (C-05) ------------------------------------------
 

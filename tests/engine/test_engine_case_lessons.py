@@ -8,26 +8,7 @@ from __future__ import annotations
 
 from pia.assess import assess
 
-from .camera_cases import example
-
-
-def change(answer_set, **values):
-    for qid, value in values.items():
-        answer_set = answer_set.with_answer(qid, value)
-    return answer_set
-
-
-def status(assessment, rule_id: str) -> str | None:
-    """'holds', 'potential' or None (the rule does not apply)."""
-    for right in assessment.rights:
-        for hit in right.rule_hits:
-            if hit.id == rule_id:
-                return hit.status
-    return None
-
-
-def harm(right, hid):
-    return next(h for h in right.harm_ratings if h.id == hid)
+from .camera_cases import change, example, harm, status
 
 
 def verified(answer_set, mitigation: str):

@@ -15,7 +15,7 @@ from pia.answers import load
 from pia.assess import assess
 from pia.conditions import UNKNOWN
 
-from .camera_cases import INSTRUMENT, example
+from .camera_cases import INSTRUMENT, example, harm
 from .engine_cases import answers, row, verified
 
 EXAMPLES = sorted((INSTRUMENT / "examples").glob("*.yaml"))
@@ -30,10 +30,6 @@ def checked(mitigation: str) -> dict[str, str]:
     return {"mitigation": mitigation, "state": "verified", "owner": "Control-room manager", "due": "2026-09-30",
             "evidence": "Screenshots and the written rule", "verified_by": "R. Owen, solicitor",
             "verified_on": "2026-10-15"}
-
-
-def harm(right, hid):
-    return next(h for h in right.harm_ratings if h.id == hid)
 
 
 # --- harm linking ---------------------------------------------------------------------------
