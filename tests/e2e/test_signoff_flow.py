@@ -271,13 +271,17 @@ def test_author_reviewer_approver_sign_and_verify(app, person, idle, tmp_path): 
     visit(anna, app, "signoff", draft, idle)
     expect(anna.get_by_text("You are approver.")).to_be_visible()
     open_tab(anna, "Records and decision")
+    # The draft leaves most answers open, so its outcome is open: approving it now needs the approver's reasons.
+    expect(anna.get_by_text("The outcome is still open:")).to_be_visible()
     for attestation in ATTESTATIONS:
         words = wording.label(f"attest.{attestation}")
         anna.get_by_text(words, exact=True).click()
         expect(anna.get_by_role("checkbox", name=words)).to_be_checked()
+    anna.get_by_label("Why approve while the outcome is still open").fill("A pilot of four weeks, reviewed after.")
     anna.get_by_role("button", name="Approve and sign").click()
     idle(anna)
     expect(flash(anna, "Approved and signed with the municipality's key.")).to_be_visible()
+    expect(anna.get_by_text("Approved while open, because: A pilot of four weeks, reviewed after.")).to_be_visible()
     expect(anna.get_by_text("Sign-off: Approved and signed")).to_be_visible()
     shot(anna, "3-approved")
 
