@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import wording
+from ..assess.engine import LEVEL_OUTCOMES
 from ..assess.models import Assessment, HarmRating, RightResult
 from ..rules_model import DIMENSIONS
 from ..text import text
@@ -47,6 +48,12 @@ def method(cap: int, scope_above_scale: int | None = None, place_each_harm: bool
         "before safeguards.",
         "An unknown answer is read at its worst: a rule that may hold counts as holding, and the rating is "
         "marked assumed.",
+        "Outcome ladder, when no red flag decides: the worst right's residual level gives "
+        + ", ".join(f"{lv} '{wording.outcome_label(o)}'" for lv, o in zip(
+            ("low", "medium", "high", "very high"), LEVEL_OUTCOMES, strict=True))
+        + f"; a right that is high only through harms the design makes by itself (rules marked by_design, "
+        f"which nothing but dropping the technology ends) counts as '{wording.outcome_label(LEVEL_OUTCOMES[1])}', "
+        "the obligations of a high level being its conditions.",
     ]
 
 
@@ -146,6 +153,10 @@ def right(r: RightResult, a: Assessment, fmt: Any, levels: dict[str, dict[str, A
         + (f", not above the level before safeguards: {residual_label}" if lvl != residual_label else "")
         + f" ({basis_label(r.residual_basis)}).",
     ]
+    if r.ladder_rank is not None and r.ladder_rank < r.residual_rank:
+        steps.append(f"On the outcome ladder: {residual_label} only through the design's own interference "
+                     f"({', '.join(r.by_design_rules)}), so it counts as "
+                     f"'{wording.outcome_label(LEVEL_OUTCOMES[r.ladder_rank])}'.")
     if r.residual_basis == "assumed" and r.residual_known_only:
         known = levels.get(r.residual_known_only, {"label": r.residual_known_only})["label"]
         steps.append(f"On the known answers alone (every unknown at its most favourable) it would be {known}.")

@@ -113,3 +113,14 @@ def test_the_brief_says_why_a_high_by_design_proceeds_and_asks_for_no_safeguard_
     assert "the interference the system makes by design" in plain
     assert "Biometric processing of every face scanned" in plain
     assert "further safeguards or changes to the proposal are needed" not in plain
+
+
+def test_the_derivation_annex_lets_an_auditor_redo_the_rung(camera, child):
+    """The annex states the ladder and, for a right held high by design, the rung it counts as."""
+    from pia.report.context import build_context
+
+    ctx = build_context(camera, child, assess(camera, child), generated="2026-12-01")
+    annex = ctx["derivation"]
+    assert any("Outcome ladder" in line and "by_design" in line for line in annex["method"])
+    privacy = next(r for r in annex["rights"] if r["id"] == "privacy")
+    assert any("On the outcome ladder" in s and "R-PRIV-BIOMETRIC" in s for s in privacy["steps"])
