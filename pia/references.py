@@ -76,7 +76,8 @@ def convention_party(answers: Mapping[str, Any] | None) -> bool | None:
     return {"yes": True, "no": False}.get(value) if isinstance(value, str) else None
 
 
-def _catalogue(anchors: Iterable[Anchor] | Mapping[str, Anchor]) -> dict[str, Anchor]:
+def catalogue(anchors: Iterable[Anchor] | Mapping[str, Anchor]) -> dict[str, Anchor]:
+    """Citation and id -> anchor: what `anchor_of` and `for_jurisdiction` look citations up in."""
     items = anchors.values() if isinstance(anchors, Mapping) else anchors
     out: dict[str, Anchor] = {}
     for a in items:
@@ -120,13 +121,13 @@ def for_jurisdiction(refs: Iterable[str], anchors: Iterable[Anchor] | Mapping[st
 
     `answers` (the effective answers) say, for the international profile, whether the ECHR binds the state.
     """
-    catalogue = _catalogue(anchors)
+    found = catalogue(anchors)
     party = convention_party(answers)
     shown: list[str] = []
     dropped: list[str] = []
     if_party: list[str] = []
     for ref in refs:
-        anchor = anchor_of(ref, catalogue)
+        anchor = anchor_of(ref, found)
         if profile == CONVENTION_PROFILE and is_convention(anchor):
             (dropped if party is False else shown).append(ref)
             if party is None and "party to the ECHR" not in anchor.cite:  # some citations already say so

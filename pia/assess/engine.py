@@ -50,6 +50,7 @@ from ..answers import AnswerSet, completeness, evidence_problem
 from ..conditions import UNKNOWN, Condition, decisive, evaluate, referenced
 from ..fingerprint import questionnaire_digest
 from ..model import Group, Questionnaire
+from ..references import catalogue as anchor_catalogue
 from ..references import convention_party, for_jurisdiction
 from ..rules_model import DIMENSIONS, MITIGATION_STATES, OUTCOMES, Matrix, Mitigation, Rulebook
 from ..text import text
@@ -333,11 +334,13 @@ class _Run:
         if applies is False:
             return False
         st = _and3(applies, self.a.evaluate(cond))
-        if st is not None:
-            return st
+        return st if st is not None else self._by_policy(self._gap_set(cond, scoped))
+
+    def _by_policy(self, gaps: frozenset[str]) -> bool | None:
+        """A finding that hangs on unknown answers (`gaps`), under this run's policy: potential (None) or off."""
         if self.best:
-            return None if self.unfavourable and self.unfavourable & self._gap_set(cond, scoped) else False
-        if self.favourable and self._gap_set(cond, scoped) <= self.favourable:
+            return None if self.unfavourable and self.unfavourable & gaps else False
+        if self.favourable and gaps <= self.favourable:
             return False
         return None
 
@@ -403,11 +406,8 @@ class _Run:
         each rule, its policy-free part read once per assessment (`_rule_states`)."""
         hits: list[tuple[Any, bool | None]] = []
         for rule, st, gaps in self._rule_states(right.id):
-            if st is None:   # hangs on unknowns: the policy decides (as in status())
-                if self.best:
-                    st = None if self.unfavourable and self.unfavourable & gaps else False
-                elif self.favourable and gaps <= self.favourable:
-                    st = False
+            if st is None:   # hangs on unknowns: the policy decides, as in status()
+                st = self._by_policy(gaps)
             if st is not False:
                 hits.append((rule, st))
         return hits
@@ -426,15 +426,6 @@ class _Run:
                                else frozenset()))
             hit = self.a._memo[key] = (None, states)
         return hit[1]
-
-    def residual_rank(self, right: Any, plan: dict[str, _PlanEntry]) -> int:
-        """`right(...).residual_rank` without the record around it: all a decisive-gap test reads.
-
-        The same steps as right() (dimension values, mitigate, placement per harm, never above inherent),
-        leaving out the traces, gap lists and result objects; the engine tests hold the fast decisive gaps
-        to the definition by whole reruns (`decisive_gaps_by_rerun`).
-        """
-        return self._rank_of_hits(right, self._hits(right), plan)
 
     def _rank_of_hits(self, right: Any, hits: list[tuple[Any, bool | None]], plan: dict[str, _PlanEntry]) -> int:
         harmed = any(rule.floors for rule, _ in hits)
@@ -1299,9 +1290,7 @@ class _Applying(dict[str, bool]):
     def __init__(self, rb: Rulebook):
         super().__init__()
         self.rb = rb  # held so the cache key's id() stays this instrument's
-        self.catalogue: dict[str, Any] = {a.cite: a for a in rb.anchors}
-        for a in rb.anchors:
-            self.catalogue.setdefault(a.id, a)
+        self.catalogue = anchor_catalogue(rb.anchors)
 
 
 _APPLYING: dict[tuple[int, str, bool | None], _Applying] = {}

@@ -30,7 +30,7 @@ from pia.signoff.records import (
 )
 from pia.store import Store
 
-from . import identity, state
+from . import identity, panel, state
 from .safe import md
 from .signoff_common import attempt, can, cannot
 
@@ -177,23 +177,22 @@ def _decisions(s: Store, draft_id: str, q: Questionnaire, roles: frozenset[str],
                    "be recorded (unsigned).")
     if identity.acting().user is None:
         st.caption(wording.label("signoff.single_user") + ": the decision will say so.")
-    try:
-        now = _current(s, draft_id, q)
-    except PiaError as exc:
-        st.error(md(exc))
-        return
-    prohibited = now.outcome == "prohibited"
+    # The page's own assessment of these answers (the decision bar's, computed once per change); the approval
+    # itself assesses the store's newest revision again (`_approve`).
+    now, _why = panel.current_assessment(q)
+    prohibited = now is not None and now.outcome == "prohibited"
+    still_open = now is not None and not now.decided
     if prohibited:
         st.error("The assessment finds this use **legally prohibited**. No decision can override a legal "
                  "prohibition, so it cannot be approved: reject it, or change the proposal and assess it again.")
-    elif not now.decided:
+    elif still_open:
         st.warning(f"The outcome is still open: {md(now.headline)}. Approving now needs your reasons for deciding "
                    "before the open questions are answered; the signed record names both ends and the questions.")
     with st.form("so_approve_form", border=True):
         st.markdown("**Approve the newest revision**: attest each of these")
         for a in ATTESTATIONS:
             st.checkbox(wording.label(f"attest.{a}"), key=f"so_attest_{a}")
-        if not now.decided and not prohibited:
+        if still_open:
             st.text_area("Why approve while the outcome is still open", key="so_open_why", max_chars=20000,
                          height=80)
         st.form_submit_button("Approve and sign", key="so_approve", type="primary", on_click=_approve, args=(s, draft_id, q),
