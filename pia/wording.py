@@ -270,6 +270,8 @@ EN: Mapping[str, str] = {
     "gaps.established": "Every rating rests on known answers.",
     "gaps.open": "Answering the open questions above decides the outcome between \u2018{worst}\u2019 and "
     "\u2018{best}\u2019.",
+    "flags.moot": "Also possible, but none of these can change the outcome, which the known answers already make "
+    "\u2018{outcome}\u2019 or worse: {titles}. Their legal basis and what would clear them are in the full report.",
     "gaps.potential_flags": "{n} red flag{s} may apply or fall away once the unknown answers are known.",
     "remedy.see_flags": "What would clear each red flag is in its row below.",
     "remedy.brief_gaps": "Answer the open questions the outcome turns on (above); the assessment then says what "

@@ -663,14 +663,18 @@ def brief_outcome(doc: Document) -> None:
 
 
 def brief_red_flags(doc: Document) -> None:
-    """Each red flag with its status (established, potential, dated), its reason and its legal basis."""
+    """Each red flag that bears on the decision with its status (established, potential, dated), its reason and
+    its legal basis; then, in one line, the potential ones that cannot change the outcome."""
     para(doc, "Red flags", style="Heading 1")
     tag(doc, "{%p if council.flags %}")
     brief_table(doc, ["Red flag (status)", "Why, and its legal basis (binding unless marked)", "What would clear it"],
                 ["{{ f.title }} ({{ f.status }})", "{{ f.reason }} Legal basis: {{ f.law }}.", "{{ f.clears }}"],
                 "for f in council.flags", [3.8, 8.2, 5.4], size=8)
-    tag(doc, "{%p else %}")
+    tag(doc, "{%p elif not council.moot_flags %}")
     para(doc, "No red flag applies: nothing in the answers engages an absolute legal bar.")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if council.moot_flags %}")
+    para(doc, "{{ council.moot_flags }}")
     tag(doc, "{%p endif %}")
 
 

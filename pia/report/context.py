@@ -313,12 +313,15 @@ def _council(q: Questionnaire, a: Assessment, ctx: dict[str, Any], running: bool
     flags = ctx["red_flags"]
     # The obligations that follow: those of the red flags when one applies, else those of the remaining risk.
     governing = [o for o in ctx["obligations"] if o["level"] == "red_flag"] or ctx["obligations"]
+    established = a.outcome_best or a.outcome
     return {
         "decision": council.decision(a, running, q),
         "reasons": council.key_reasons(ctx["outcome"]),
-        "flags": council.flags(flags, list(a.dated_obligations), q, law, when, lang),
+        "flags": council.flags(flags, list(a.dated_obligations), q, law, when, lang, established),
+        "moot_flags": council.moot_flags(flags, established),
         "completeness": council.gaps(a, ctx["outcome"], flags),
-        "remedy": council.remedy(ctx["remedy"], flags),
+        # Its note points to the rows of the red-flag table, which only the flags that bear on the outcome have.
+        "remedy": council.remedy(ctx["remedy"], [f for f in flags if not council.moot(f, established)]),
         "obligations": governing[:1],
     }
 

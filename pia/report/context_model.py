@@ -1000,7 +1000,10 @@ class Council(BaseModel):
     reasons: list[str]
     """The (up to) three reasons that decide the outcome, in plain words."""
     flags: list[CouncilFlag]
-    """Every red flag: established first, then potential, then dated."""
+    """Every red flag that bears on the decision: established first, then potential, then dated."""
+    moot_flags: str
+    """One sentence naming the potential red flags that cannot change the outcome (their own outcome is no worse
+    than what the known answers establish), or empty; their rows are in the full report."""
     completeness: CouncilGaps
     """How complete the assessment is and what the open gaps could change."""
     remedy: CouncilRemedy

@@ -17,7 +17,7 @@ from ..assess.summary import completeness_figure
 from ..conditions import UNKNOWN
 from ..model import Questionnaire
 from ..text import text
-from ..wording import label, outcome_label
+from ..wording import OUTCOMES, label, outcome_label
 from . import findings, plain
 
 IN_USE: Mapping[str, str] = {"change_type": "existing_review", "assessment_timing": "in_use"}
@@ -124,12 +124,19 @@ def key_reasons(outcome: Mapping[str, Any]) -> list[str]:
     return (head + rest)[:MAX_REASONS]
 
 
+def moot(f: Mapping[str, Any], established: str) -> bool:
+    """A potential flag that cannot change the outcome: its own outcome is no worse than what the known answers
+    already establish (`outcome_best`). The brief names it in one line; the full report keeps its row."""
+    return f["status"] == "potential" and OUTCOMES.index(f["outcome"]) >= OUTCOMES.index(established)
+
+
 def flags(red_flags: list[dict[str, Any]], dated: list[Any], q: Questionnaire, law: Mapping[str, Any],
-          when: Mapping[str, str], lang: str) -> list[dict[str, str]]:
-    """Every red flag with its status (established, potential, dated), its reason and its legal basis."""
+          when: Mapping[str, str], lang: str, established: str) -> list[dict[str, str]]:
+    """Every red flag that bears on the decision, with its status (established, potential, dated), its reason and
+    its legal basis; potential flags that cannot change the outcome are `moot_flags`."""
     rows = []
     for basis in ("triggered", "potential"):
-        for f in (f for f in red_flags if f["status"] == basis):
+        for f in (f for f in red_flags if f["status"] == basis and not moot(f, established)):
             missing = (f" {label('evidence.missing')}: {f['evidence_missing_text']}"
                        if f["evidence_missing_text"] else "")
             # A flag that only may apply shows its legal basis and the first sentence of what would clear it; why
@@ -155,6 +162,18 @@ def flags(red_flags: list[dict[str, Any]], dated: list[Any], q: Questionnaire, l
             "clears": _first_sentence(text(d.clears, lang)) if d.clears else "",
         })
     return rows
+
+
+def moot_flags(red_flags: list[dict[str, Any]], established: str) -> str:
+    """One sentence naming the potential flags that cannot change the outcome, or "" when there are none: a
+    case with many open questions keeps its brief to the flags that decide."""
+    # A flag kept potential only by a clearing answer without its evidence says so here too (method v2).
+    titles = [f["title"] + (f" ({label('evidence.missing')}: {f['evidence_missing_text']})"
+                            if f["evidence_missing_text"] else "")
+              for f in red_flags if moot(f, established)]
+    if not titles:
+        return ""
+    return label("flags.moot").format(outcome=outcome_label(established), titles="; ".join(titles))
 
 
 def _first_sentence(words: str) -> str:
@@ -196,4 +215,4 @@ def remedy(rem: Mapping[str, Any], red_flags: list[dict[str, Any]]) -> dict[str,
     return {"heading": label("remedy.heading"), "intro": intro, "changes": changes, "note": note}
 
 
-__all__ = ["decision", "decision_for", "flags", "gaps", "in_use", "key_reasons", "remedy"]
+__all__ = ["decision", "decision_for", "flags", "gaps", "in_use", "key_reasons", "moot_flags", "remedy"]

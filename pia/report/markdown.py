@@ -244,8 +244,10 @@ def _brief(ctx: dict[str, Any], add: Any) -> None:
         add(_table(["Red flag (status)", "Why, and its legal basis (binding unless marked)", "What would clear it"],
                    [[f"{f['title']} ({f['status']})", f"{f['reason']} Legal basis: {f['law']}.", f["clears"]]
                     for f in cl["flags"]]))
-    else:
+    elif not cl["moot_flags"]:
         add("No red flag applies: nothing in the answers engages an absolute legal bar.")
+    if cl["moot_flags"]:
+        add(md(cl["moot_flags"]))
     add(f"## {c[5]}")
     assumed = label("basis.assumed.short")
 

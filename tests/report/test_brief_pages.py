@@ -88,6 +88,13 @@ def test_brief_is_at_most_three_pages_with_the_decision_on_page_one(path: Path) 
     whole = _page_text(pdf, 1, 3)
     for f in council["flags"]:
         assert _flat(f["title"]) in _flat(whole) and _flat(f["law"]) in _flat(whole), f["title"]
+    # Every other red flag is named in the one line of those that cannot change the outcome (which may run
+    # across a page break, so only its opening is looked for in the PDF).
+    rows = {f["title"] for f in council["flags"]}
+    for f in ctx["red_flags"]:
+        assert f["title"] in rows or f["title"] in council["moot_flags"], f["title"]
+    if council["moot_flags"]:
+        assert _flat(council["moot_flags"][:60]) in _flat(whole)
     # No rule ids for councillors: neither the rulebook's ids nor anything shaped like one.
     assert ids_in(whole, rule_ids(ex.q)) == set()
     assert re.findall(RULE_ID_SHAPE, whole) == []

@@ -351,3 +351,31 @@ def test_render_works_out_the_remedy_when_asked() -> None:
     t = docx_text(render(ex.q, ex.answers, "docx", generated=GENERATED, remedy=True))
     for change in ctx["remedy"]["sets"][0]["changes"]:
         assert change in t
+
+
+def test_the_brief_names_in_one_line_the_potential_flags_that_cannot_change_the_outcome() -> None:
+    """Como is open between 'Legally prohibited' and 'Do not proceed': a potential flag whose own outcome is
+    'Do not proceed' or milder cannot move the decision, so the brief names it in one line and keeps its rows
+    for the flags that decide; the full report keeps every row."""
+    ex = load_example(ROOT / "tests" / "cases" / "como-park-fr.yaml")
+    a = assess(ex.q, ex.answers)
+    assert (a.outcome_worst, a.outcome_best) == ("prohibited", "do_not_proceed")
+    ctx = context_for(ex.q, ex.answers, brief=True, generated=GENERATED, assessment=a)
+    council, flags = ctx["council"], ctx["red_flags"]
+    rows = {f["title"] for f in council["flags"]}
+    decisive = [f for f in flags if f["status"] == "potential" and f["outcome"] == "prohibited"]
+    milder = [f for f in flags if f["status"] == "potential" and f["outcome"] != "prohibited"]
+    assert decisive and milder
+    assert all(f["title"] in rows for f in decisive)
+    assert all(f["title"] in rows for f in flags if f["status"] == "triggered")
+    assert not any(f["title"] in rows for f in milder)
+    assert all(f["title"] in council["moot_flags"] for f in milder)
+    assert "\u2018Do not proceed\u2019 or worse" in council["moot_flags"]
+    surfaces = _surfaces(ex)
+    for name in ("docx-brief", "md-brief"):
+        assert "none of these can change the outcome" in " ".join(surfaces[name].split()), name
+    for name in ("docx-full", "md-full"):
+        assert all(f["title"] in surfaces[name] for f in milder), name
+    # A decided case with no such flag has no line.
+    town = _ex("town_centre_cctv_large")
+    assert context_for(town.q, town.answers, brief=True, generated=GENERATED)["council"]["moot_flags"] == ""
