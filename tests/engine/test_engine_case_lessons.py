@@ -114,3 +114,93 @@ def test_recording_that_only_stops_with_the_whole_device_is_irreducible(camera):
     assert stuck.irreducible and stuck.residual["scale"] == 2 and stuck.residual["likelihood"] == 3
     assert status(assess(camera, change(school, recording_off_switch="vendor_only")), "R-PRIV-NO-OFF-SWITCH") == "holds"
     assert status(assess(camera, change(school, recording_off_switch="unknown")), "R-PRIV-NO-OFF-SWITCH") == "potential"
+
+
+# --- a system put to the vote before its use policy is written (Oakland) ------------------------------
+
+
+def test_a_system_without_a_written_use_policy_is_rated_until_the_policy_exists(camera):
+    town = example("town_centre_cctv_large")
+    assert status(assess(camera, town), "R-PRIV-NO-USE-POLICY") is None  # the example has its policy
+    # Oakland: no policy, and recording kept off until one is approved. The missing rules are still named,
+    # though no use before the policy is rated.
+    oakland = change(town, use_policy="no", use_policy_timing="off_until_adopted")
+    a = assess(camera, oakland)
+    assert status(a, "R-PRIV-NO-USE-POLICY") == "holds"
+    assert status(a, "R-PRIV-USE-BEFORE-POLICY") is None
+    arbitrary = harm(a.right("privacy"), "H-PRIV-ARBITRARY")
+    assert (arbitrary.inherent["scale"], arbitrary.inherent["likelihood"]) == (2, 2)
+    assert status(assess(camera, change(town, use_policy="unknown")), "R-PRIV-NO-USE-POLICY") == "potential"
+
+
+# --- cameras renewed on mixed or missing evidence of their effect (Groningen) -------------------------
+
+
+def test_a_renewal_on_mixed_evaluations_is_rated_and_a_sunset_date_lowers_it(camera):
+    town = example("town_centre_cctv_large")  # an extension; its evaluations are mixed, with a sunset date
+    a = assess(camera, town)
+    assert status(a, "R-PRIV-UNPROVEN-EFFECT") == "holds"
+    unproven = harm(a.right("privacy"), "H-PRIV-UNPROVEN-EFFECT")
+    assert unproven.inherent["likelihood"] == 2 and unproven.residual["likelihood"] == 1
+    assert "A-SUNSET" in {s.id for s in a.answer_safeguards if s.counted}
+    no_end = harm(assess(camera, change(town, sunset_date=None)).right("privacy"), "H-PRIV-UNPROVEN-EFFECT")
+    assert no_end.residual["likelihood"] == 2
+    assert status(assess(camera, change(town, effect_evaluation="none")), "R-PRIV-UNPROVEN-EFFECT") == "holds"
+    assert status(assess(camera, change(town, effect_evaluation="met_aims")), "R-PRIV-UNPROVEN-EFFECT") is None
+    # Asked only of a system already running: a new system has no evaluation of its own to show.
+    assert status(assess(camera, change(town, change_type="new")), "R-PRIV-UNPROVEN-EFFECT") is None
+
+
+def test_an_evaluation_that_found_the_aims_not_met_is_a_stop(camera):
+    town = example("town_centre_cctv_large")
+    assert assess(camera, town).red_flag("RF-20") is None
+    failed = assess(camera, change(town, effect_evaluation="not_met"))
+    assert failed.red_flag("RF-20").status == "triggered"
+    assert failed.red_flag("RF-20").answers["effect_evaluation"] == "not_met"
+    assert failed.outcome == "do_not_proceed"
+    assert assess(camera, change(town, effect_evaluation="unknown")).red_flag("RF-20").status == "potential"
+
+
+# --- an assessment that treats scanned faces as no personal data (Mercadona) --------------------------
+
+
+def test_an_assessment_that_denies_the_biometric_processing_is_incomplete(camera):
+    square = example("retrospective_fr_central_square")
+    assert square.answers["biometric_data_position"] == "yes"
+    assert assess(camera, square).red_flag("RF-22") is None
+    denied = assess(camera, change(square, biometric_data_position="no"))
+    assert denied.red_flag("RF-22").status == "triggered"
+    assert denied.red_flag("RF-22").outcome == "incomplete"
+    assert assess(camera, change(square, biometric_data_position="unknown")).red_flag("RF-22").status == "potential"
+    # No face recognition, no question and no flag.
+    assert assess(camera, example("town_centre_cctv_large")).red_flag("RF-22") is None
+
+
+def test_the_biometric_premise_is_not_asked_under_united_states_law(camera):
+    """US law has no general definition of biometric personal data the flag could rest on (state laws are
+    asked in the US pack), so the question is hidden there and the flag never applies."""
+    square = change(example("retrospective_fr_central_square"), jurisdiction="us_city", biometric_data_position="no")
+    assert assess(camera, square).red_flag("RF-22") is None
+
+
+# --- the authority's prior opinion under national law (Belgrade) ----------------------------------------
+
+
+def test_the_prior_opinion_national_law_requires_is_a_stop_until_sought(camera):
+    abroad = change(example("town_centre_cctv_large"), jurisdiction="international", echr_party="yes")
+    not_sought = assess(camera, change(abroad, national_dp_prior_opinion="required_not_sought"))
+    flag = not_sought.red_flag("INT-PRIOR-OPINION")
+    assert flag.status == "triggered" and flag.outcome == "incomplete"
+    assert "National data protection law (prior consultation of the authority)" in flag.anchors
+    assert assess(camera, change(abroad, national_dp_prior_opinion="planned")).red_flag("INT-PRIOR-OPINION") is None
+    # "Sought" and "not required" clear the flag only with their evidence record (method v2).
+    bare = assess(camera, change(abroad, national_dp_prior_opinion="not_required"))
+    assert bare.red_flag("INT-PRIOR-OPINION").status == "potential"
+    record = {"document": "Law on Personal Data Protection Art. 54-55: no high risk after safeguards",
+              "confirmed_by": "City legal service", "date": "2026-11-10"}
+    evidenced = assess(camera, change(abroad, national_dp_prior_opinion="not_required")
+                       .with_evidence("national_dp_prior_opinion", record))
+    assert evidenced.red_flag("INT-PRIOR-OPINION") is None
+    # Only in the international profile: the EU and UK ask about the authority in their own terms (RF-15).
+    eu = change(example("town_centre_cctv_large"), jurisdiction="eu", national_dp_prior_opinion="required_not_sought")
+    assert assess(camera, eu).red_flag("INT-PRIOR-OPINION") is None

@@ -258,7 +258,9 @@ def test_bridges_and_glukhin_are_cited_for_what_they_held(camera):
 
 def test_every_new_stop_cites_catalogued_anchors_with_a_status(camera):
     new = [f for f in camera.rules.red_flags if f.id.startswith(("INT-", "EU-"))]
-    assert len(new) == 11
+    # The packs' stops of instrument v2 are all there (a pack may add more without a test edit).
+    assert {"EU-NATIONAL-AUTHORISATION", "EU-VENDOR-PROVENANCE", "INT-ASSEMBLY-ID", "INT-LFR-POLICE",
+            "INT-SCRAPED", "INT-PRIOR-OPINION"} <= {f.id for f in new}
     statuses = {x.cite: x.status for x in camera.rules.anchors} | {x.id: x.status for x in camera.rules.anchors}
     for f in new:
         assert f.anchors and all(c in statuses for c in f.anchors), f.id

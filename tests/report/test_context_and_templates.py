@@ -116,11 +116,13 @@ def test_embedded_answers_are_checked() -> None:
 # report showed before the limbs were declared as data (it used to match words in section ids).
 CAMERA_LIMBS = {
     "law": ["lfr_national_law", "deployment_criteria", "legal_basis", "legal_basis_citation",
-            "law_limits_discretion", "pressing_need", "biometric_condition", "reasonable_expectations",
-            "uk_directed_surveillance", "use_policy_timing"],  # a use policy adopted before any use (Bridges)
+            "law_limits_discretion", "pressing_need", "biometric_condition", "biometric_data_position",
+            "reasonable_expectations", "uk_directed_surveillance",
+            "use_policy_timing"],  # a use policy adopted before any use (Bridges)
     "aim": ["purposes", "pressing_need", "problem_evidence", "secondary_uses"],
     "necessity": ["asm_identification_rule", "pressing_need", "problem_evidence", "problem_description",
-                  "effectiveness_evidence", "alternatives", "less_intrusive_adequate", "success_measures", "balance"],
+                  "effectiveness_evidence", "effect_evaluation", "alternatives", "less_intrusive_adequate",
+                  "success_measures", "balance"],
     "proportionality": ["pressing_need", "alternatives", "less_intrusive_adequate", "people_affected_per_day",
                         "benefits", "balance"],
 }
