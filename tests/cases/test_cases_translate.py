@@ -53,6 +53,17 @@ def test_answers_file_passes_pia_validate(case_id: str):
 
 
 @pytest.mark.parametrize("case_id", IDS)
+def test_every_question_the_case_is_asked_has_an_answer(case_id: str):
+    """A translation answers every question the instrument asks of it, `unknown` where the sheet is silent: a
+    question left out would read as unknown too, but silently, and nobody could tell a fact missed from a fact
+    the sheet does not give (questions added by a new instrument version must be answered here as well)."""
+    result = CliRunner().invoke(cli, ["validate", "--complete", "-q", str(cases.QUESTIONNAIRE),
+                                      str(cases.answers_path(case_id))])
+    assert result.exit_code == 0, result.output
+    assert "complete)" in result.output, result.output
+
+
+@pytest.mark.parametrize("case_id", IDS)
 def test_answers_name_the_instrument_and_its_version(case_id: str, questionnaire):
     opened = cases.open_case(case_id)   # raises PiaError on any validation problem
     assert opened.answers.questionnaire == questionnaire.id

@@ -51,6 +51,10 @@ def test_a_stopped_case_is_as_severe_as_the_decision_even_at_its_better_end(came
 def test_a_control_case_reaches_the_decision_at_its_better_end(camera, case):
     answers, _ = load(answers_path(case.id))
     a = assess(camera, answers)
+    # Its worse end hangs only on what the sheet does not give: each decisive gap is answered `unknown` (the
+    # sheet is silent on it) or is a claim the sheet makes without its evidence record.
+    given = sorted(q for q in a.decisive_gaps if answers.answers.get(q) != "unknown" and q not in a.unevidenced)
+    assert not given, f"{case.id}: open on answers its sheet gives: {given}"
     if a.unevidenced:
         # A fact sheet names the law a claim rests on but not who confirmed it, so the translation carries no
         # evidence record and the claim reads as unknown (Seattle: its disclosure basis). The calibration is
