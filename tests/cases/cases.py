@@ -151,6 +151,7 @@ class Row:
     top_rights: tuple[tuple[str, str, bool], ...]   # (right id, residual level, rests on unknown answers), worst first
     known_worst: tuple[str, str] | None          # the worst right rated on known answers alone (RightResult.known_only)
     coverage: tuple[tuple[str, str, tuple[str, ...]], ...]   # (must_flag item, status, ids that fired)
+    decisive: tuple[tuple[str, bool], ...] = ()   # (decisive gap, True when a claim lacks its evidence record)
 
     @property
     def reachable(self) -> tuple[str, ...]:
@@ -243,6 +244,7 @@ def run_case(case: Case) -> Row:
         top_rights=top_rights(a),
         known_worst=known_worst(a),
         coverage=coverage(side.must_flag, a),
+        decisive=tuple((q, q in a.unevidenced) for q in a.decisive_gaps),
     )
 
 
@@ -269,6 +271,7 @@ def as_dicts(rows: list[Row]) -> list[dict[str, Any]]:
                            for rid, level, gap in r.top_rights],
             "known_worst": f"{r.known_worst[0]}: {r.known_worst[1]}" if r.known_worst else None,
             "must_flag": {item: {"status": status, "ids": list(ids)} for item, status, ids in r.coverage},
+            "decisive_gaps": [q for q, _ in r.decisive],
         }
         for r in rows
     ]

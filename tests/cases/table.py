@@ -120,6 +120,16 @@ def render(rows: list[Row]) -> str:
         else:
             text = "No diagnosis recorded yet."
         out += [f"**{r.case.id}**: expected {_classes(r.case.expected)}, pia gives {r.outcome}. {text}", ""]
+    opened = [r for r in rows if r.decisive]
+    if opened:
+        out += ["## What each open case turns on", "",
+                "The answers whose resolution alone moves an end of the range (the engine's decisive gaps), each "
+                "`unknown` in the translation because the sheet is silent, or a claim the sheet makes without the "
+                "evidence record (citation, who confirmed it, when) that a clearing answer needs.", ""]
+        for r in opened:
+            gaps = ", ".join(f"`{q}`" + (" (no evidence record)" if unevidenced else "") for q, unevidenced in r.decisive)
+            out += [f"- **{r.case.id}** ({r.worst} .. {r.best}), {len(r.decisive)}: {gaps}"]
+        out += [""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -128,6 +128,8 @@ def test_run_all_gives_one_row_per_case_with_a_sheet_class():
         assert r.within_expected == (r.outcome in r.case.expected if decided
                                      else r.worst in r.case.expected and r.best in r.case.expected
                                      and all(c in r.case.expected for c in r.reachable))
+        # A decided case turns on nothing; an open one lists what it turns on (docs/cases.md).
+        assert not (decided and r.decisive), r.case.id
     plain = cases.as_dicts(rows)
     assert {"case", "title", "decided_by", "expected", "pia_outcome", "red_flags", "top_rights", "must_flag"} <= set(plain[0])
 
