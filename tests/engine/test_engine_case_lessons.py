@@ -204,3 +204,23 @@ def test_the_prior_opinion_national_law_requires_is_a_stop_until_sought(camera):
     # Only in the international profile: the EU and UK ask about the authority in their own terms (RF-15).
     eu = change(example("town_centre_cctv_large"), jurisdiction="eu", national_dp_prior_opinion="required_not_sought")
     assert assess(camera, eu).red_flag("INT-PRIOR-OPINION") is None
+
+
+# --- stored records released to anyone under a public records law (Seattle) ---------------------------
+
+
+def test_release_to_anyone_under_a_public_records_law_is_its_own_harm(camera):
+    town = example("town_centre_cctv_large")   # shares with the local police under an approved agreement
+    assert status(assess(camera, town), "R-PRIV-PUBLIC-RELEASE") is None
+    public = change(town, sharing_recipients=["local_police", "public_requests"])
+    a = assess(camera, public)
+    assert status(a, "R-PRIV-PUBLIC-RELEASE") == "holds"
+    release = harm(a.right("privacy"), "H-PRIV-PUBLIC-RELEASE")
+    assert (release.inherent["scale"], release.inherent["irremediability"], release.inherent["likelihood"]) == (3, 3, 2)
+    # The agreement that governs disclosures to agencies does not lower a release to anyone.
+    assert not [r for r in release.reductions if r.reduction]
+    assert release.residual["likelihood"] == 2
+    shielded = harm(assess(camera, verified(public, "M-PUBLIC-RECORDS-SHIELD")).right("privacy"),
+                    "H-PRIV-PUBLIC-RELEASE")
+    assert shielded.residual["likelihood"] < 2
+    assert status(assess(camera, change(town, sharing_recipients="unknown")), "R-PRIV-PUBLIC-RELEASE") == "potential"
