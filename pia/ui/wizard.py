@@ -128,8 +128,14 @@ def page() -> None:
 
     main, side = st.columns([3, 2], gap="large")
     with main:
+        # The step heading keeps one place in the page whatever the step: the proposal's details (first step
+        # only) go into a slot that is always there. Streamlit then redraws the heading in place on Next or Back;
+        # were it to move, the old heading would stay on screen, stale, beside the new one until the run ends:
+        # two headings with the step's id, which the focus script and a screen reader could land on.
+        details = st.container()
         if idx == 0:
-            _meta_editor()
+            with details:
+                _meta_editor()
         st.header(md(text(current.title)), anchor=focus.STEP_ANCHOR)
         if current.screening:
             st.caption("Screening: these answers decide which parts of the assessment apply and reveal uses "

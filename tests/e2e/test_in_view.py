@@ -156,6 +156,32 @@ def test_next_lands_on_the_new_step_heading_with_focus(sized, server, idle):
     assert bar_bottom(page) - 1 <= box(page, heading)["top"] <= bar_bottom(page) + 40
 
 
+def test_the_step_heading_is_redrawn_in_place_never_beside_the_old_one(sized, server, idle):
+    """Next from the first step (which alone shows the proposal's details above its heading) redraws the same
+    heading element: a heading that moved would leave the old one on screen, stale, beside the new one while the
+    run lasts, two elements with the step's id (what made `#pia-step` match twice in a CI run). The element is
+    marked before Next and must keep its mark; an observer checks that two never coexist."""
+    from playwright.sync_api import expect
+
+    page = sized
+    screened(page, server, idle, "Heading in place", "United Kingdom", "Fixed cameras")
+    page.evaluate("""() => {
+        document.querySelector('#pia-step').__piaMark = true;
+        window.__piaMostSteps = document.querySelectorAll('#pia-step').length;
+        new MutationObserver(() => {
+            window.__piaMostSteps = Math.max(window.__piaMostSteps, document.querySelectorAll('#pia-step').length);
+        }).observe(document.body, {childList: true, subtree: true});
+    }""")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name="System description")).to_be_visible()
+    idle(page)
+    assert page.evaluate("() => document.querySelector('#pia-step').__piaMark === true")
+    page.get_by_role("button", name="Back").click()
+    expect(page.get_by_role("heading", name="Screening")).to_be_visible()
+    idle(page)
+    assert page.evaluate("() => window.__piaMostSteps") == 1
+
+
 def test_screening_completed_with_the_keyboard_alone(sized, server, idle):
     """Tab, arrow keys, Space and Enter only: every screening answer is given, and Next is pressed."""
     from playwright.sync_api import expect
