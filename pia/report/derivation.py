@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import wording
-from ..assess.engine import LEVEL_OUTCOMES
+from ..assess.engine import LEVEL_OUTCOMES, outcome_for_rank
 from ..assess.models import Assessment, HarmRating, RightResult
 from ..rules_model import DIMENSIONS
 from ..text import text
@@ -156,7 +156,7 @@ def right(r: RightResult, a: Assessment, fmt: Any, levels: dict[str, dict[str, A
     if r.ladder_rank is not None and r.ladder_rank < r.residual_rank:
         steps.append(f"On the outcome ladder: {residual_label} only through the design's own interference "
                      f"({', '.join(r.by_design_rules)}), so it counts as "
-                     f"'{wording.outcome_label(LEVEL_OUTCOMES[r.ladder_rank])}'.")
+                     f"'{wording.outcome_label(outcome_for_rank(r.ladder_rank))}'.")
     if r.residual_basis == "assumed" and r.residual_known_only:
         known = levels.get(r.residual_known_only, {"label": r.residual_known_only})["label"]
         steps.append(f"On the known answers alone (every unknown at its most favourable) it would be {known}.")

@@ -258,9 +258,7 @@ def _take_up(draft_id: str) -> bool:
     """Open a draft this session made but has not (or not any more) open; the one already open stays as it is."""
     if ss.get(DRAFT) == draft_id and has_open():
         ss[CREATING] = None
-        _spend(draft_id)
-        return True
-    if not open_draft(draft_id):
+    elif not open_draft(draft_id):
         return False
     _spend(draft_id)
     return True

@@ -11,6 +11,15 @@ from pia.assess import assess
 from .camera_cases import change, example, harm, status
 
 
+def fires(camera, base, rule: str, **answers):
+    """The assessment of `base` with `answers` changed, after checking that `rule` does not apply to `base` and
+    holds once the answers change: the shape every test here starts from."""
+    assert status(assess(camera, base), rule) is None
+    changed = assess(camera, change(base, **answers))
+    assert status(changed, rule) == "holds"
+    return changed
+
+
 def verified(answer_set, mitigation: str):
     row = {"mitigation": mitigation, "state": "verified", "owner": "Centre manager", "due": "2026-09-30",
            "evidence": "Access design and a sample of logged queries", "verified_by": "R. Owen, auditor",
@@ -22,10 +31,8 @@ def verified(answer_set, mitigation: str):
 
 
 def test_use_before_the_policy_is_rated_and_oaklands_condition_ends_it(camera):
-    town = example("town_centre_cctv_large")
-    assert status(assess(camera, town), "R-PRIV-USE-BEFORE-POLICY") is None  # adopted before any use
-    late = assess(camera, change(town, use_policy_timing="after_first_use"))
-    assert status(late, "R-PRIV-USE-BEFORE-POLICY") == "holds"
+    town = example("town_centre_cctv_large")   # adopted before any use
+    late = fires(camera, town, "R-PRIV-USE-BEFORE-POLICY", use_policy_timing="after_first_use")
     arbitrary = harm(late.right("privacy"), "H-PRIV-ARBITRARY")
     assert arbitrary.inherent["scale"] >= 2 and arbitrary.inherent["likelihood"] >= 3
     off = assess(camera, change(town, use_policy_timing="off_until_adopted"))
@@ -63,11 +70,10 @@ def test_searches_with_probes_below_a_minimum_are_rated(camera):
 
 
 def test_fusing_sources_is_an_interference_whose_scale_separation_lowers(camera):
-    town = example("town_centre_cctv_large")
-    assert status(assess(camera, town), "R-PRIV-FUSION") is None  # data_fusion: none
-    hub = change(town, data_fusion=["acoustic_sensors", "social_media", "records"])
-    a = assess(camera, hub)
-    assert status(a, "R-PRIV-FUSION") == "holds"
+    town = example("town_centre_cctv_large")   # data_fusion: none
+    sources = ["acoustic_sensors", "social_media", "records"]
+    a = fires(camera, town, "R-PRIV-FUSION", data_fusion=sources)
+    hub = change(town, data_fusion=sources)
     fusion = harm(a.right("privacy"), "H-PRIV-FUSION")
     assert fusion.inherent["scale"] == 3 and fusion.inherent["likelihood"] == 3
     separated = harm(assess(camera, verified(hub, "M-FUSION-SEPARATION")).right("privacy"), "H-PRIV-FUSION")
@@ -79,10 +85,8 @@ def test_fusing_sources_is_an_interference_whose_scale_separation_lowers(camera)
 
 
 def test_plate_images_that_show_occupants_are_irreducible(camera):
-    parking = example("parking_plate_readers")
-    assert status(assess(camera, parking), "R-PRIV-LPR-OCCUPANTS") is None  # cropped to the plate
-    overview = assess(camera, change(parking, alpr_occupant_images="overview"))
-    assert status(overview, "R-PRIV-LPR-OCCUPANTS") == "holds"
+    parking = example("parking_plate_readers")   # cropped to the plate
+    overview = fires(camera, parking, "R-PRIV-LPR-OCCUPANTS", alpr_occupant_images="overview")
     occupants = harm(overview.right("privacy"), "H-PRIV-LPR-OCCUPANTS")
     assert occupants.irreducible and occupants.residual["likelihood"] == 4
     edge = assess(camera, change(parking, alpr_occupant_images="plate_surroundings"))
@@ -106,10 +110,8 @@ def test_an_unpublished_inventory_is_rated_and_publishing_it_ends_it(camera):
 
 
 def test_recording_that_only_stops_with_the_whole_device_is_irreducible(camera):
-    school = example("school_cctv")
-    assert status(assess(camera, school), "R-PRIV-NO-OFF-SWITCH") is None  # a separate switch
-    lights = assess(camera, change(school, recording_off_switch="whole_device"))
-    assert status(lights, "R-PRIV-NO-OFF-SWITCH") == "holds"
+    school = example("school_cctv")   # a separate switch
+    lights = fires(camera, school, "R-PRIV-NO-OFF-SWITCH", recording_off_switch="whole_device")
     stuck = harm(lights.right("privacy"), "H-PRIV-NO-OFF-SWITCH")
     assert stuck.irreducible and stuck.residual["scale"] == 2 and stuck.residual["likelihood"] == 3
     assert status(assess(camera, change(school, recording_off_switch="vendor_only")), "R-PRIV-NO-OFF-SWITCH") == "holds"
@@ -120,13 +122,10 @@ def test_recording_that_only_stops_with_the_whole_device_is_irreducible(camera):
 
 
 def test_a_system_without_a_written_use_policy_is_rated_until_the_policy_exists(camera):
-    town = example("town_centre_cctv_large")
-    assert status(assess(camera, town), "R-PRIV-NO-USE-POLICY") is None  # the example has its policy
+    town = example("town_centre_cctv_large")   # the example has its policy
     # Oakland: no policy, and recording kept off until one is approved. The missing rules are still named,
     # though no use before the policy is rated.
-    oakland = change(town, use_policy="no", use_policy_timing="off_until_adopted")
-    a = assess(camera, oakland)
-    assert status(a, "R-PRIV-NO-USE-POLICY") == "holds"
+    a = fires(camera, town, "R-PRIV-NO-USE-POLICY", use_policy="no", use_policy_timing="off_until_adopted")
     assert status(a, "R-PRIV-USE-BEFORE-POLICY") is None
     arbitrary = harm(a.right("privacy"), "H-PRIV-ARBITRARY")
     assert (arbitrary.inherent["scale"], arbitrary.inherent["likelihood"]) == (2, 2)
@@ -211,10 +210,9 @@ def test_the_prior_opinion_national_law_requires_is_a_stop_until_sought(camera):
 
 def test_release_to_anyone_under_a_public_records_law_is_its_own_harm(camera):
     town = example("town_centre_cctv_large")   # shares with the local police under an approved agreement
-    assert status(assess(camera, town), "R-PRIV-PUBLIC-RELEASE") is None
-    public = change(town, sharing_recipients=["local_police", "public_requests"])
-    a = assess(camera, public)
-    assert status(a, "R-PRIV-PUBLIC-RELEASE") == "holds"
+    recipients = ["local_police", "public_requests"]
+    a = fires(camera, town, "R-PRIV-PUBLIC-RELEASE", sharing_recipients=recipients)
+    public = change(town, sharing_recipients=recipients)
     release = harm(a.right("privacy"), "H-PRIV-PUBLIC-RELEASE")
     assert (release.inherent["scale"], release.inherent["irremediability"], release.inherent["likelihood"]) == (3, 3, 2)
     # The agreement that governs disclosures to agencies does not lower a release to anyone.
